@@ -1,0 +1,36 @@
+package io.baoinjector.sidecar.config;
+
+import io.baoinjector.shared.Reference;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code sidecar.yaml} after parsing, merging with the environment, and validation: every field is
+ * typed and already checked. Maps keep the file's order.
+ *
+ * @param source the file it came from (for messages), or null when built in code
+ * @param secrets environment name to reference ({@code secrets:})
+ * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
+ * @param properties Java system property name to reference ({@code properties:})
+ */
+public record SidecarConfig(
+    Path source,
+    OpenBaoSettings openbao,
+    AuthSettings auth,
+    boolean revokeOnExit,
+    Map<String, Reference> secrets,
+    List<EnvFrom> envFrom,
+    Map<String, Reference> properties,
+    RefreshSettings refresh,
+    OutputSettings outputs) {
+
+  /**
+   * One {@code env-from:} entry.
+   *
+   * @param path the secret, as typed for {@code bao kv get}
+   * @param prefix put before every key ("" for none)
+   * @param sanitize upper-case keys and turn non-alphanumerics into {@code _} (as envconsul)
+   */
+  public record EnvFrom(Reference path, String prefix, boolean sanitize) {}
+}
