@@ -1,0 +1,125 @@
+package io.baoinjector.sidecar.config;
+
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.config.AuthSettings.Method;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code auth:}: the method, its own keys (others are errors), and the environment token. */
+final class AuthReader {
+  /** The keys each method reads besides method and mount. */
+  private static final Map<Method, List<String>> KEYS =
+      Map.of(
+          Method.TOKEN, List.of("token-file"),
+          Method.APPROLE,
+              List.of("role-id-file", "secret-id-file", "secret-id-wrapped", "keep-secret-id-file"),
+          Method.KUBERNETES, List.of("role", "jwt-file"),
+          Method.JWT, List.of("role", "jwt-file"));
+
+  private AuthReader() {}
+
+  static AuthSettings read(Fields f, EnvDefaults env, LoadContext ctx) {
+    List<String> names = Arrays.stream(Method.values()).map(Method::configName).toList();
+    String chosen = f.choice("method", names);
+    Method method =
+        chosen == null ? Method.TOKEN : Method.valueOf(chosen.toUpperCase(java.util.Locale.ROOT));
+    rejectOtherMethodsKeys(f, method);
+
+    String mount = f.string("mount", method.configName());
+    if (mount == null) {
+      mount = method.configName();
+    } else {
+      mount = trimSlashes(mount);
+      if (mount.isEmpty()) {
+        throw f.error("mount", "empty mount path", "remove it to use " + method.configName());
+      }
+    }
+
+    SecretValue token = null;
+    Path tokenFile = f.path("token-file");
+    if (method == Method.TOKEN && tokenFile == null) {
+      EnvDefaults.Value v = env.token();
+      if (v != null) {
+        token = SecretValue.of(v.value());
+      } else if (!homeTokenExists(env)) {
+        throw ctx.errorAt(
+            f.line("method"),
+            "auth",
+            "method token has no token",
+            "set auth.token-file, export BAO_TOKEN, or run bao login to write ~/.vault-token");
+      }
+    }
+
+    Path jwtFile = f.path("jwt-file");
+    if (method == Method.KUBERNETES && jwtFile == null) {
+      jwtFile = AuthSettings.KUBERNETES_DEFAULT_JWT;
+    }
+    String role = f.string("role", "my-role");
+    switch (method) {
+      case APPROLE -> {
+        require(f, ctx, method, "role-id-file", "/etc/bao/role-id");
+        require(f, ctx, method, "secret-id-file", "/etc/bao/secret-id");
+      }
+      case JWT -> {
+        require(f, ctx, method, "role", "my-role");
+        require(f, ctx, method, "jwt-file", "/var/run/secrets/tokens/bao");
+      }
+      case KUBERNETES -> require(f, ctx, method, "role", "my-role");
+      case TOKEN -> {}
+    }
+    return new AuthSettings(
+        method,
+        mount,
+        token,
+        tokenFile,
+        f.path("role-id-file"),
+        f.path("secret-id-file"),
+        f.bool("secret-id-wrapped", false),
+        f.bool("keep-secret-id-file", false),
+        role,
+        jwtFile);
+  }
+
+  private static void rejectOtherMethodsKeys(Fields f, Method method) {
+    List<String> mine = KEYS.get(method);
+    for (Method other : Method.values()) {
+      for (String key : KEYS.get(other)) {
+        if (!mine.contains(key) && f.has(key)) {
+          throw f.error(
+              key,
+              "not used by auth method " + method.configName(),
+              "remove it, or set auth.method: " + other.configName());
+        }
+      }
+    }
+  }
+
+  private static void require(
+      Fields f, LoadContext ctx, Method method, String key, String example) {
+    if (!f.has(key)) {
+      throw ctx.errorAt(
+          f.line("method"),
+          f.keyPath(key),
+          "missing; auth method " + method.configName() + " needs it",
+          "add " + key + ": " + example + " under auth:");
+    }
+  }
+
+  private static boolean homeTokenExists(EnvDefaults env) {
+    String home = env.home();
+    return home != null && java.nio.file.Files.isRegularFile(Path.of(home, ".vault-token"));
+  }
+
+  static String trimSlashes(String s) {
+    String t = s.trim();
+    while (t.startsWith("/")) {
+      t = t.substring(1);
+    }
+    while (t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,118 @@
+package io.baoinjector.sidecar.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loads {@code sidecar.yaml}: parse into the typed records, fill left-out keys from the environment
+ * ({@code BAO_*} before {@code VAULT_*}; a key in the file beats the environment), then validate
+ * once. Relative paths in the file resolve against the file's directory.
+ *
+ * <p>Every failure is a {@link ConfigException} with a one-line message naming the file, the YAML
+ * line, the key and the fix. Nothing else escapes for bad input.
+ */
+public final class ConfigLoader {
+  static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads and validates {@code file}.
+   *
+   * @param env the process environment (pass {@code System.getenv()}); read for {@code BAO_ADDR},
+   *     {@code BAO_TOKEN}, {@code BAO_NAMESPACE}, {@code BAO_CACERT}, {@code BAO_SKIP_VERIFY},
+   *     their {@code VAULT_*} twins, and {@code HOME}
+   * @throws ConfigException for a missing or unreadable file and every mistake in it
+   */
+  public static SidecarConfig load(Path file, Map<String, String> env) {
+    Objects.requireNonNull(file, "file == null");
+    String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(
+          name, 0, null, "is a directory, not a config file", "pass the file with -c PATH");
+    }
+    if (!Files.exists(file)) {
+      throw new ConfigException(
+          name, 0, null, "config file not found", "create it or pass another with -c PATH");
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file", "check its permissions");
+    } catch (IOException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
+    }
+    String yaml;
+    try {
+      yaml =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(name, 0, null, "the file is not UTF-8 text", "save it as UTF-8");
+    }
+    return load(yaml, file, env);
+  }
+
+  /**
+   * Parses and validates {@code yaml} as if read from {@code nameForMessages}, which names it in
+   * messages and whose directory relative paths resolve against.
+   *
+   * @throws ConfigException for every mistake
+   */
+  public static SidecarConfig load(String yaml, Path nameForMessages, Map<String, String> env) {
+    Objects.requireNonNull(yaml, "yaml == null");
+    Objects.requireNonNull(nameForMessages, "nameForMessages == null");
+    Objects.requireNonNull(env, "env == null");
+    Path dir = nameForMessages.toAbsolutePath().getParent();
+    LoadContext ctx =
+        new LoadContext(
+            nameForMessages.toString(), dir == null ? Path.of("").toAbsolutePath() : dir);
+    EnvDefaults defaults = new EnvDefaults(env);
+    Fields root = new Fields(ctx, "", YamlTreeReader.read(yaml, ctx.fileName()), ConfigKeys.ROOT);
+
+    OpenBaoSettings openbao =
+        OpenBaoReader.read(root.sectionOrEmpty("openbao", ConfigKeys.OPENBAO), defaults, ctx);
+    AuthSettings auth =
+        AuthReader.read(root.sectionOrEmpty("auth", ConfigKeys.AUTH), defaults, ctx);
+    boolean revokeOnExit = root.bool("revoke-on-exit", false);
+    var secrets = NamesReader.secrets(root, ctx);
+    var envFrom = NamesReader.envFrom(root, ctx);
+    var properties = NamesReader.properties(root, ctx);
+    RefreshSettings refresh =
+        new RefreshSettings(
+            root.sectionOrEmpty("refresh", ConfigKeys.REFRESH)
+                .duration("interval", DEFAULT_REFRESH_INTERVAL));
+    OutputSettings outputs =
+        OutputsReader.read(root.sectionOrEmpty("outputs", ConfigKeys.OUTPUTS), ctx);
+
+    SidecarConfig config =
+        new SidecarConfig(
+            nameForMessages,
+            openbao,
+            auth,
+            revokeOnExit,
+            secrets,
+            envFrom,
+            properties,
+            refresh,
+            outputs);
+    ConfigValidator.validate(config, ctx);
+    return config;
+  }
+}
