@@ -1,8 +1,128 @@
 package io.baoinjector.sidecar.cli;
 
-/** Placeholder. */
+import io.baoinjector.sidecar.config.ConfigException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import picocli.CommandLine;
+
+/**
+ * The {@code bao-injector} command line. Parses the command and its options, loads the config, and
+ * calls the {@link CommandHandlers}. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad
+ * config.
+ *
+ * <p>User mistakes (unknown options, a bad config) are one line on stderr, never a stack trace; an
+ * unexpected exception is one line too, with the stack trace only under {@code --debug} or {@code
+ * BAO_INJECTOR_DEBUG=1}.
+ */
 public final class Main {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int USAGE = 2;
+
   private Main() {}
 
-  public static void main(String[] args) {}
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /**
+   * Runs one command in-process with the {@linkplain CommandHandlers#installed() installed}
+   * handlers.
+   */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, env, out, err, CommandHandlers.installed());
+  }
+
+  /**
+   * Runs one command in-process.
+   *
+   * @param env the environment the command sees (config defaults, exec's child, debug switch)
+   * @return the exit code
+   */
+  public static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      CommandHandlers handlers) {
+    Objects.requireNonNull(args, "args == null");
+    Objects.requireNonNull(handlers, "handlers == null");
+    Session session = new Session(env, out, err, handlers);
+    CommandLine cli = commandLine(session);
+    try {
+      return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static CommandLine commandLine(Session session) {
+    CommandLine cli = new CommandLine(new Commands.Root(session));
+    cli.addSubcommand(new Commands.Run(session));
+    cli.addSubcommand(new Commands.Render(session));
+    cli.addSubcommand(new Commands.Exec(session));
+    cli.addSubcommand(new Commands.Env(session));
+    cli.addSubcommand(new Commands.Check(session));
+    cli.addSubcommand(new Commands.Get(session));
+    // `exec -c x ls -la`: everything from the first positional on belongs to the child, as after --
+    cli.getSubcommands().get("exec").setStopAtPositional(true);
+    cli.setOut(new PrintWriter(session.out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(session.err, true, StandardCharsets.UTF_8));
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          session.err.println("bao-injector: " + usageProblem(ex, cli));
+          session.err.println(
+              "Try '"
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for usage.");
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof ConfigException) {
+            session.err.println("bao-injector: " + ex.getMessage());
+            return USAGE;
+          }
+          String message = ex.getMessage();
+          session.err.println(
+              "bao-injector: "
+                  + (message == null || message.isBlank()
+                      ? ex.getClass().getSimpleName()
+                      : oneLine(message)));
+          if (session.debug()) {
+            ex.printStackTrace(session.err);
+          }
+          return FAILURE;
+        });
+    return cli;
+  }
+
+  private static String usageProblem(CommandLine.ParameterException ex, CommandLine root) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && u.getCommandLine() == root
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      String near = u.getSuggestions().isEmpty() ? null : u.getSuggestions().get(0);
+      return "unknown command '"
+          + u.getUnmatched().get(0)
+          + "'"
+          + (near == null
+              ? " (commands: " + String.join(", ", root.getSubcommands().keySet()) + ")"
+              : " (did you mean " + near + "?)");
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && ex.getMessage().startsWith("Unmatched argument")) {
+      return "unexpected argument '" + String.join("' '", u.getUnmatched()) + "'";
+    }
+    return oneLine(ex.getMessage());
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
 }

@@ -1,0 +1,261 @@
+package io.baoinjector.sidecar.cli;
+
+import io.baoinjector.sidecar.config.SidecarConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+/** The picocli commands. Each parses its options, loads the config, and hands over. */
+final class Commands {
+  private Commands() {}
+
+  static final String DEFAULT_SOCKET = "/run/bao-injector/agent.sock";
+
+  /** {@code -c/--config}, shared by every command that reads {@code sidecar.yaml}. */
+  static final class ConfigOption {
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        defaultValue = "sidecar.yaml",
+        description = "The config file (default: ${DEFAULT-VALUE}).")
+    Path file;
+  }
+
+  @Command(
+      name = "bao-injector",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Keeps OpenBao (or Vault) secrets current for an application: serves them over a Unix"
+            + " socket, renders them into files, or runs a command with them in its environment.",
+        ""
+      },
+      footer = {
+        "",
+        "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.",
+        "Run 'bao-injector COMMAND --help' for a command's options."
+      })
+  static final class Root implements Callable<Integer> {
+    private final Session session;
+
+    Root(Session session) {
+      this.session = session;
+    }
+
+    @Option(
+        names = "--debug",
+        scope = ScopeType.INHERIT,
+        description = "Print stack traces of unexpected errors (also BAO_INJECTOR_DEBUG=1).")
+    void debug(boolean on) {
+      session.debugOption = on;
+    }
+
+    @Override
+    public Integer call() {
+      session.err.println("bao-injector: missing command");
+      session.err.println("Try 'bao-injector --help' for the commands.");
+      return Main.USAGE;
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Run the sidecar: log in, keep the token and the secrets current, and serve them over the"
+            + " socket, the files and the health endpoint until stopped (SIGTERM/SIGINT).",
+        "Revokes its token at exit only with revoke-on-exit: true."
+      })
+  static final class Run implements Callable<Integer> {
+    private final Session session;
+    @Mixin ConfigOption config;
+
+    Run(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      SidecarConfig c = session.load(config.file);
+      return session.handlers.run(session.context(), c);
+    }
+  }
+
+  @Command(
+      name = "render",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Log in, fetch every secret, write every file under outputs.files once, and exit 0 (for"
+            + " init containers and CI). Never revokes the token."
+      })
+  static final class Render implements Callable<Integer> {
+    private final Session session;
+    @Mixin ConfigOption config;
+
+    Render(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      SidecarConfig c = session.load(config.file);
+      return session.handlers.render(session.context(), c);
+    }
+  }
+
+  @Command(
+      name = "exec",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Run CMD with the mapped variables in its environment, minus the sidecar's own"
+            + " credentials (BAO_TOKEN, VAULT_TOKEN, ...). Forwards signals and exits with CMD's"
+            + " exit code.",
+        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar"
+      })
+  static final class Exec implements Callable<Integer> {
+    private final Session session;
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--pass-env",
+        paramLabel = "NAME",
+        description = "Keep this credential variable in CMD's environment (repeatable).")
+    List<String> passEnv = new ArrayList<>();
+
+    @Option(
+        names = "--on-change",
+        paramLabel = "ACTION",
+        defaultValue = "none",
+        converter = OnChange.Converter.class,
+        description =
+            "When a value changes: restart (stop CMD, start it again), signal:HUP (or another"
+                + " signal: INT, QUIT, TERM, USR1, USR2), or none (default: ${DEFAULT-VALUE}).")
+    OnChange onChange;
+
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "CMD",
+        description = "The command and its arguments, after --.")
+    List<String> command;
+
+    Exec(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      SidecarConfig c = session.load(config.file);
+      return session.handlers.exec(
+          session.context(), c, new ExecRequest(command, passEnv, onChange));
+    }
+  }
+
+  @Command(
+      name = "env",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Print the resolved variables, e.g. eval \"$(bao-injector env -c sidecar.yaml)\".",
+        "Never revokes the token."
+      })
+  static final class Env implements Callable<Integer> {
+    private final Session session;
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        defaultValue = "export",
+        converter = EnvFormat.Converter.class,
+        description =
+            "export (export NAME='value' lines for eval), dotenv (NAME='value' lines) or json"
+                + " (default: ${DEFAULT-VALUE}).")
+    EnvFormat format;
+
+    Env(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      SidecarConfig c = session.load(config.file);
+      return session.handlers.env(session.context(), c, format);
+    }
+  }
+
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Validate the config and print a summary (addresses, auth method, names, outputs; never"
+            + " a value). Exit 2 with one line naming the key and the fix when it is wrong."
+      })
+  static final class Check implements Callable<Integer> {
+    private final Session session;
+    @Mixin ConfigOption config;
+
+    @Option(
+        names = "--online",
+        description =
+            "Also log in, check the token can read every mapped path, and print OpenBao's health.")
+    boolean online;
+
+    Check(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      SidecarConfig c = session.load(config.file);
+      CheckSummary.print(c, session.out);
+      if (c.openbao().tlsSkipVerify()) {
+        session.err.println(
+            "bao-injector: warning: tls-skip-verify is on; OpenBao's certificate is not checked");
+      }
+      return online ? session.handlers.checkOnline(session.context(), c) : Main.OK;
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {"Print one value from a running sidecar, read over its socket."})
+  static final class Get implements Callable<Integer> {
+    private final Session session;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The name, e.g. DB_PASSWORD.")
+    String name;
+
+    @Option(
+        names = "--socket",
+        paramLabel = "PATH",
+        description =
+            "The sidecar's socket (default: $BAO_INJECTOR_SOCKET, else " + DEFAULT_SOCKET + ").")
+    Path socket;
+
+    Get(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      Path s = socket;
+      if (s == null) {
+        String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
+        s = Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
+      }
+      return session.handlers.get(session.context(), name, s);
+    }
+  }
+}
