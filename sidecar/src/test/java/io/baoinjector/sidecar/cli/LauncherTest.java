@@ -1,0 +1,89 @@
+package io.baoinjector.sidecar.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher script's own behaviour, with a stand-in java so no jar is needed. */
+@Timeout(120)
+class LauncherTest {
+  @TempDir Path tmp;
+
+  private Path copyOfScript() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("sidecar/bin"));
+    return Files.copy(Launcher.script(), bin.resolve("bao-injector"));
+  }
+
+  @Test
+  void missingJarSaysHowToBuildIt() throws Exception {
+    Path script = copyOfScript();
+    Launcher r = Launcher.run(script, Map.of(), "check");
+    assertEquals(1, r.exit, r.toString());
+    assertEquals(
+        "bao-injector: no sidecar jar in "
+            + tmp.resolve("sidecar").toRealPath()
+            + "/target; build it with ./mvnw -pl sidecar -am package -DskipTests (or set"
+            + " BAO_INJECTOR_JAR)\n",
+        r.err);
+  }
+
+  @Test
+  void missingJarFromTheEnvironmentIsNamed() throws Exception {
+    Launcher r = Launcher.run(copyOfScript(), Map.of("BAO_INJECTOR_JAR", "/nonexistent/x.jar"));
+    assertEquals(1, r.exit);
+    assertEquals(
+        "bao-injector: BAO_INJECTOR_JAR=/nonexistent/x.jar: no such file (point it at"
+            + " bao-injector-sidecar-*-all.jar)\n",
+        r.err);
+  }
+
+  @Test
+  void javaHomeIsUsedAndArgumentsPassUnchanged() throws Exception {
+    Path script = copyOfScript();
+    Path target = Files.createDirectories(tmp.resolve("sidecar/target"));
+    Path jar = Files.writeString(target.resolve("bao-injector-sidecar-9.9-all.jar"), "");
+    Path javaBin = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = javaBin.resolve("java");
+    // a stand-in java that prints each argument on its own line and exits 2, as a config error
+    // would
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\nexit 2\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Launcher r =
+        Launcher.run(
+            script,
+            Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "JAVA_OPTS", "-Xmx64m -Dx=1"),
+            "exec",
+            "--",
+            "echo",
+            "two words",
+            "$HOME",
+            "");
+    assertEquals(2, r.exit, "the jar's exit code is the launcher's");
+    assertEquals(
+        "[-Xmx64m]\n[-Dx=1]\n[-jar]\n["
+            + jar.toRealPath()
+            + "]\n[exec]\n[--]\n[echo]\n[two words]\n[$HOME]\n[]\n",
+        r.out);
+  }
+
+  @Test
+  void badJavaHomeIsNamed() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("x.jar"), "");
+    Launcher r =
+        Launcher.run(
+            copyOfScript(),
+            Map.of("BAO_INJECTOR_JAR", jar.toString(), "JAVA_HOME", "/nonexistent"));
+    assertEquals(1, r.exit);
+    assertEquals(
+        "bao-injector: JAVA_HOME=/nonexistent has no bin/java; fix JAVA_HOME or unset it to use java"
+            + " on PATH\n",
+        r.err);
+  }
+}
