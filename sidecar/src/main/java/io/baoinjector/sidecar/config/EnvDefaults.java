@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,18 @@ final class EnvDefaults {
   /** A value and the variable it came from. */
   record Value(String value, String name) {}
 
+  static final List<String> ADDRESS = List.of("BAO_ADDR", "VAULT_ADDR");
+  static final List<String> NAMESPACE = List.of("BAO_NAMESPACE", "VAULT_NAMESPACE");
+  static final List<String> CA_CERT = List.of("BAO_CACERT", "VAULT_CACERT");
+  static final List<String> SKIP_VERIFY = List.of("BAO_SKIP_VERIFY", "VAULT_SKIP_VERIFY");
+  static final List<String> TOKEN = List.of("BAO_TOKEN", "VAULT_TOKEN");
+
+  /** Every variable the loader reads (the docs test checks each is documented). */
+  static final List<String> ALL =
+      List.of(ADDRESS, NAMESPACE, CA_CERT, SKIP_VERIFY, TOKEN, List.of("HOME")).stream()
+          .flatMap(List::stream)
+          .toList();
+
   private final Map<String, String> env;
 
   EnvDefaults(Map<String, String> env) {
@@ -19,33 +32,33 @@ final class EnvDefaults {
   }
 
   Value address() {
-    return first("BAO_ADDR", "VAULT_ADDR");
+    return first(ADDRESS);
   }
 
   Value namespace() {
-    return first("BAO_NAMESPACE", "VAULT_NAMESPACE");
+    return first(NAMESPACE);
   }
 
   Value caCert() {
-    return first("BAO_CACERT", "VAULT_CACERT");
+    return first(CA_CERT);
   }
 
   Value skipVerify() {
-    return first("BAO_SKIP_VERIFY", "VAULT_SKIP_VERIFY");
+    return first(SKIP_VERIFY);
   }
 
   /** The token; its value must only ever reach a {@code SecretValue}. */
   Value token() {
-    return first("BAO_TOKEN", "VAULT_TOKEN");
+    return first(TOKEN);
   }
 
   /** {@code $HOME}, for {@code ~/.vault-token}; null when unset. */
   String home() {
-    Value v = first("HOME");
+    Value v = first(List.of("HOME"));
     return v == null ? null : v.value();
   }
 
-  private Value first(String... names) {
+  private Value first(List<String> names) {
     for (String n : names) {
       String v = env.get(n);
       if (v != null && !v.isEmpty()) {
