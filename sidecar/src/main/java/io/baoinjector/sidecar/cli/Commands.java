@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,9 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The picocli commands. Each parses its options, loads the config, and hands over. */
 final class Commands {
@@ -151,8 +155,16 @@ final class Commands {
       this.session = session;
     }
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      for (String name : passEnv) {
+        if (!EnvNames.isValid(name)) {
+          throw new ParameterException(
+              spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
+        }
+      }
       SidecarConfig c = session.load(config.file);
       return session.handlers.exec(
           session.context(), c, new ExecRequest(command, passEnv, onChange));

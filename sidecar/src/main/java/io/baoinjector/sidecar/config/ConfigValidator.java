@@ -53,7 +53,7 @@ final class ConfigValidator {
       if (before != null) {
         throw ctx.error(
             at + ".path",
-            file.path() + " is already written by " + before,
+            file.path() + " is already used by " + before,
             "give each output its own path");
       }
       checkNames(file, at);

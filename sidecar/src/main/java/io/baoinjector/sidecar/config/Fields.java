@@ -89,13 +89,14 @@ final class Fields {
     if (v == null) {
       return null;
     }
-    if (v instanceof YamlNode.Scalar s && !s.isNull()) {
-      return s;
+    if (v instanceof YamlNode.Scalar s) {
+      if (!s.isNull()) {
+        return s;
+      }
+      throw error(key, "has no value", "write a value like " + example + " or remove the key");
     }
     throw error(
-        key,
-        "expected a value like " + example + ", got " + v.kind(),
-        "give it one or remove the key");
+        key, "expected one value like " + example + ", got " + v.kind(), "write a single value");
   }
 
   String string(String key, String example) {
@@ -110,6 +111,10 @@ final class Fields {
     }
     if (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE) {
       return s.token() == JsonToken.VALUE_TRUE;
+    }
+    // a quoted "true" is still plainly meant as true
+    if (s.text().equals("true") || s.text().equals("false")) {
+      return Boolean.parseBoolean(s.text());
     }
     throw error(key, "expected true or false, got \"" + s.text() + "\"", "write true or false");
   }
@@ -126,7 +131,7 @@ final class Fields {
       return null;
     }
     try {
-      if (s.token() == JsonToken.VALUE_NUMBER_INT) {
+      if (s.text().matches("\\d+")) {
         int n = Integer.parseInt(s.text());
         if (n >= 0) {
           return n;
@@ -181,6 +186,9 @@ final class Fields {
     String v = string(key, allowed.get(0));
     if (v == null || allowed.contains(v)) {
       return v;
+    }
+    if (v.isBlank()) {
+      throw error(key, "has no value", "use one of " + String.join(", ", allowed));
     }
     String near = DidYouMean.closest(v, allowed);
     throw error(

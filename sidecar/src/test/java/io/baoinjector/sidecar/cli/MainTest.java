@@ -264,6 +264,18 @@ class MainTest {
   }
 
   @Test
+  void passEnvMustNameAVariable() {
+    Recording h = new Recording();
+    Cli r = Cli.run(ENV, h, "exec", "-c", CONFIG, "--pass-env", "BAO TOKEN", "--", "true");
+    assertEquals(2, r.exit);
+    assertEquals(
+        "bao-injector: --pass-env: 'BAO TOKEN' is not an environment variable name\n"
+            + "Try 'bao-injector exec --help' for usage.\n",
+        r.err);
+    assertEquals(List.of(), h.calls);
+  }
+
+  @Test
   void usageMessages() {
     assertEquals(
         "bao-injector: unknown command 'chek' (did you mean check?)\n"

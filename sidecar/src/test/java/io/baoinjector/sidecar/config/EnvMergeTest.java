@@ -213,6 +213,19 @@ class EnvMergeTest {
   }
 
   @Test
+  void quotedBooleansAndIdsAreReadAsMeant() {
+    String yaml =
+        "openbao:\n  address: http://b:8200\n  tls-skip-verify: \"true\"\n"
+            + NAMES
+            + "outputs:\n  files:\n    - path: /run/a.env\n      format: dotenv\n"
+            + "      uid: \"1000\"\n      gid: 0\n";
+    SidecarConfig c = load(yaml, env());
+    assertTrue(c.openbao().tlsSkipVerify());
+    assertEquals(1000, c.outputs().files().get(0).uid());
+    assertEquals(0, c.outputs().files().get(0).gid());
+  }
+
+  @Test
   void durationsAndModes() {
     String yaml =
         "openbao:\n  address: http://b:8200\n"
