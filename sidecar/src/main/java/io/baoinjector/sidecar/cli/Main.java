@@ -49,6 +49,9 @@ public final class Main {
       PrintStream err,
       CommandHandlers handlers) {
     Objects.requireNonNull(args, "args == null");
+    Objects.requireNonNull(env, "env == null");
+    Objects.requireNonNull(out, "out == null");
+    Objects.requireNonNull(err, "err == null");
     Objects.requireNonNull(handlers, "handlers == null");
     Session session = new Session(env, out, err, handlers);
     CommandLine cli = commandLine(session);
