@@ -1,0 +1,155 @@
+package io.baoinjector.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Executes what the Dockerfiles and compose.yaml would run, without a Docker engine: every RUN step
+ * in a BusyBox chroot standing in for the Alpine base (see {@link AlpineRoot}), then the
+ * HEALTHCHECK commands with BusyBox wget against a stand-in health listener.
+ */
+@Timeout(300)
+class DockerfileRunTest {
+  @TempDir Path tmp;
+
+  @Test
+  void sidecarRunStepsCreateTheUserAndTheMountPoints() throws IOException {
+    Dockerfile df = DockerfileTest.sidecar();
+    AlpineRoot root = runAll(df, tmp.resolve("sidecar"));
+
+    assertUser(root, "10001", "10001");
+    for (String dir : List.of("/run/bao-injector", "/run/secrets")) {
+      Path p = root.path(dir);
+      assertTrue(Files.isDirectory(p), dir);
+      assertEquals(10001, Files.getAttribute(p, "unix:uid"), dir + " owner");
+      assertEquals(10001, Files.getAttribute(p, "unix:gid"), dir + " group");
+      assertEquals(
+          "rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), dir);
+    }
+    for (String dir : List.of("/opt/bao-injector", "/etc/bao-injector")) {
+      assertTrue(Files.isDirectory(root.path(dir)), dir);
+      assertEquals(0, Files.getAttribute(root.path(dir), "unix:uid"), dir + ": stays root-owned");
+    }
+  }
+
+  @Test
+  void appRunStepsCreateTheSameUid() {
+    AlpineRoot root = runAll(DockerfileTest.app(), tmp.resolve("app"));
+    assertUser(root, "10001", "10001");
+    assertTrue(Files.isDirectory(root.path("/opt/app")));
+  }
+
+  @Test
+  void runStepsFailWhereDockerBuildWould() {
+    // Control: the stand-ins refuse what BusyBox refuses, so the passing runs above mean something.
+    AlpineRoot root = AlpineRoot.create(tmp.resolve("control"));
+    assertNotEquals(0, root.shell("adduser -S -D -H -u 10001 -G nosuchgroup x", Map.of()).exit());
+    assertNotEquals(0, root.shell("addgroup --gid 10001 x", Map.of()).exit());
+    assertEquals(0, root.shell("addgroup -S -g 10001 x", Map.of()).exit());
+    assertNotEquals(0, root.shell("addgroup -S -g 10001 y", Map.of()).exit(), "gid in use");
+  }
+
+  @Test
+  void dockerfileHealthcheckPassesOnlyWhenTheSidecarIsReady() throws IOException {
+    Dockerfile df = DockerfileTest.sidecar();
+    AlpineRoot root = runAll(df, tmp.resolve("hc"));
+    String command = df.healthcheckCommand();
+    assertHealthcheck(
+        port -> {
+          Map<String, String> env = new java.util.HashMap<>(df.env());
+          env.put("BAO_INJECTOR_HEALTH_URL", "http://127.0.0.1:" + port + "/v1/health");
+          return root.shell(command, env);
+        });
+  }
+
+  @Test
+  void composeHealthcheckPassesOnlyWhenTheSidecarIsReady() throws IOException {
+    AlpineRoot root = AlpineRoot.create(tmp.resolve("compose-hc"));
+    JsonNode test = Repo.yaml(Repo.docker("compose.yaml")).at("/services/sidecar/healthcheck/test");
+    assertEquals("CMD", test.get(0).asText(), "exec form: no shell needed in the image");
+    List<String> argv = new ArrayList<>();
+    for (int i = 1; i < test.size(); i++) {
+      argv.add(test.get(i).asText());
+    }
+    assertTrue(argv.remove("http://127.0.0.1:9102/v1/health"), argv.toString());
+    assertHealthcheck(
+        port -> {
+          List<String> withPort = new ArrayList<>(argv);
+          withPort.add("http://127.0.0.1:" + port + "/v1/health");
+          return root.exec(withPort, Map.of());
+        });
+  }
+
+  private interface Check {
+    Proc.Result run(int port);
+  }
+
+  /** 200 passes; 503 (starting) and no listener at all fail. */
+  private static void assertHealthcheck(Check check) throws IOException {
+    AtomicInteger status = new AtomicInteger(503);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/v1/health",
+        exchange -> {
+          byte[] body =
+              (status.get() == 200 ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}")
+                  .getBytes();
+          exchange.sendResponseHeaders(status.get(), body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    int port = server.getAddress().getPort();
+    try {
+      Proc.Result starting = check.run(port);
+      assertNotEquals(0, starting.exit(), "503 must be unhealthy: " + starting.output());
+      status.set(200);
+      Proc.Result ready = check.run(port);
+      assertEquals(0, ready.exit(), "200 must be healthy: " + ready.output());
+    } finally {
+      server.stop(0);
+    }
+    Proc.Result down = check.run(port);
+    assertNotEquals(0, down.exit(), "no listener must be unhealthy: " + down.output());
+  }
+
+  private static AlpineRoot runAll(Dockerfile df, Path dir) {
+    AlpineRoot root = AlpineRoot.create(dir);
+    for (String run : df.all("RUN")) {
+      Proc.Result r = root.shell(run, df.argDefaults());
+      assertEquals(0, r.exit(), df.file().getFileName() + ": RUN " + run + "\n" + r.output());
+    }
+    return root;
+  }
+
+  private static void assertUser(AlpineRoot root, String uid, String gid) {
+    String passwd = root.read("/etc/passwd");
+    boolean found =
+        passwd
+            .lines()
+            .map(l -> l.split(":"))
+            .anyMatch(f -> f[2].equals(uid) && f[3].equals(gid) && f[6].equals("/sbin/nologin"));
+    assertTrue(found, "no user " + uid + ":" + gid + " with /sbin/nologin in\n" + passwd);
+    assertTrue(
+        root.read("/etc/group").lines().anyMatch(l -> l.split(":")[2].equals(gid)),
+        "no group " + gid);
+  }
+}
