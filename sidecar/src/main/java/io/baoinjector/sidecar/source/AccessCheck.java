@@ -1,0 +1,67 @@
+package io.baoinjector.sidecar.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code check --online}: can the token read every mapped path? Asks {@code sys/capabilities-self}
+ * once for all of them (the API paths, e.g. {@code secret/data/app/db} for KV v2), so nothing is
+ * read and no secret leaves OpenBao.
+ */
+public final class AccessCheck {
+
+  /**
+   * One path's verdict.
+   *
+   * @param path as the user wrote it
+   * @param apiPath what was asked about
+   * @param readable the token may read it
+   * @param metadataReadable KV v2 only: the token may read its metadata (else versions are not
+   *     checked and the data is re-read every round); true for other engines
+   */
+  public record Result(String path, String apiPath, boolean readable, boolean metadataReadable) {}
+
+  private AccessCheck() {}
+
+  public static List<Result> run(SidecarConfig config, OpenBaoClient client, Credentials creds) {
+    Set<String> paths = new LinkedHashSet<>();
+    new NameTable(config).sourceKeys().forEach(k -> paths.add(k.path()));
+    MountResolver mounts = new MountResolver(client, creds);
+    Map<String, String[]> api = new LinkedHashMap<>();
+    List<String> ask = new ArrayList<>();
+    for (String p : paths) {
+      Mount m = mounts.resolve(p);
+      String[] a =
+          m.isKvV2()
+              ? new String[] {
+                m.path() + "data/" + m.relative(p), m.path() + "metadata/" + m.relative(p)
+              }
+              : new String[] {p};
+      api.put(p, a);
+      ask.addAll(List.of(a));
+    }
+    JsonNode caps = client.post("sys/capabilities-self", Map.of("paths", ask), creds.token());
+    List<Result> out = new ArrayList<>();
+    api.forEach(
+        (p, a) ->
+            out.add(new Result(p, a[0], canRead(caps, a[0]), a.length < 2 || canRead(caps, a[1]))));
+    return out;
+  }
+
+  private static boolean canRead(JsonNode caps, String apiPath) {
+    JsonNode c = caps.has(apiPath) ? caps.path(apiPath) : caps.path("data").path(apiPath);
+    for (JsonNode x : c) {
+      if (x.asText().equals("read") || x.asText().equals("root")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

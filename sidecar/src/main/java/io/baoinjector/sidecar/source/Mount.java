@@ -1,0 +1,20 @@
+package io.baoinjector.sidecar.source;
+
+/**
+ * The secrets engine mount a path lives on, as {@code sys/internal/ui/mounts/PATH} reports it.
+ *
+ * @param path the mount path with a trailing slash, e.g. {@code secret/}
+ * @param type the engine type, e.g. {@code kv}, {@code database}
+ * @param kvVersion 2 for KV v2, 1 for KV v1, 0 for anything that is not KV
+ */
+record Mount(String path, String type, int kvVersion) {
+
+  /** The path relative to the mount: {@code secret/app/db} on {@code secret/} is {@code app/db}. */
+  String relative(String fullPath) {
+    return fullPath.startsWith(path) ? fullPath.substring(path.length()) : fullPath;
+  }
+
+  boolean isKvV2() {
+    return kvVersion == 2;
+  }
+}

@@ -1,0 +1,153 @@
+package io.baoinjector.sidecar.source;
+
+import io.baoinjector.shared.EnvNames;
+import io.baoinjector.shared.Reference;
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the config's names into values from the sources' data. Rules: explicit {@code secrets:} win
+ * over {@code env-from}; a later {@code env-from} entry wins over an earlier one; each collision is
+ * warned once. A failing explicit name keeps its last value and is listed unresolved; an {@code
+ * env-from} key deleted in OpenBao leaves at the next round.
+ */
+final class NameTable {
+  private static final Logger log = LoggerFactory.getLogger(NameTable.class);
+
+  /** A distinct thing to read: a path and a pinned version (0: current). */
+  record SourceKey(String path, int version) {
+    static SourceKey of(Reference r) {
+      return new SourceKey(r.path(), r.version());
+    }
+  }
+
+  /** The state of one source as the resolver sees it. */
+  record SourceState(SecretData lastGood, boolean failing, Instant confirmedAt) {}
+
+  record Resolved(
+      Map<String, Snapshot.Entry> values,
+      Map<String, Snapshot.Entry> properties,
+      Set<String> unresolved,
+      boolean complete) {}
+
+  private final Map<String, Reference> secrets;
+  private final Map<String, Reference> properties;
+  private final List<SidecarConfig.EnvFrom> envFrom;
+  private final Set<SourceKey> keys = new LinkedHashSet<>();
+  private final Set<String> warned = new LinkedHashSet<>();
+
+  NameTable(SidecarConfig config) {
+    this.secrets = config.secrets();
+    this.properties = config.properties();
+    this.envFrom = config.envFrom();
+    secrets.values().forEach(r -> keys.add(SourceKey.of(r)));
+    envFrom.forEach(e -> keys.add(SourceKey.of(e.path())));
+    properties.values().forEach(r -> keys.add(SourceKey.of(r)));
+  }
+
+  Set<SourceKey> sourceKeys() {
+    return keys;
+  }
+
+  /** How many names are mapped explicitly (env-from adds more once read). */
+  int explicitCount() {
+    return secrets.size() + properties.size();
+  }
+
+  Resolved resolve(Function<SourceKey, SourceState> states, Snapshot prev) {
+    Map<String, Snapshot.Entry> values = new LinkedHashMap<>();
+    Set<String> unresolved = new LinkedHashSet<>();
+    boolean complete = true;
+    Map<String, String> envFromOwner = new LinkedHashMap<>();
+    for (SidecarConfig.EnvFrom e : envFrom) {
+      SourceKey key = SourceKey.of(e.path());
+      SourceState st = states.apply(key);
+      if (st == null || st.lastGood() == null || st.failing()) {
+        unresolved.add("env-from:" + e.path().path());
+        complete = false;
+      }
+      if (st == null || st.lastGood() == null) {
+        continue;
+      }
+      for (Map.Entry<String, SecretValue> kv : st.lastGood().data().entrySet()) {
+        String name = e.prefix() + (e.sanitize() ? EnvNames.sanitize(kv.getKey()) : kv.getKey());
+        if (secrets.containsKey(name)) {
+          warnOnce(
+              name + "<secrets",
+              "{}: env-from {} also sets it; the secrets: entry wins",
+              name,
+              e.path().path());
+          continue;
+        }
+        String earlier = envFromOwner.put(name, e.path().path());
+        if (earlier != null && !earlier.equals(e.path().path())) {
+          warnOnce(
+              name + "<" + earlier,
+              "{}: env-from {} overrides env-from {} (the later entry wins)",
+              name,
+              e.path().path(),
+              earlier);
+        }
+        values.put(
+            name,
+            new Snapshot.Entry(
+                kv.getValue(),
+                st.lastGood().version(),
+                e.path().path() + "#" + kv.getKey(),
+                st.confirmedAt()));
+      }
+    }
+    complete &= resolveExplicit(secrets, states, prev.values(), values, unresolved);
+    Map<String, Snapshot.Entry> props = new LinkedHashMap<>();
+    complete &= resolveExplicit(properties, states, prev.properties(), props, unresolved);
+    return new Resolved(values, props, unresolved, complete);
+  }
+
+  private static boolean resolveExplicit(
+      Map<String, Reference> names,
+      Function<SourceKey, SourceState> states,
+      Map<String, Snapshot.Entry> previous,
+      Map<String, Snapshot.Entry> out,
+      Set<String> unresolved) {
+    boolean complete = true;
+    for (Map.Entry<String, Reference> n : names.entrySet()) {
+      SourceState st = states.apply(SourceKey.of(n.getValue()));
+      SecretValue v =
+          st == null || st.lastGood() == null ? null : st.lastGood().data().get(n.getValue().key());
+      if (v != null) {
+        out.put(
+            n.getKey(),
+            new Snapshot.Entry(
+                v, st.lastGood().version(), n.getValue().toString(), st.confirmedAt()));
+        if (st.failing()) {
+          unresolved.add(n.getKey());
+          complete = false;
+        }
+      } else {
+        unresolved.add(n.getKey());
+        complete = false;
+        Snapshot.Entry keep = previous.get(n.getKey());
+        if (keep != null) {
+          out.put(n.getKey(), keep);
+        }
+      }
+    }
+    return complete;
+  }
+
+  private void warnOnce(String key, String format, Object... args) {
+    if (warned.add(key)) {
+      log.warn(format, args);
+    }
+  }
+}

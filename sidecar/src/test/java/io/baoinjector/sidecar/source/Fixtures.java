@@ -1,0 +1,87 @@
+package io.baoinjector.sidecar.source;
+
+import io.baoinjector.shared.Reference;
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.OutputSettings;
+import io.baoinjector.sidecar.config.RefreshSettings;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.testkit.OpenBao;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Builds configs, clients and credentials for source tests. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static SidecarConfig config(
+      OpenBao bao,
+      Map<String, String> secrets,
+      List<SidecarConfig.EnvFrom> envFrom,
+      Map<String, String> properties,
+      Duration interval) {
+    return new SidecarConfig(
+        null,
+        settings(bao),
+        null,
+        false,
+        refs(secrets),
+        envFrom,
+        refs(properties),
+        new RefreshSettings(interval),
+        new OutputSettings(null, null, List.of()));
+  }
+
+  static SidecarConfig config(OpenBao bao, Map<String, String> secrets) {
+    return config(bao, secrets, List.of(), Map.of(), Duration.ofSeconds(30));
+  }
+
+  static Map<String, Reference> refs(Map<String, String> m) {
+    Map<String, Reference> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, Reference.parse(v)));
+    return out;
+  }
+
+  static SidecarConfig.EnvFrom envFrom(String path, String prefix, boolean sanitize) {
+    return new SidecarConfig.EnvFrom(Reference.wholeSecret(path), prefix, sanitize);
+  }
+
+  static OpenBaoSettings settings(OpenBao bao) {
+    return new OpenBaoSettings(List.of(URI.create(bao.address())), "", null, false);
+  }
+
+  /** A client that gives up fast, so outage rounds are quick in tests. */
+  static OpenBaoClient client(OpenBao bao) {
+    return OpenBaoClient.builder(settings(bao))
+        .maxAttempts(2)
+        .connectTimeout(Duration.ofSeconds(2))
+        .readTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** A fixed token; a 403 is always the policy's. Counts the verdicts asked for. */
+  static final class FixedToken implements Credentials {
+    final String token;
+    final AtomicInteger forbiddenAsks = new AtomicInteger();
+
+    FixedToken(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public SecretValue token() {
+      return SecretValue.of(token);
+    }
+
+    @Override
+    public boolean replacedAfterForbidden() {
+      forbiddenAsks.incrementAndGet();
+      return false;
+    }
+  }
+}

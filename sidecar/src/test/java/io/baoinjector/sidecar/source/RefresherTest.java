@@ -1,0 +1,270 @@
+package io.baoinjector.sidecar.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.OpenBao;
+import io.baoinjector.testkit.OpenBaoExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(OpenBaoExtension.class)
+@Timeout(120)
+class RefresherTest {
+
+  private static Refresher refresher(
+      OpenBao bao, SnapshotHub hub, io.baoinjector.sidecar.config.SidecarConfig cfg) {
+    return new Refresher(
+        cfg,
+        Fixtures.client(bao),
+        new Fixtures.FixedToken(bao.rootToken()),
+        hub,
+        Clock.systemUTC(),
+        RefreshObserver.NOOP);
+  }
+
+  @Test
+  void readsKvV2ByKeyAndPinnedVersion(OpenBao bao) {
+    bao.put("app/db", Map.of("username", "app", "password", "first"));
+    bao.put("app/db", Map.of("username", "app", "password", "second"));
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s =
+        refresher(
+                bao,
+                hub,
+                Fixtures.config(
+                    bao,
+                    Map.of(
+                        "DB_USER", "secret/app/db#username",
+                        "DB_PASSWORD", "secret/app/db#password",
+                        "OLD_PASSWORD", "secret/app/db#password@1")))
+            .loadAll();
+    assertEquals("app", s.values().get("DB_USER").value().reveal());
+    assertEquals("second", s.values().get("DB_PASSWORD").value().reveal());
+    assertEquals(2, s.values().get("DB_PASSWORD").version());
+    assertEquals("first", s.values().get("OLD_PASSWORD").value().reveal());
+    assertEquals(1, s.values().get("OLD_PASSWORD").version());
+    assertTrue(s.ready());
+    assertTrue(s.unresolved().isEmpty());
+    assertEquals(1, s.revision());
+  }
+
+  @Test
+  void readsKvV1(OpenBao bao) {
+    bao.enableKvV1("kv1");
+    bao.kvV1Put("kv1", "legacy/app", Map.of("api_key", "k1"));
+    SnapshotHub hub = new SnapshotHub();
+    Refresher r =
+        refresher(bao, hub, Fixtures.config(bao, Map.of("API_KEY", "kv1/legacy/app#api_key")));
+    assertEquals("k1", r.loadAll().values().get("API_KEY").value().reveal());
+    bao.kvV1Put("kv1", "legacy/app", Map.of("api_key", "k2"));
+    Snapshot s = r.loadAll();
+    assertEquals("k2", s.values().get("API_KEY").value().reveal());
+    assertNull(s.values().get("API_KEY").version());
+    assertEquals(2, s.revision());
+  }
+
+  @Test
+  void rotationIsOneRevisionPerRoundAndNoChangeKeepsTheRevision(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "p1"));
+    bao.put("app/stripe", Map.of("api_key", "s1"));
+    SnapshotHub hub = new SnapshotHub();
+    Refresher r =
+        refresher(
+            bao,
+            hub,
+            Fixtures.config(
+                bao,
+                Map.of(
+                    "DB_PASSWORD",
+                    "secret/app/db#password",
+                    "STRIPE_KEY",
+                    "secret/app/stripe#api_key")));
+    assertEquals(1, r.loadAll().revision());
+    assertEquals(1, r.loadAll().revision(), "a round with no change keeps the revision");
+    bao.put("app/db", Map.of("password", "p2"));
+    bao.put("app/stripe", Map.of("api_key", "s2"));
+    Snapshot s = r.loadAll();
+    assertEquals(2, s.revision(), "two secrets changed in one round: one revision");
+    assertEquals("p2", s.values().get("DB_PASSWORD").value().reveal());
+    assertEquals("s2", s.values().get("STRIPE_KEY").value().reveal());
+  }
+
+  @Test
+  void envFromAddsEveryKeyWithPrefixSanitizeAndCollisionRules(OpenBao bao) {
+    bao.put("app/prod", Map.of("api-key", "a", "DB_PASSWORD", "from-env-from", "region", "eu"));
+    bao.put("app/override", Map.of("region", "us"));
+    bao.put("app/db", Map.of("password", "explicit"));
+    SnapshotHub hub = new SnapshotHub();
+    Refresher r =
+        refresher(
+            bao,
+            hub,
+            Fixtures.config(
+                bao,
+                Map.of("DB_PASSWORD", "secret/app/db#password"),
+                List.of(
+                    Fixtures.envFrom("secret/app/prod", "", true),
+                    Fixtures.envFrom("secret/app/override", "", true)),
+                Map.of(),
+                Duration.ofSeconds(30)));
+    Snapshot s = r.loadAll();
+    assertEquals("a", s.values().get("API_KEY").value().reveal(), "sanitized name");
+    assertEquals("explicit", s.values().get("DB_PASSWORD").value().reveal(), "secrets: wins");
+    assertEquals("us", s.values().get("REGION").value().reveal(), "the later env-from wins");
+    assertTrue(s.ready());
+
+    bao.put("app/prod", Map.of("DB_PASSWORD", "x", "region", "eu"));
+    Snapshot after = r.loadAll();
+    assertFalse(after.values().containsKey("API_KEY"), "a key deleted in OpenBao leaves");
+    assertTrue(after.revision() > s.revision());
+  }
+
+  @Test
+  void envFromKeepsKeysThatAreNotEnvNamesWithoutSanitize(OpenBao bao) {
+    bao.put("app/prod", Map.of("api-key", "a", "OK", "b"));
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s =
+        refresher(
+                bao,
+                hub,
+                Fixtures.config(
+                    bao,
+                    Map.of(),
+                    List.of(Fixtures.envFrom("secret/app/prod", "P_", false)),
+                    Map.of(),
+                    Duration.ofSeconds(30)))
+            .loadAll();
+    assertEquals(Set.of("P_api-key", "P_OK"), s.values().keySet());
+  }
+
+  @Test
+  void propertiesResolveLikeSecrets(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "pw"));
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s =
+        refresher(
+                bao,
+                hub,
+                Fixtures.config(
+                    bao,
+                    Map.of(),
+                    List.of(),
+                    Map.of("spring.datasource.password", "secret/app/db#password"),
+                    Duration.ofSeconds(30)))
+            .loadAll();
+    assertEquals("pw", s.properties().get("spring.datasource.password").value().reveal());
+    assertTrue(s.ready());
+  }
+
+  @Test
+  void aDeniedPathIsUnresolvedWithoutAskingForALoginTwice(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "pw"));
+    bao.put("app/admin", Map.of("key", "nope"));
+    bao.writePolicy(
+        "app",
+        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+            + "path \"secret/metadata/app/db\" { capabilities = [\"read\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("app")));
+    Fixtures.FixedToken creds = new Fixtures.FixedToken(token);
+    SnapshotHub hub = new SnapshotHub();
+    Refresher r =
+        new Refresher(
+            Fixtures.config(
+                bao,
+                Map.of(
+                    "DB_PASSWORD", "secret/app/db#password", "ADMIN_KEY", "secret/app/admin#key")),
+            Fixtures.client(bao),
+            creds,
+            hub,
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    Snapshot s = r.loadAll();
+    assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal());
+    assertFalse(s.values().containsKey("ADMIN_KEY"));
+    assertEquals(Set.of("ADMIN_KEY"), s.unresolved());
+    assertFalse(s.ready());
+    assertFalse(s.stale(), "a denied path is not an outage");
+    assertTrue(r.deniedPaths().containsKey("secret/app/admin"));
+    assertTrue(creds.forbiddenAsks.get() >= 1);
+  }
+
+  @Test
+  void metadataDeniedFallsBackToReadingData(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "p1"));
+    bao.writePolicy("data-only", "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("data-only")));
+    SnapshotHub hub = new SnapshotHub();
+    Refresher r =
+        new Refresher(
+            Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
+            Fixtures.client(bao),
+            new Fixtures.FixedToken(token),
+            hub,
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    assertEquals("p1", r.loadAll().values().get("DB_PASSWORD").value().reveal());
+    bao.put("app/db", Map.of("password", "p2"));
+    Snapshot s = r.loadAll();
+    assertEquals("p2", s.values().get("DB_PASSWORD").value().reveal());
+    assertTrue(s.unresolved().isEmpty());
+    assertEquals(List.of("secret/app/db"), r.metadataDeniedPaths());
+  }
+
+  @Test
+  void outageServesStaleValuesAndRecoversWithoutRestart(OpenBao bao) throws Exception {
+    bao.put("app/db", Map.of("password", "before"));
+    SnapshotHub hub = new SnapshotHub();
+    try (Refresher r =
+        refresher(
+            bao,
+            hub,
+            Fixtures.config(
+                bao,
+                Map.of("DB_PASSWORD", "secret/app/db#password"),
+                List.of(),
+                Map.of(),
+                Duration.ofSeconds(1)))) {
+      assertEquals("before", r.loadAll().values().get("DB_PASSWORD").value().reveal());
+      r.start();
+      bao.stop();
+      Snapshot stale = await(hub, Snapshot::stale, "stale after OpenBao stopped");
+      assertEquals("before", stale.values().get("DB_PASSWORD").value().reveal());
+      assertTrue(stale.ready(), "readiness survives an outage");
+      assertTrue(r.outage().isPresent());
+
+      bao.restart(); // the dev server comes back empty: seed it again
+      bao.put("app/db", Map.of("password", "after"));
+      Snapshot fresh =
+          await(
+              hub,
+              s -> !s.stale() && "after".equals(s.values().get("DB_PASSWORD").value().reveal()),
+              "fresh after OpenBao returned");
+      assertTrue(fresh.revision() > stale.revision());
+      assertTrue(r.outage().isEmpty());
+    }
+  }
+
+  static Snapshot await(SnapshotHub hub, java.util.function.Predicate<Snapshot> p, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Snapshot s = hub.current();
+      if (p.test(s)) {
+        return s;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for: " + what + "; last " + hub.current());
+  }
+}
