@@ -263,6 +263,7 @@ public final class TokenManager implements AutoCloseable {
       if (closed) {
         return;
       }
+      boolean sameToken = token != null && token.clientToken().equals(t.clientToken());
       token = t;
       loginTtl = t.ttl();
       expiry = t.neverExpires() ? null : clock.instant().plus(t.ttl());
@@ -273,7 +274,16 @@ public final class TokenManager implements AutoCloseable {
       backoff.reset();
       notifyAll();
       done = swapNextLogin();
-      scheduleAfter(t);
+      if (sameToken && !t.neverExpires()) {
+        // a given token (auth method token) cannot be replaced by logging in again; asking again
+        // at 2/3 of an ever shorter TTL would only make a burst of lookups before it expires
+        log.warn(
+            "token {} cannot be extended past its max TTL; provide a new token before it expires",
+            t);
+        scheduleLogin(t.ttl().plusSeconds(1), false);
+      } else {
+        scheduleAfter(t);
+      }
     }
     done.complete(t);
     final Token logged = t;

@@ -180,6 +180,22 @@ class TokenManagerTest {
   }
 
   @Test
+  void givenTokenAtItsMaxTtlIsNotAskedAboutInABurst() throws Exception {
+    server.enqueue(lookup(30, true));
+    server.enqueue(lookup(30, true));
+    server.enqueue(renewed(12)); // capped
+    server.enqueue(lookup(4, true)); // "login" with a given token: the same token comes back
+    server.enqueue(lookup(4, true));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext(); // login
+    scheduler.runNext(); // renew: capped, login at 2/3
+    scheduler.runNext(); // login: the same token, 4s left
+    assertEquals(Duration.ofSeconds(5), scheduler.lastDelay(), "next look only after expiry");
+    assertEquals(1, scheduler.pending());
+  }
+
+  @Test
   void renewalRefusedWith403LogsInAtOnce() throws Exception {
     server.enqueue(lookup(3600, true));
     server.enqueue(lookup(3600, true));
