@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * The one HTTP client for OpenBao's API. Thread-safe; share one instance.
  *
  * <p>Every call sends {@code X-Vault-Request: true}, the token given for that call (if any) and
- * {@code X-Vault-Namespace} when configured. With several addresses (HA), a connection failure
- * moves on to the next address and the one that answered is remembered for later calls. 5xx (but
- * not 501) and 429 are retried with a fresh {@link Backoff} per call, never sooner than the
- * server's {@code Retry-After}, up to {@code maxAttempts}; then the call throws. A 307 from a
- * standby is followed once, and never from https to http (OkHttp's own redirect handling is off, as
- * it would follow any number and carry the token anywhere).
+ * {@code X-Vault-Namespace} when configured. With several addresses (HA), a connection failure (or
+ * a sealed node) moves on to the next address and the one that answered is remembered for later
+ * calls. 5xx (but not 501) and 429 are retried with a fresh {@link Backoff} per call, never sooner
+ * than the server's {@code Retry-After}, up to {@code maxAttempts}; then the call throws. A 307
+ * from a standby is followed once, and never from https to http (OkHttp's own redirect handling is
+ * off, as it would follow any number and carry the token anywhere).
  *
  * <p>Errors are typed ({@link PermissionDeniedException}, {@link NotFoundException}, {@link
  * UnavailableException}, {@link SealedException}, {@link BadResponseException}) and their messages
@@ -173,21 +173,31 @@ public final class OpenBaoClient {
   /** One try: the address list (failover), then at most one redirect. */
   private Attempt attemptOnce(OpenBaoRequest req, byte[] body) {
     IOException lastConnectFailure = null;
+    Attempt lastSealed = null;
     int start = current.get();
     for (int i = 0; i < addresses.size(); i++) {
       int idx = (start + i) % addresses.size();
       HttpUrl url = url(addresses.get(idx), req.path());
       long t0 = System.nanoTime();
       try (Response r = http.newCall(request(url, req, body)).execute()) {
+        Attempt a;
+        if (r.code() == 307) {
+          observe(req, r.code(), RequestObserver.Outcome.REDIRECT, t0);
+          a = followRedirect(req, body, url, r.header("Location"));
+        } else {
+          a = reader.read(this, req, r, t0);
+        }
+        if (a.failure() instanceof SealedException && i < addresses.size() - 1) {
+          // one sealed node of an HA cluster: another may serve
+          lastSealed = a;
+          log.warn("OpenBao at {} is sealed; trying the next address", addresses.get(idx));
+          continue;
+        }
         if (idx != start) {
           current.set(idx);
           log.warn("OpenBao at {} answered; using it from now on", addresses.get(idx));
         }
-        if (r.code() == 307) {
-          observe(req, r.code(), RequestObserver.Outcome.REDIRECT, t0);
-          return followRedirect(req, body, url, r.header("Location"));
-        }
-        return reader.read(this, req, r, t0);
+        return a;
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
           return Attempt.fail(
@@ -210,6 +220,9 @@ public final class OpenBaoClient {
           log.warn("cannot connect to OpenBao at {}: {}", addresses.get(idx), e.getMessage());
         }
       }
+    }
+    if (lastSealed != null) {
+      return lastSealed;
     }
     String detail =
         addresses.size() == 1
