@@ -1,7 +1,6 @@
 package io.baoinjector.sidecar.openbao;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.baoinjector.sidecar.openbao.OpenBaoClient.Attempt;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +12,9 @@ import okhttp3.Response;
 final class ResponseReader {
   private static final int MAX_ERROR_CHARS = 300;
 
-  Attempt read(OpenBaoClient c, OpenBaoRequest req, Response r, long t0) throws IOException {
+  Attempt read(Transport c, OpenBaoRequest req, Response r, long t0) throws IOException {
     int code = r.code();
-    String text = OpenBaoClient.bodyString(r.body());
+    String text = Transport.bodyString(r.body());
     String m = req.method();
     String p = req.pathLabel();
     if (code / 100 == 2) {

@@ -388,6 +388,19 @@ class OpenBaoClientTest {
   }
 
   @Test
+  void sealedNodeIsSkippedForTheNextAddress() throws Exception {
+    try (MockWebServer second = new MockWebServer()) {
+      second.start(InetAddress.getLoopbackAddress(), 0);
+      server.enqueue(json(503, "{\"errors\":[\"Vault is sealed\"]}"));
+      second.enqueue(json(200, "{\"n\":1}"));
+      OpenBaoClient c = builder("", server.url("/").uri(), second.url("/").uri()).build();
+      assertEquals(1, c.get("a", TOKEN).path("n").asInt());
+      assertEquals(second.getPort(), c.currentAddress().getPort());
+      assertEquals(List.of(), sleeper.delays);
+    }
+  }
+
+  @Test
   void allAddressesDownIsUnavailableAfterRetries() throws Exception {
     URI dead = URI.create("http://127.0.0.1:" + closedPort());
     OpenBaoClient c = builder("", dead).maxAttempts(2).build();

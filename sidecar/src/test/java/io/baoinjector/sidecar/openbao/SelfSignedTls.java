@@ -11,16 +11,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool, and its PEM. */
-final class SelfSignedTls {
-  final SSLSocketFactory serverFactory;
-  final Path pem;
+public final class SelfSignedTls {
+  public final SSLSocketFactory serverFactory;
+  public final Path pem;
 
   private SelfSignedTls(SSLSocketFactory f, Path pem) {
     this.serverFactory = f;
     this.pem = pem;
   }
 
-  static SelfSignedTls create(Path dir) throws Exception {
+  public static SelfSignedTls create(Path dir) throws Exception {
     Path ks = dir.resolve("server.p12");
     Path pem = dir.resolve("ca.pem");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();

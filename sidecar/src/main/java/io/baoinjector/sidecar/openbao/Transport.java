@@ -1,0 +1,219 @@
+package io.baoinjector.sidecar.openbao;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt of a call: walks the HA address list on connection failures (and past sealed nodes),
+ * follows at most one redirect, and classifies the answer. Retrying is the client's job.
+ */
+final class Transport {
+  private static final Logger log = LoggerFactory.getLogger(Transport.class);
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  private final List<HttpUrl> addresses;
+  private final AtomicInteger current = new AtomicInteger();
+  private final String namespace;
+  private final OkHttpClient http;
+  private final Clock clock;
+  private final Duration retryAfterCap;
+  private final RequestObserver observer;
+  private final ResponseReader reader = new ResponseReader();
+
+  Transport(
+      List<HttpUrl> addresses,
+      String namespace,
+      OkHttpClient http,
+      Clock clock,
+      Duration retryAfterCap,
+      RequestObserver observer) {
+    this.addresses = addresses;
+    this.namespace = namespace;
+    this.http = http;
+    this.clock = clock;
+    this.retryAfterCap = retryAfterCap;
+    this.observer = observer;
+  }
+
+  /** The address that answered last (or the first configured one). */
+  URI currentAddress() {
+    return addresses.get(current.get()).uri();
+  }
+
+  /** One try: the address list (failover), then at most one redirect. */
+  Attempt attempt(OpenBaoRequest req, byte[] body) {
+    IOException lastConnectFailure = null;
+    Attempt lastSealed = null;
+    int start = current.get();
+    for (int i = 0; i < addresses.size(); i++) {
+      int idx = (start + i) % addresses.size();
+      HttpUrl url = url(addresses.get(idx), req.path());
+      long t0 = System.nanoTime();
+      try (Response r = http.newCall(request(url, req, body)).execute()) {
+        Attempt a;
+        if (r.code() == 307) {
+          observe(req, r.code(), RequestObserver.Outcome.REDIRECT, t0);
+          a = followRedirect(req, body, url, r.header("Location"));
+        } else {
+          a = reader.read(this, req, r, t0);
+        }
+        if (a.failure() instanceof SealedException && i < addresses.size() - 1) {
+          // one sealed node of an HA cluster: another may serve
+          lastSealed = a;
+          log.warn("OpenBao at {} is sealed; trying the next address", addresses.get(idx));
+          continue;
+        }
+        if (idx != start) {
+          current.set(idx);
+          log.warn("OpenBao at {} answered; using it from now on", addresses.get(idx));
+        }
+        return a;
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return Attempt.fail(
+              new UnavailableException(
+                  req.method(), req.pathLabel(), 0, List.of(), "interrupted", e),
+              false,
+              null);
+        }
+        observe(req, 0, RequestObserver.Outcome.CONNECTION_FAILURE, t0);
+        if (!ConnectFailures.isConnectFailure(e)) {
+          // the request may have reached the server: retry the same address after a backoff
+          return Attempt.fail(
+              new UnavailableException(
+                  req.method(), req.pathLabel(), 0, List.of(), describe(url, e), e),
+              true,
+              null);
+        }
+        lastConnectFailure = e;
+        if (addresses.size() > 1) {
+          log.warn("cannot connect to OpenBao at {}: {}", addresses.get(idx), e.getMessage());
+        }
+      }
+    }
+    if (lastSealed != null) {
+      return lastSealed;
+    }
+    String detail =
+        addresses.size() == 1
+            ? describe(addresses.get(0), lastConnectFailure)
+            : "cannot connect to any of "
+                + addresses.size()
+                + " addresses, last: "
+                + describe(
+                    addresses.get((start + addresses.size() - 1) % addresses.size()),
+                    lastConnectFailure);
+    return Attempt.fail(
+        new UnavailableException(
+            req.method(), req.pathLabel(), 0, List.of(), detail, lastConnectFailure),
+        true,
+        null);
+  }
+
+  private Attempt followRedirect(OpenBaoRequest req, byte[] body, HttpUrl from, String location) {
+    HttpUrl to = location == null ? null : from.resolve(location);
+    if (to == null) {
+      return Attempt.fail(
+          new BadResponseException(
+              req.method(), req.pathLabel(), 307, "redirect without a valid Location"),
+          false,
+          null);
+    }
+    if (from.isHttps() && !to.isHttps()) {
+      return Attempt.fail(
+          new OpenBaoException(
+              req.method(),
+              req.pathLabel(),
+              307,
+              List.of(),
+              "refusing redirect from https to http (" + to.host() + ":" + to.port() + ")",
+              null),
+          false,
+          null);
+    }
+    long t0 = System.nanoTime();
+    try (Response r = http.newCall(request(to, req, body)).execute()) {
+      if (r.code() == 307) {
+        observe(req, 307, RequestObserver.Outcome.ERROR, t0);
+        return Attempt.fail(
+            new OpenBaoException(
+                req.method(), req.pathLabel(), 307, List.of(), "redirected more than once", null),
+            false,
+            null);
+      }
+      return reader.read(this, req, r, t0);
+    } catch (IOException e) {
+      observe(req, 0, RequestObserver.Outcome.CONNECTION_FAILURE, t0);
+      return Attempt.fail(
+          new UnavailableException(
+              req.method(), req.pathLabel(), 0, List.of(), "redirect: " + describe(to, e), e),
+          true,
+          null);
+    }
+  }
+
+  private Request request(HttpUrl url, OpenBaoRequest req, byte[] body) {
+    Request.Builder b = new Request.Builder().url(url).header("X-Vault-Request", "true");
+    if (req.token() != null) {
+      b.header("X-Vault-Token", req.token().reveal());
+    }
+    if (!namespace.isEmpty()) {
+      b.header("X-Vault-Namespace", namespace);
+    }
+    RequestBody rb = body == null ? null : RequestBody.create(body, JSON_TYPE);
+    if (rb == null && (req.method().equals("POST") || req.method().equals("PUT"))) {
+      rb = RequestBody.create(new byte[0], JSON_TYPE);
+    }
+    return b.method(req.method(), rb).build();
+  }
+
+  private static HttpUrl url(HttpUrl base, String path) {
+    int q = path.indexOf('?');
+    String p = q < 0 ? path : path.substring(0, q);
+    HttpUrl.Builder b = base.newBuilder().addPathSegment("v1").addPathSegments(p);
+    if (q >= 0) {
+      b.encodedQuery(path.substring(q + 1));
+    }
+    return b.build();
+  }
+
+  private static String describe(HttpUrl url, IOException e) {
+    String what = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return url.scheme() + "://" + url.host() + ":" + url.port() + ": " + what;
+  }
+
+  void observe(OpenBaoRequest req, int status, RequestObserver.Outcome outcome, long t0) {
+    try {
+      observer.onRequest(
+          new RequestObserver.Event(
+              req.method(),
+              req.pathLabel(),
+              status,
+              outcome,
+              Duration.ofNanos(System.nanoTime() - t0)));
+    } catch (RuntimeException e) {
+      log.debug("request observer failed", e);
+    }
+  }
+
+  Duration retryAfter(Response r) {
+    return RetryAfter.parse(r.header("Retry-After"), clock, retryAfterCap);
+  }
+
+  static String bodyString(ResponseBody b) throws IOException {
+    return b == null ? "" : b.string();
+  }
+}

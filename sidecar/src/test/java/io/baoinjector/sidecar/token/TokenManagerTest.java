@@ -1,0 +1,288 @@
+package io.baoinjector.sidecar.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.auth.AuthException;
+import io.baoinjector.sidecar.auth.AuthMethod;
+import io.baoinjector.sidecar.auth.Token;
+import io.baoinjector.sidecar.auth.TokenAuth;
+import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.util.Backoff;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The lifecycle's decisions and schedule, against a scripted server and a manual clock. */
+@Timeout(60)
+class TokenManagerTest {
+  private static final SecretValue TOKEN = SecretValue.of("s.lifecycle-token");
+  private final MockWebServer server = new MockWebServer();
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final RecordingObserver observer = new RecordingObserver();
+  private OpenBaoClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start(InetAddress.getLoopbackAddress(), 0);
+    client =
+        OpenBaoClient.builder(new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false))
+            .maxAttempts(1)
+            .build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.shutdown();
+  }
+
+  private static Backoff backoff() {
+    return new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), () -> 0.5);
+  }
+
+  private TokenManager manager(AuthMethod auth) {
+    return TokenManager.builder(client, auth)
+        .scheduler(scheduler)
+        .clock(scheduler.clock)
+        .backoff(backoff())
+        .random(() -> 0.5)
+        .observer(observer)
+        .build();
+  }
+
+  private static MockResponse lookup(long ttl, boolean renewable) {
+    return json(
+        "{\"data\":{\"accessor\":\"acc-1\",\"ttl\":"
+            + ttl
+            + ",\"renewable\":"
+            + renewable
+            + ",\"policies\":[\"default\"]}}");
+  }
+
+  private static MockResponse renewed(long ttl) {
+    return json(
+        "{\"auth\":{\"client_token\":\""
+            + TOKEN.reveal()
+            + "\",\"accessor\":\"acc-1\",\"lease_duration\":"
+            + ttl
+            + ",\"renewable\":true}}");
+  }
+
+  private static MockResponse json(String body) {
+    return new MockResponse().setHeader("Content-Type", "application/json").setBody(body);
+  }
+
+  /** 2/3 of the TTL scaled by the jitter factor for random 0.5: (2/3) * 0.95. */
+  private static Duration renewAt(long ttlSeconds) {
+    return Duration.ofMillis((long) (ttlSeconds * 1000 * (2.0 / 3.0) * 0.95));
+  }
+
+  private List<String> paths(int n) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+      assertNotNull(r, "request " + i);
+      out.add(r.getMethod() + " " + r.getPath());
+    }
+    return out;
+  }
+
+  @Test
+  void renewalFailingTenTimesBacksOffAsBackoffSays() throws Exception {
+    server.enqueue(lookup(3600, true)); // TokenAuth's lookup
+    server.enqueue(lookup(3600, true)); // lookup-self after login
+    for (int i = 0; i < 10; i++) {
+      server.enqueue(
+          new MockResponse().setResponseCode(500).setBody("{\"errors\":[\"internal error\"]}"));
+    }
+    server.enqueue(renewed(3600));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext(); // login
+    assertEquals(TOKEN, m.currentToken());
+    assertEquals(renewAt(3600), scheduler.lastDelay());
+
+    int before = scheduler.delays.size();
+    for (int i = 0; i < 11; i++) {
+      scheduler.runNext();
+    }
+    List<Duration> retries = scheduler.delays.subList(before, before + 10);
+    Backoff expected = backoff();
+    List<Duration> want = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      want.add(expected.next());
+    }
+    assertEquals(want, retries);
+    for (int i = 1; i < retries.size(); i++) {
+      assertTrue(retries.get(i).compareTo(retries.get(i - 1)) > 0, "grows: " + retries);
+    }
+    assertTrue(retries.get(9).compareTo(Duration.ofMinutes(5)) <= 0, "capped: " + retries);
+    assertTrue(retries.get(0).compareTo(Duration.ofSeconds(1)) <= 0, "starts near 1s: " + retries);
+    // the 11th try succeeded: back to renewing at 2/3 of the TTL, backoff reset
+    assertEquals(renewAt(3600), scheduler.lastDelay());
+    assertEquals(10, observer.count("renewal-failed"));
+    assertEquals(1, observer.count("renewal"));
+    List<String> p = paths(13);
+    assertEquals("GET /v1/auth/token/lookup-self", p.get(0));
+    for (String s : p.subList(2, 13)) {
+      assertEquals("POST /v1/auth/token/renew-self", s);
+    }
+  }
+
+  @Test
+  void notRenewableTokenIsReplacedByLoginAtTwoThirds() throws Exception {
+    server.enqueue(lookup(60, false));
+    server.enqueue(lookup(60, false));
+    server.enqueue(lookup(60, false));
+    server.enqueue(lookup(60, false));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext();
+    assertEquals(renewAt(60), scheduler.lastDelay());
+    scheduler.runNext();
+    assertEquals(List.of("login", "login"), observer.events);
+    assertEquals(4, server.getRequestCount(), "no renew-self for a non-renewable token");
+  }
+
+  @Test
+  void renewalThatStopsGrowingLeadsToLoginBeforeExpiry() throws Exception {
+    server.enqueue(lookup(30, true));
+    server.enqueue(lookup(30, true));
+    server.enqueue(renewed(30)); // grows: renew again
+    server.enqueue(renewed(12)); // max TTL bites: less than a login gives
+    server.enqueue(lookup(30, true));
+    server.enqueue(lookup(30, true));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext(); // login
+    scheduler.runNext(); // renew -> 30
+    assertEquals(renewAt(30), scheduler.lastDelay());
+    scheduler.runNext(); // renew -> 12: capped
+    Duration reloginIn = scheduler.lastDelay();
+    assertEquals(renewAt(12), reloginIn);
+    assertTrue(reloginIn.toMillis() <= 12_000 * 0.9, "at least 10% left: " + reloginIn);
+    scheduler.runNext();
+    assertEquals(List.of("login", "renewal", "renewal", "login"), observer.events);
+  }
+
+  @Test
+  void givenTokenAtItsMaxTtlIsNotAskedAboutInABurst() throws Exception {
+    server.enqueue(lookup(30, true));
+    server.enqueue(lookup(30, true));
+    server.enqueue(renewed(12)); // capped
+    server.enqueue(lookup(4, true)); // "login" with a given token: the same token comes back
+    server.enqueue(lookup(4, true));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext(); // login
+    scheduler.runNext(); // renew: capped, login at 2/3
+    scheduler.runNext(); // login: the same token, 4s left
+    assertEquals(Duration.ofSeconds(5), scheduler.lastDelay(), "next look only after expiry");
+    assertEquals(1, scheduler.pending());
+  }
+
+  @Test
+  void renewalRefusedWith403LogsInAtOnce() throws Exception {
+    server.enqueue(lookup(3600, true));
+    server.enqueue(lookup(3600, true));
+    server.enqueue(
+        new MockResponse().setResponseCode(403).setBody("{\"errors\":[\"permission denied\"]}"));
+    server.enqueue(lookup(3600, true));
+    server.enqueue(lookup(3600, true));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext();
+    scheduler.runNext(); // renew: 403
+    assertEquals(Duration.ZERO, scheduler.lastDelay());
+    scheduler.runNext();
+    assertEquals(List.of("login", "renewal-failed", "login"), observer.events);
+  }
+
+  @Test
+  void loginFailuresBackOffAndCurrentTokenThrows() {
+    int[] calls = {0};
+    AuthMethod failing =
+        new AuthMethod() {
+          @Override
+          public Token login(OpenBaoClient c) {
+            calls[0]++;
+            throw new AuthException("auth.role-id-file: file not found: /nope");
+          }
+
+          @Override
+          public String describe() {
+            return "failing";
+          }
+        };
+    TokenManager m = manager(failing);
+    m.start();
+    for (int i = 0; i < 6; i++) {
+      scheduler.runNext();
+    }
+    AuthException e = assertThrows(AuthException.class, m::currentToken);
+    assertEquals("auth.role-id-file: file not found: /nope", e.getMessage());
+    Backoff expected = backoff();
+    List<Duration> want = new ArrayList<>();
+    want.add(Duration.ZERO);
+    for (int i = 0; i < 6; i++) {
+      want.add(expected.next());
+    }
+    assertEquals(want, scheduler.delays);
+    assertEquals(6, calls[0]);
+    assertEquals(1, scheduler.pending(), "always exactly one next try, never a loop");
+  }
+
+  @Test
+  void eternalTokenIsNotRenewed() throws Exception {
+    server.enqueue(lookup(0, false));
+    server.enqueue(lookup(0, false));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext();
+    assertSame(TOKEN, m.currentToken());
+    assertEquals(0, scheduler.pending());
+  }
+
+  @Test
+  void forbiddenWithALiveTokenIsDeniedAndAskedOnce() throws Exception {
+    server.enqueue(lookup(3600, true));
+    server.enqueue(lookup(3600, true));
+    server.enqueue(lookup(3600, true)); // the one check
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext();
+    assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
+    assertEquals(ForbiddenVerdict.DENIED, m.onForbidden(TOKEN));
+    assertEquals(3, server.getRequestCount(), "the second 403 reused the first answer");
+    scheduler.clock.now = scheduler.clock.now.plusSeconds(11);
+    server.enqueue(lookup(3600, true));
+    assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
+    assertEquals(4, server.getRequestCount(), "asked again after the interval");
+    assertEquals(List.of("login"), observer.events);
+  }
+
+  @Test
+  void forbiddenWithAnOlderTokenIsRetryWithoutAsking() throws Exception {
+    server.enqueue(lookup(3600, true));
+    server.enqueue(lookup(3600, true));
+    TokenManager m = manager(new TokenAuth(TOKEN, null));
+    m.start();
+    scheduler.runNext();
+    assertEquals(ForbiddenVerdict.RETRY, m.onForbidden(SecretValue.of("s.some-older-token")));
+    assertEquals(2, server.getRequestCount());
+  }
+}
