@@ -148,7 +148,7 @@ public final class SocketServer implements Output {
     if (socket != null) {
       socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
       staged = socketFile.prepare();
-      UnixDomainServerConnector uds = new UnixDomainServerConnector(server, 1, 1, factory);
+      UnixDomainServerConnector uds = new UnixDomainServerConnector(server, 0, 1, factory);
       uds.setUnixDomainPath(staged);
       uds.setIdleTimeout(limits.idleTimeout().toMillis());
       uds.setAcceptQueueSize(128);
@@ -156,7 +156,7 @@ public final class SocketServer implements Output {
       server.addConnector(uds);
     }
     if (http != null) {
-      tcp = new ServerConnector(server, 1, 1, factory);
+      tcp = new ServerConnector(server, 0, 1, factory);
       tcp.setHost(http.address().getHostString());
       tcp.setPort(http.address().getPort());
       tcp.setIdleTimeout(limits.idleTimeout().toMillis());

@@ -21,7 +21,11 @@ final class Uds {
 
   static Resp raw(Path socket, String request) throws IOException {
     try (SocketChannel ch = open(socket)) {
-      ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+      try {
+        ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        return new Resp(-1, "write failed: " + e.getMessage(), ""); // closed by the server
+      }
       return read(ch);
     }
   }
