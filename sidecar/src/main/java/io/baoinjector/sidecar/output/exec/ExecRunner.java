@@ -1,0 +1,236 @@
+package io.baoinjector.sidecar.output.exec;
+
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bao-injector exec -- CMD…}: runs CMD with the mapped names in its environment (see {@link
+ * ChildEnvironment} for what is stripped), stdio inherited, signals forwarded, and returns its exit
+ * code. Register it with the hub to apply {@code --on-change}; the action runs on its own thread,
+ * and only when the environment the child would get actually differs from the one it has.
+ */
+public final class ExecRunner implements SnapshotListener {
+  private static final Logger log = LoggerFactory.getLogger(ExecRunner.class);
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final List<String> command;
+  private final Set<String> passEnv;
+  private final OnChangePolicy policy;
+  private final Duration stopTimeout;
+  private final Map<String, String> realEnv;
+  private final ProcessBuilder.Redirect stdout;
+  private final ProcessBuilder.Redirect stderr;
+  private final boolean trapSignals;
+  private final ExecutorService actions;
+  private final Object lock = new Object();
+  private Process child;
+  private Map<String, String> childMapped;
+  private boolean restarting;
+  private boolean stopping;
+  private int starts;
+
+  public ExecRunner(
+      List<String> command, Set<String> passEnv, OnChangePolicy policy, Duration stopTimeout) {
+    this(
+        command,
+        passEnv,
+        policy,
+        stopTimeout,
+        System.getenv(),
+        ProcessBuilder.Redirect.INHERIT,
+        ProcessBuilder.Redirect.INHERIT,
+        true);
+  }
+
+  ExecRunner(
+      List<String> command,
+      Set<String> passEnv,
+      OnChangePolicy policy,
+      Duration stopTimeout,
+      Map<String, String> realEnv,
+      ProcessBuilder.Redirect stdout,
+      ProcessBuilder.Redirect stderr,
+      boolean trapSignals) {
+    if (command == null || command.isEmpty()) {
+      throw new IllegalArgumentException(
+          "exec: no command given (bao-injector exec -c FILE -- CMD ARGS…)");
+    }
+    this.command = List.copyOf(command);
+    this.passEnv = Set.copyOf(passEnv);
+    this.policy = Objects.requireNonNull(policy, "policy == null");
+    this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
+    this.realEnv = Map.copyOf(realEnv);
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.trapSignals = trapSignals;
+    this.actions =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "bao-injector-exec-on-change");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts the child with {@code initial}'s values, forwards TERM/INT/HUP to it, and blocks until
+   * it exits for good (restarts in between are followed). Returns its exit code (128+N when it was
+   * killed by signal N, as a shell reports it).
+   *
+   * @throws IOException when CMD cannot be started (not found, not executable)
+   */
+  public int run(Snapshot initial) throws IOException, InterruptedException {
+    synchronized (lock) {
+      child = start(initial.revealValues());
+    }
+    if (trapSignals) {
+      Signals.trap(this::forward, "TERM", "INT", "HUP");
+    }
+    while (true) {
+      Process p;
+      synchronized (lock) {
+        p = child;
+      }
+      int code = p.waitFor();
+      synchronized (lock) {
+        while (restarting) {
+          lock.wait();
+        }
+        if (child == p) {
+          stopping = true;
+          actions.shutdownNow();
+          return code;
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends {@code signal} (TERM, INT, HUP...) to the running child; a TERM/INT also stops restarts.
+   */
+  public void forward(String signal) {
+    Process p;
+    synchronized (lock) {
+      if (signal.equals("TERM") || signal.equals("INT")) {
+        stopping = true;
+      }
+      p = child;
+    }
+    if (p != null && p.isAlive()) {
+      send(p, signal);
+    }
+  }
+
+  @Override
+  public void onSnapshot(Snapshot previous, Snapshot next) {
+    if (policy == OnChangePolicy.NONE) {
+      return;
+    }
+    Map<String, String> values = next.revealValues();
+    try {
+      actions.execute(() -> apply(values));
+    } catch (RejectedExecutionException e) {
+      // the child has exited for good
+    }
+  }
+
+  private void apply(Map<String, String> values) {
+    synchronized (lock) {
+      if (child == null || stopping || values.equals(childMapped)) {
+        return; // nothing the child sees has changed
+      }
+      if (policy == OnChangePolicy.SIGNAL_HUP) {
+        childMapped = values;
+        log.info(
+            "exec: values changed; sending SIGHUP to {} (pid {})", command.get(0), child.pid());
+        send(child, "HUP");
+        return;
+      }
+      log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
+      restarting = true;
+      try {
+        terminate(child);
+        child = start(values);
+      } catch (IOException e) {
+        log.error("exec: cannot restart {}: {}", command.get(0), e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        restarting = false;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void terminate(Process p) throws InterruptedException {
+    p.destroy(); // SIGTERM on Unix
+    if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn(
+          "exec: {} did not exit within {} of SIGTERM; sending SIGKILL",
+          command.get(0),
+          stopTimeout);
+      p.destroyForcibly();
+      p.waitFor();
+    }
+  }
+
+  private Process start(Map<String, String> mapped) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().clear();
+    pb.environment().putAll(ChildEnvironment.build(realEnv, mapped, passEnv));
+    pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(stdout).redirectError(stderr);
+    try {
+      Process p = pb.start();
+      childMapped = mapped;
+      starts++;
+      return p;
+    } catch (IOException e) {
+      throw new IOException("exec: cannot start " + command.get(0) + ": " + e.getMessage());
+    }
+  }
+
+  private static void send(Process p, String signal) {
+    if (signal.equals("TERM")) {
+      p.destroy();
+      return;
+    }
+    try {
+      // The JDK can only send TERM and KILL; kill(1) sends the rest.
+      Process k =
+          new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).inheritIO().start();
+      if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+        log.warn("exec: could not send SIG{} to pid {}", signal, p.pid());
+      }
+    } catch (IOException e) {
+      log.warn("exec: could not send SIG{} to pid {}: {}", signal, p.pid(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How many times a child was started (tests). */
+  int starts() {
+    synchronized (lock) {
+      return starts;
+    }
+  }
+
+  /** The current child's pid, or -1. */
+  public long pid() {
+    synchronized (lock) {
+      return child == null ? -1 : child.pid();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package io.baoinjector.sidecar.output.file;
+
+import io.baoinjector.sidecar.output.Modes;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Where one file output writes, checked once at start, and the atomic write itself (as OpenBao's
+ * file sink): a temp file in the same directory, created with the final mode (so it is never
+ * readable by more than the final file will be), written and fsynced, chowned, then renamed over
+ * the destination with {@code ATOMIC_MOVE}. A reader sees the old file or the new one, never a
+ * partial or empty one.
+ */
+final class Destination {
+  private static final Set<String> MEMORY_FILESYSTEMS = Set.of("tmpfs", "ramfs");
+
+  private final String key;
+  private final Path path;
+  private final int mode;
+  private final Integer uid;
+  private final Integer gid;
+  private final SecureRandom random = new SecureRandom();
+
+  private Destination(String key, Path path, int mode, Integer uid, Integer gid) {
+    this.key = key;
+    this.path = path;
+    this.mode = mode;
+    this.uid = uid;
+    this.gid = gid;
+  }
+
+  /**
+   * Checks a configured path: no {@code ..} segment, an existing directory (symlinks resolved
+   * first, so the tmpfs check looks at where the bytes really go), on tmpfs unless {@code
+   * allowDisk}. {@code key} names the config entry in errors, e.g. {@code outputs.files[0]}.
+   */
+  static Destination check(
+      String key, Path configured, int mode, Integer uid, Integer gid, boolean allowDisk)
+      throws IOException {
+    for (Path segment : configured) {
+      if (segment.toString().equals("..")) {
+        throw new IOException(
+            key + ".path: " + configured + " has a '..' segment; write the path without it");
+      }
+    }
+    Path abs = configured.toAbsolutePath();
+    Path parent = abs.getParent();
+    if (parent == null || abs.getFileName() == null) {
+      throw new IOException(key + ".path: " + configured + " is not a file path");
+    }
+    Path realParent;
+    try {
+      realParent = parent.toRealPath();
+    } catch (IOException e) {
+      throw new IOException(
+          key + ".path: directory " + parent + " does not exist; create it (a tmpfs mount)");
+    }
+    if (!Files.isDirectory(realParent)) {
+      throw new IOException(key + ".path: " + parent + " is not a directory");
+    }
+    Path real = realParent.resolve(abs.getFileName());
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(key + ".path: " + real + " is a directory; name a file");
+    }
+    FileStore store = Files.getFileStore(realParent);
+    if (!allowDisk && !MEMORY_FILESYSTEMS.contains(store.type())) {
+      throw new IOException(
+          key
+              + ".path: "
+              + realParent
+              + " is on "
+              + store.type()
+              + ", not tmpfs, so secrets would reach the disk; mount a tmpfs there or set "
+              + key
+              + ".allow-disk: true");
+    }
+    return new Destination(key, real, mode, uid, gid);
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /**
+   * A test write: creates, chowns and removes a temp file beside the destination, so a read-only
+   * directory or a chown we may not do fails at start, not at the first rotation.
+   */
+  void probe() throws IOException {
+    Path tmp = write(new byte[0]);
+    Files.deleteIfExists(tmp);
+  }
+
+  /** Atomically replaces the destination with {@code bytes}. */
+  void replace(byte[] bytes) throws IOException {
+    Path tmp = write(bytes);
+    try {
+      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException(key + ".path: cannot rename into " + path + ": " + e.getMessage());
+    }
+    fsyncDirectory();
+  }
+
+  private Path write(byte[] bytes) throws IOException {
+    Path tmp =
+        path.resolveSibling(
+            "." + path.getFileName() + ".tmp-" + HexFormat.of().formatHex(nextBytes()));
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(Modes.permissions(mode)))) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException(
+          key + ".path: cannot write in " + path.getParent() + ": " + e.getMessage());
+    }
+    try {
+      // The umask may have removed bits (never added any): make the mode exactly as configured.
+      Files.setPosixFilePermissions(tmp, Modes.permissions(mode));
+      chown(tmp);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    return tmp;
+  }
+
+  private void chown(Path tmp) throws IOException {
+    try {
+      if (uid != null) {
+        Files.setAttribute(tmp, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+      }
+      if (gid != null) {
+        Files.setAttribute(tmp, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+      }
+    } catch (IOException | SecurityException e) {
+      throw new IOException(
+          key
+              + ".uid/gid: cannot change the owner of files in "
+              + path.getParent()
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); run the sidecar as root or with CAP_CHOWN, or drop uid/gid");
+    }
+  }
+
+  private byte[] nextBytes() {
+    byte[] b = new byte[6];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private void fsyncDirectory() {
+    try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException e) {
+      // Not every filesystem lets a directory be fsynced; tmpfs never needs it.
+    }
+  }
+}

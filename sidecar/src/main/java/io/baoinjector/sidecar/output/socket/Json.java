@@ -1,0 +1,29 @@
+package io.baoinjector.sidecar.output.socket;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** JSON bodies; maps keep insertion order so the field order reads as PRODUCT.md shows it. */
+final class Json {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  static byte[] bytes(Object body) {
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] error(int status, String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", message);
+    m.put("status", status);
+    return bytes(m);
+  }
+}

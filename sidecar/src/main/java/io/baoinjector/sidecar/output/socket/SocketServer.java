@@ -1,0 +1,303 @@
+package io.baoinjector.sidecar.output.socket;
+
+import io.baoinjector.sidecar.config.OutputSettings;
+import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.output.Output;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket API (Jetty 12 on the JDK's Unix-domain sockets) and the optional TCP probe listener.
+ *
+ * <p>Bounded against hostile local clients: request headers at most {@link Limits#headerSize} (431
+ * beyond), no request bodies, at most {@link Limits#maxConnections} connections (Jetty stops
+ * accepting beyond, and shortens idle connections' timeout), a small fixed thread pool that no
+ * connection can hold (non-blocking handler, parked long-polls hold no thread), an idle timeout,
+ * and a request deadline: a connection that neither completes a request nor has one in flight
+ * within {@link Limits#requestTimeout} is closed, which cuts a slowloris client that keeps the idle
+ * timer alive by dribbling header bytes.
+ */
+public final class SocketServer implements Output {
+  private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+
+  /** Resource limits; {@link #DEFAULTS} suits a sidecar serving one application. */
+  public record Limits(
+      int maxConnections,
+      int maxThreads,
+      int headerSize,
+      Duration idleTimeout,
+      Duration requestTimeout,
+      Duration maxWait,
+      Duration stopTimeout) {
+    public static final Limits DEFAULTS =
+        new Limits(
+            1024,
+            16,
+            8192,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5));
+  }
+
+  private final OutputSettings.Socket socket;
+  private final OutputSettings.Http http;
+  private final SnapshotHub hub;
+  private final Metrics metrics;
+  private final BooleanSupplier filesReady;
+  private final Limits limits;
+  private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<Connection, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+  private ScheduledExecutorService timer;
+  private LongPolls polls;
+  private SocketFile socketFile;
+  private Server server;
+  private ServerConnector tcp;
+  private volatile boolean started;
+
+  /**
+   * @param socket the Unix-socket API, or null for none
+   * @param http the TCP listener for health and metrics, or null for none
+   * @param filesReady true once every file output has rendered (part of {@code /v1/health})
+   */
+  public SocketServer(
+      OutputSettings.Socket socket,
+      OutputSettings.Http http,
+      SnapshotHub hub,
+      Metrics metrics,
+      BooleanSupplier filesReady) {
+    this(socket, http, hub, metrics, filesReady, Limits.DEFAULTS);
+  }
+
+  public SocketServer(
+      OutputSettings.Socket socket,
+      OutputSettings.Http http,
+      SnapshotHub hub,
+      Metrics metrics,
+      BooleanSupplier filesReady,
+      Limits limits) {
+    if (socket == null && http == null) {
+      throw new IllegalArgumentException("neither outputs.socket nor outputs.http is configured");
+    }
+    this.socket = socket;
+    this.http = http;
+    this.hub = Objects.requireNonNull(hub, "hub == null");
+    this.metrics = Objects.requireNonNull(metrics, "metrics == null");
+    this.filesReady = Objects.requireNonNull(filesReady, "filesReady == null");
+    this.limits = Objects.requireNonNull(limits, "limits == null");
+  }
+
+  /**
+   * Binds the socket (see {@link SocketFile} for how it never has a looser mode than configured)
+   * and the TCP listener. Throws with one line naming the config key on a bad destination or an
+   * unknown user in {@code allow-uids}.
+   */
+  @Override
+  public synchronized void start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    Set<Integer> allowed = socket == null ? Set.of() : resolveAllowed(socket.allowUids());
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bao-injector-api-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    polls = new LongPolls(hub, timer);
+    hub.addListener(polls);
+
+    QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2, 60_000);
+    pool.setName("bao-injector-api");
+    pool.setReservedThreads(0);
+    pool.setDaemon(true);
+    server = new Server(pool);
+    server.setStopTimeout(limits.stopTimeout().toMillis());
+    HttpConfiguration hc = new HttpConfiguration();
+    hc.setRequestHeaderSize(limits.headerSize());
+    hc.setSendServerVersion(false);
+    hc.setSendXPoweredBy(false);
+    HttpConnectionFactory factory = new HttpConnectionFactory(hc);
+
+    Path staged = null;
+    if (socket != null) {
+      socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
+      staged = socketFile.prepare();
+      UnixDomainServerConnector uds = new UnixDomainServerConnector(server, 0, 1, factory);
+      uds.setUnixDomainPath(staged);
+      uds.setIdleTimeout(limits.idleTimeout().toMillis());
+      uds.setAcceptQueueSize(128);
+      uds.addEventListener(new RequestDeadline());
+      server.addConnector(uds);
+    }
+    if (http != null) {
+      tcp = new ServerConnector(server, 0, 1, factory);
+      tcp.setHost(http.address().getHostString());
+      tcp.setPort(http.address().getPort());
+      tcp.setIdleTimeout(limits.idleTimeout().toMillis());
+      tcp.addEventListener(new RequestDeadline());
+      server.addConnector(tcp);
+    }
+    NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
+    limit.setEndPointIdleTimeout(limits.requestTimeout().toMillis());
+    server.addBean(limit);
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setHandler(
+        new GracefulHandler(
+            new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight)));
+    try {
+      server.start();
+      if (socketFile != null) {
+        socketFile.publish(staged);
+      }
+    } catch (Exception e) {
+      stop();
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(
+          (http != null && socket == null ? "outputs.http.address: " : "outputs: ")
+              + "cannot listen: "
+              + e.getMessage(),
+          e);
+    }
+    started = true;
+    log.info("{}", describe());
+  }
+
+  static Set<Integer> resolveAllowed(java.util.List<String> names) throws IOException {
+    Set<Integer> out = new LinkedHashSet<>();
+    if (names == null) {
+      return out;
+    }
+    for (String n : names) {
+      int uid = PeerCredentials.uidOf(n.trim());
+      if (uid < 0) {
+        throw new IOException(
+            "outputs.socket.allow-uids: no user '"
+                + n
+                + "' in "
+                + PeerCredentials.PASSWD
+                + "; use a numeric uid or an existing user name");
+      }
+      out.add(uid);
+    }
+    return out;
+  }
+
+  /**
+   * Answers parked long-polls, stops accepting, lets in-flight requests finish, removes the socket.
+   */
+  @Override
+  public synchronized void stop() {
+    started = false;
+    if (polls != null) {
+      polls.releaseAll();
+    }
+    if (server != null) {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        log.warn("socket API did not stop cleanly: {}", e.toString());
+      }
+    }
+    if (socketFile != null) {
+      socketFile.remove();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    return started;
+  }
+
+  @Override
+  public String describe() {
+    StringBuilder b = new StringBuilder();
+    if (socket != null) {
+      b.append("socket ").append(socket.path()).append(" (").append(Modes.octal(socket.mode()));
+      if (socket.allowUids() != null && !socket.allowUids().isEmpty()) {
+        b.append(", allow-uids ").append(socket.allowUids());
+      }
+      b.append(')');
+    }
+    if (http != null) {
+      b.append(b.length() > 0 ? ", " : "").append("http ").append(http.address());
+      b.append(" (health, metrics)");
+    }
+    return b.toString();
+  }
+
+  /** The TCP listener's bound port (useful with port 0), or -1. */
+  public int httpPort() {
+    return tcp == null ? -1 : tcp.getLocalPort();
+  }
+
+  /** Parked long-polls right now (tests, metrics). */
+  int parkedLongPolls() {
+    return polls == null ? 0 : polls.size();
+  }
+
+  /** Closes connections that make no progress: see the class comment. */
+  private final class RequestDeadline implements Connection.Listener {
+    @Override
+    public void onOpened(Connection c) {
+      long period = limits.requestTimeout().toMillis();
+      long[] seen = {c.getMessagesIn()};
+      try {
+        deadlines.put(
+            c,
+            timer.scheduleAtFixedRate(
+                () -> {
+                  long in = c.getMessagesIn();
+                  if (in == seen[0] && !inFlight.contains(c)) {
+                    c.getEndPoint().close();
+                  }
+                  seen[0] = in;
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        c.getEndPoint().close();
+      }
+    }
+
+    @Override
+    public void onClosed(Connection c) {
+      ScheduledFuture<?> f = deadlines.remove(c);
+      if (f != null) {
+        f.cancel(false);
+      }
+      inFlight.remove(c);
+    }
+  }
+}

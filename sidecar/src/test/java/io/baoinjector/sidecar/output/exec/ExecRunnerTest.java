@@ -1,0 +1,230 @@
+package io.baoinjector.sidecar.output.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ExecRunnerTest {
+  @TempDir Path dir;
+  SnapshotHub hub = new SnapshotHub("i", java.time.Clock.systemUTC());
+
+  static Map<String, Snapshot.Entry> entries(String... kv) {
+    Map<String, Snapshot.Entry> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      m.put(kv[i], new Snapshot.Entry(SecretValue.of(kv[i + 1]), 1, "secret/x#k", Instant.now()));
+    }
+    return m;
+  }
+
+  Snapshot publish(String... kv) {
+    return hub.publish(entries(kv), Map.of(), Set.of(), false, true);
+  }
+
+  ExecRunner runner(
+      List<String> cmd, Map<String, String> real, Set<String> pass, OnChangePolicy p) {
+    return new ExecRunner(
+        cmd,
+        pass,
+        p,
+        Duration.ofSeconds(30),
+        real,
+        ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
+        ProcessBuilder.Redirect.INHERIT,
+        false);
+  }
+
+  String out() throws IOException {
+    return Files.exists(dir.resolve("out")) ? Files.readString(dir.resolve("out")) : "";
+  }
+
+  void awaitOut(String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!out().equals(expected)) {
+      assertTrue(
+          System.nanoTime() < deadline, "output never became [" + expected + "]: [" + out() + "]");
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void childSeesMappedValuesAndItsExitCodeIsReturned() throws Exception {
+    Snapshot s = publish("DB_PASSWORD", "it's $x ✓", "bad-name", "skipped");
+    ExecRunner r =
+        runner(
+            List.of("sh", "-c", "echo \"$DB_PASSWORD\"; exit 7"),
+            Map.of("PATH", System.getenv("PATH")),
+            Set.of(),
+            OnChangePolicy.NONE);
+    assertEquals(7, r.run(s));
+    assertEquals("it's $x ✓\n", out());
+  }
+
+  @Test
+  void sidecarCredentialsAreStrippedUnlessPassed() throws Exception {
+    Map<String, String> real = new LinkedHashMap<>();
+    real.put("PATH", System.getenv("PATH"));
+    real.put("HOME", "/home/app");
+    real.put("BAO_TOKEN", "s.canary");
+    real.put("VAULT_TOKEN", "hvs.canary");
+    real.put("BAO_ROLE_ID", "r");
+    real.put("VAULT_SECRET_ID", "s");
+    real.put("BAO_ADDR", "http://bao:8200");
+    real.put("DB_PASSWORD", "old");
+    ExecRunner r =
+        runner(
+            List.of("sh", "-c", "env | sort | grep -E '^(HOME|BAO_|VAULT_|DB_)'"),
+            real,
+            Set.of("BAO_ADDR"),
+            OnChangePolicy.NONE);
+    assertEquals(0, r.run(publish("DB_PASSWORD", "new")));
+    assertEquals("BAO_ADDR=http://bao:8200\nDB_PASSWORD=new\nHOME=/home/app\n", out());
+  }
+
+  @Test
+  void strippedListCoversBothSpellings() {
+    for (String n :
+        List.of(
+            "BAO_TOKEN",
+            "VAULT_TOKEN",
+            "BAO_ROLE_ID",
+            "BAO_SECRET_ID",
+            "VAULT_ROLE_ID",
+            "VAULT_SECRET_ID",
+            "VAULT_ADDR",
+            "BAO_NAMESPACE",
+            "VAULT_CACERT")) {
+      assertTrue(ChildEnvironment.STRIPPED.contains(n), n);
+    }
+    assertFalse(ChildEnvironment.STRIPPED.contains("PATH"));
+  }
+
+  @Test
+  void commandNotFoundIsOneClearError() {
+    ExecRunner r = runner(List.of("/nonexistent/cmd"), Map.of(), Set.of(), OnChangePolicy.NONE);
+    IOException e = assertThrows(IOException.class, () -> r.run(publish("A", "1")));
+    assertTrue(e.getMessage().startsWith("exec: cannot start /nonexistent/cmd: "), e.getMessage());
+  }
+
+  @Test
+  void restartOnChangeStartsTheChildAgainWithNewValuesOnlyWhenTheyChanged() throws Exception {
+    ExecRunner r =
+        runner(
+            List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
+            Map.of("PATH", System.getenv("PATH")),
+            Set.of(),
+            OnChangePolicy.RESTART);
+    hub.addListener(r);
+    Snapshot first = publish("V", "one");
+    CompletableFuture<Integer> code =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.run(first);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    awaitOut("one\n");
+    long firstPid = r.pid();
+    publish("V", "one"); // same content: same revision, no restart
+    hub.publish(entries("V", "one"), entries("p", "x"), Set.of(), false, true); // property only
+    publish("V", "two");
+    awaitOut("one\ntwo\n");
+    assertEquals(2, r.starts(), "exactly one restart");
+    assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false));
+    r.forward("TERM");
+    assertEquals(143, code.get(60, TimeUnit.SECONDS), "128 + SIGTERM");
+  }
+
+  @Test
+  void signalHupIsDeliveredToTheChild() throws Exception {
+    ExecRunner r =
+        runner(
+            List.of(
+                "sh",
+                "-c",
+                "trap 'echo hup' HUP; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
+            Map.of("PATH", System.getenv("PATH")),
+            Set.of(),
+            OnChangePolicy.SIGNAL_HUP);
+    hub.addListener(r);
+    Snapshot first = publish("V", "one");
+    CompletableFuture<Integer> code =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.run(first);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    awaitOut("ready\n");
+    publish("V", "two");
+    awaitOut("ready\nhup\n");
+    r.forward("HUP"); // what the trapped SIGHUP of the sidecar does
+    awaitOut("ready\nhup\nhup\n");
+    assertEquals(1, r.starts());
+    r.forward("TERM");
+    assertEquals(0, code.get(60, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aChildIgnoringTermIsKilledOnRestart() throws Exception {
+    ExecRunner r =
+        new ExecRunner(
+            List.of("sh", "-c", "trap '' TERM; echo \"$V\"; while :; do sleep 0.1; done"),
+            Set.of(),
+            OnChangePolicy.RESTART,
+            Duration.ofMillis(300),
+            Map.of("PATH", System.getenv("PATH")),
+            ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
+            ProcessBuilder.Redirect.INHERIT,
+            false);
+    hub.addListener(r);
+    Snapshot first = publish("V", "a");
+    CompletableFuture<Integer> code =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.run(first);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    awaitOut("a\n");
+    publish("V", "b");
+    awaitOut("a\nb\n");
+    r.forward("KILL");
+    assertEquals(137, code.get(60, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void onChangePolicyParses() {
+    assertEquals(OnChangePolicy.NONE, OnChangePolicy.parse("none"));
+    assertEquals(OnChangePolicy.RESTART, OnChangePolicy.parse("restart"));
+    assertEquals(OnChangePolicy.SIGNAL_HUP, OnChangePolicy.parse("signal:HUP"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OnChangePolicy.parse("reload"));
+    assertEquals("--on-change: 'reload' is not one of restart, signal:HUP, none", e.getMessage());
+  }
+}

@@ -1,0 +1,203 @@
+package io.baoinjector.sidecar.output.socket;
+
+import static io.baoinjector.sidecar.output.socket.Snapshots.entries;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.sidecar.config.OutputSettings;
+import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A hostile local client must not stop the sidecar from answering everybody else. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SocketHostileTest {
+  @TempDir Path dir;
+  SnapshotHub hub = new SnapshotHub("inst-h", java.time.Clock.systemUTC());
+  SocketServer server;
+
+  Path sock() {
+    return dir.resolve("agent.sock");
+  }
+
+  void start(SocketServer.Limits limits) throws IOException {
+    server =
+        new SocketServer(
+            new OutputSettings.Socket(sock(), 0600, List.of(), null, null),
+            null,
+            hub,
+            new Metrics(),
+            () -> true,
+            limits);
+    server.start();
+    hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  @Test
+  void oversizedHeadersGet431AsJson() throws Exception {
+    start(SocketServer.Limits.DEFAULTS);
+    String big = "x".repeat(64 * 1024);
+    Uds.Resp r =
+        Uds.raw(sock(), "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
+    assertEquals(431, r.status(), r.head());
+    assertEquals(431, new ObjectMapper().readTree(r.body()).get("status").asInt(), r.body());
+    assertEquals(200, Uds.get(sock(), "/v1/health").status());
+  }
+
+  @Test
+  void malformedRequestsGet400() throws Exception {
+    start(SocketServer.Limits.DEFAULTS);
+    for (String bad :
+        List.of(
+            "GARBAGE\r\n\r\n",
+            "GET /v1/health HTTP/9.9\r\n\r\n",
+            "GET /v1/health HTTP/1.1\r\nNo-Colon-Header\r\n\r\n",
+            "GET /v1/health HTTP/1.1\r\n\r\n" /* no Host */)) {
+      Uds.Resp r = Uds.raw(sock(), bad);
+      assertTrue(r.status() == 400 || r.status() == 505, bad + " -> " + r.head());
+      if (r.status() == 400) {
+        assertEquals(400, new ObjectMapper().readTree(r.body()).get("status").asInt(), r.body());
+      }
+    }
+    assertEquals(200, Uds.get(sock(), "/v1/health").status());
+  }
+
+  @Test
+  void slowlorisIsCutWhileOthersAreServed() throws Exception {
+    start(
+        new SocketServer.Limits(
+            1024,
+            16,
+            8192,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5)));
+    byte[] dribble =
+        "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+    try (SocketChannel ch = Uds.open(sock())) {
+      int sent = 0;
+      boolean cut = false;
+      // One byte every 50 ms keeps an idle timer alive forever; the request deadline must not.
+      for (int i = 0; i < 20_000 && !cut; i++) {
+        byte b = i < dribble.length ? dribble[i] : (byte) 'a';
+        try {
+          ch.write(ByteBuffer.wrap(new byte[] {b}));
+          sent++;
+        } catch (IOException e) {
+          cut = true;
+          break;
+        }
+        if (i == 5) {
+          assertEquals(200, Uds.get(sock(), "/v1/health").status(), "others are served");
+        }
+        Thread.sleep(50);
+        ch.configureBlocking(false);
+        ByteBuffer probe = ByteBuffer.allocate(1);
+        try {
+          if (ch.read(probe) < 0) {
+            cut = true;
+          }
+        } catch (IOException e) {
+          cut = true;
+        }
+        ch.configureBlocking(true);
+      }
+      assertTrue(cut, "slow client was never cut after " + sent + " bytes");
+    }
+    assertEquals(200, Uds.get(sock(), "/v1/health").status());
+  }
+
+  @Test
+  void thousandIdleConnectionsThenANormalClientIsServedAndHeapStaysBounded() throws Exception {
+    start(SocketServer.Limits.DEFAULTS);
+    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long before = mem.getHeapMemoryUsage().getUsed();
+    List<SocketChannel> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 1000; i++) {
+        idle.add(Uds.open(sock()));
+      }
+      // half of them also start a request they never finish
+      for (int i = 0; i < 500; i++) {
+        idle.get(i)
+            .write(
+                ByteBuffer.wrap("GET /v1/env HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII)));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertEquals(200, Uds.get(sock(), "/v1/secrets/DB_PASSWORD").status());
+      }
+      System.gc();
+      long after = mem.getHeapMemoryUsage().getUsed();
+      // Generous: 1,000 connections cost a few MB in Jetty; a per-connection leak of buffers
+      // (64 KB+ each) would blow through this.
+      assertTrue(
+          after - before < 64L * 1024 * 1024,
+          "heap grew by " + (after - before) / 1024 + " KB with 1,000 idle connections");
+    } finally {
+      for (SocketChannel c : idle) {
+        c.close();
+      }
+    }
+    assertEquals(200, Uds.get(sock(), "/v1/health").status());
+  }
+
+  @Test
+  void moreConnectionsThanTheLimitDoNotLockOthersOut() throws Exception {
+    start(
+        new SocketServer.Limits(
+            50,
+            16,
+            8192,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5)));
+    List<SocketChannel> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 120; i++) {
+        idle.add(Uds.open(sock()));
+      }
+      // Over the limit Jetty closes new connections at once; the idle ones holding the slots are
+      // cut by the request deadline, so a well-behaved client gets in soon after.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      int status = -1;
+      while (status != 200) {
+        assertTrue(System.nanoTime() < deadline, "a normal client was locked out");
+        status = Uds.get(sock(), "/v1/health").status();
+        if (status != 200) {
+          Thread.sleep(50);
+        }
+      }
+    } finally {
+      for (SocketChannel c : idle) {
+        c.close();
+      }
+    }
+  }
+}
