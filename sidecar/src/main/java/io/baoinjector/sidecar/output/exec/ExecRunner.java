@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.output.exec;
 
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.baoinjector.sidecar.output.exec;
+package io.baoinjector.sidecar.util;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * forwarded). Handling TERM/INT here replaces the JVM's default "run shutdown hooks and exit": the
  * sidecar stays up until the child has exited, then exits with the child's code.
  */
-final class Signals {
+public final class Signals {
   private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
   private Signals() {}
 
   /** Installs {@code handler} for each name (TERM, INT, HUP); returns false if unsupported. */
-  static boolean trap(Consumer<String> handler, String... names) {
+  public static boolean trap(Consumer<String> handler, String... names) {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handlerType = Class.forName("sun.misc.SignalHandler");

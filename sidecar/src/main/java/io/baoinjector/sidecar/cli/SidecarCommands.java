@@ -1,0 +1,193 @@
+package io.baoinjector.sidecar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.baoinjector.shared.Dotenv;
+import io.baoinjector.sidecar.Sidecar;
+import io.baoinjector.sidecar.auth.AuthException;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.output.exec.ExecRunner;
+import io.baoinjector.sidecar.output.exec.OnChangePolicy;
+import io.baoinjector.sidecar.output.file.FileOutput;
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The runtime behind the command line (found by {@link CommandHandlers#installed()}). Each method
+ * builds a {@link Sidecar} and uses the parts its command needs. Only {@code run} may revoke its
+ * token, and only with {@code revoke-on-exit: true}.
+ */
+public final class SidecarCommands implements CommandHandlers {
+
+  @Override
+  public int run(CommandContext ctx, SidecarConfig config) {
+    return new RunCommand(ctx, config).call();
+  }
+
+  @Override
+  public int render(CommandContext ctx, SidecarConfig config) {
+    try (Sidecar s = new Sidecar(config)) {
+      java.util.List<FileOutput> files;
+      try {
+        files = s.startFiles(false);
+      } catch (IOException e) {
+        ctx.err().println("bao-injector: " + e.getMessage());
+        return 2;
+      }
+      Snapshot snap = loginAndLoad(ctx, s);
+      if (snap == null) {
+        return 1;
+      }
+      try {
+        for (FileOutput f : files) {
+          f.render(snap);
+        }
+      } catch (IOException e) {
+        ctx.err().println("bao-injector: render: " + e.getMessage());
+        return 1;
+      }
+      ctx.err().println(
+          "bao-injector: rendered "
+              + files.size()
+              + " file(s) with "
+              + snap.values().size()
+              + " name(s) and "
+              + snap.properties().size()
+              + " propert"
+              + (snap.properties().size() == 1 ? "y" : "ies"));
+      return 0;
+    }
+  }
+
+  @Override
+  public int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
+    try (Sidecar s = new Sidecar(config)) {
+      Snapshot snap = loginAndLoad(ctx, s);
+      if (snap == null) {
+        return 1;
+      }
+      Map<String, String> values = snap.revealValues();
+      switch (format) {
+        case JSON -> {
+          try {
+            ctx.out()
+                .println(
+                    new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(new TreeMap<>(values)));
+          } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+          }
+        }
+        case DOTENV, EXPORT -> {
+          Dotenv.Encoded enc =
+              format == EnvFormat.DOTENV ? Dotenv.encode(values) : Dotenv.encodeExport(values);
+          if (!enc.skipped().isEmpty()) {
+            ctx.err()
+                .println(
+                    "bao-injector: skipped names that are not valid environment variable names: "
+                        + String.join(", ", enc.skipped())
+                        + " (use env-from sanitize: true, or --format json)");
+          }
+          ctx.out().print(enc.text());
+        }
+      }
+      ctx.out().flush();
+      return 0;
+    }
+  }
+
+  @Override
+  public int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
+    OnChangePolicy policy =
+        switch (request.onChange().action()) {
+          case NONE -> OnChangePolicy.NONE;
+          case RESTART -> OnChangePolicy.RESTART;
+          case SIGNAL -> {
+            if (!"HUP".equals(request.onChange().signal())) {
+              ctx.err()
+                  .println(
+                      "bao-injector: exec --on-change: only signal:HUP is supported, got signal:"
+                          + request.onChange().signal());
+              yield null;
+            }
+            yield OnChangePolicy.SIGNAL_HUP;
+          }
+        };
+    if (policy == null) {
+      return 2;
+    }
+    try (Sidecar s = new Sidecar(config)) {
+      Snapshot snap = loginAndLoad(ctx, s);
+      if (snap == null) {
+        return 1;
+      }
+      ExecRunner runner =
+          new ExecRunner(
+              request.command(),
+              new LinkedHashSet<>(request.passEnv()),
+              policy,
+              ExecRunner.DEFAULT_STOP_TIMEOUT);
+      s.hub().addListener(runner);
+      if (policy != OnChangePolicy.NONE) {
+        s.keepCurrent();
+      }
+      try {
+        return runner.run(snap);
+      } catch (IOException e) {
+        ctx.err().println("bao-injector: exec: cannot start " + request.command().get(0) + ": "
+            + e.getMessage());
+        return 127;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 130;
+      }
+    }
+  }
+
+  @Override
+  public int checkOnline(CommandContext ctx, SidecarConfig config) {
+    return new OnlineCheck(ctx, config).call();
+  }
+
+  @Override
+  public int get(CommandContext ctx, String name, java.nio.file.Path socket) {
+    return new GetCommand(ctx, name, socket).call();
+  }
+
+  /**
+   * Logs in and loads every secret once. Prints one line and returns null when that fails or a
+   * name stays unresolved (with the names, never values).
+   */
+  static Snapshot loginAndLoad(CommandContext ctx, Sidecar s) {
+    try {
+      s.login();
+    } catch (AuthException e) {
+      ctx.err().println("bao-injector: login failed: " + e.getMessage());
+      return null;
+    } catch (OpenBaoException e) {
+      ctx.err().println("bao-injector: login failed: " + e.getMessage());
+      return null;
+    }
+    Snapshot snap = s.load();
+    if (s.refresher().outage().isPresent()) {
+      ctx.err()
+          .println("bao-injector: OpenBao unreachable: " + s.refresher().outage().get().getMessage());
+      return null;
+    }
+    if (!snap.unresolved().isEmpty()) {
+      ctx.err()
+          .println(
+              "bao-injector: could not resolve "
+                  + String.join(", ", snap.unresolved())
+                  + " (see the warnings above; `bao-injector check --online` names the paths the"
+                  + " token cannot read)");
+      return null;
+    }
+    return snap;
+  }
+}
