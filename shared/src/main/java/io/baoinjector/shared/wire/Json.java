@@ -1,0 +1,279 @@
+package io.baoinjector.shared.wire;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict, bounded JSON reader (RFC 8259) for the agent, which must stay JDK-only on Java 8.
+ *
+ * <p>The one hand-written parser the project allows: objects become {@link Map}s (insertion order,
+ * unmodifiable), arrays {@link List}s, strings {@link String}, integers {@link Long}, other numbers
+ * {@link Double}, and {@code true/false/null} as usual. Nesting is capped at {@value #MAX_DEPTH};
+ * duplicate keys, trailing content, unescaped control characters and lone surrogates in escapes are
+ * rejected. Error messages name the offset, never the text around it (it may be a secret).
+ */
+public final class Json {
+  static final int MAX_DEPTH = 32;
+
+  private final String text;
+  private int pos;
+
+  private Json(String text) {
+    this.text = text;
+  }
+
+  /** Parses a document whose top level must be an object. */
+  public static Map<String, Object> parseObject(String text) throws WireFormatException {
+    if (text == null) {
+      throw new WireFormatException("json: no body");
+    }
+    Json json = new Json(text);
+    json.skipSpace();
+    if (json.peek() != '{') {
+      throw json.error("expected an object");
+    }
+    Map<String, Object> result = json.object(1);
+    json.skipSpace();
+    if (json.pos != text.length()) {
+      throw json.error("unexpected content after the document");
+    }
+    return result;
+  }
+
+  private Object value(int depth) throws WireFormatException {
+    if (depth > MAX_DEPTH) {
+      throw error("nested deeper than " + MAX_DEPTH);
+    }
+    skipSpace();
+    char c = peek();
+    switch (c) {
+      case '{':
+        return object(depth);
+      case '[':
+        return array(depth);
+      case '"':
+        return string();
+      case 't':
+        return literal("true", Boolean.TRUE);
+      case 'f':
+        return literal("false", Boolean.FALSE);
+      case 'n':
+        return literal("null", null);
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          return number();
+        }
+        throw error("unexpected character");
+    }
+  }
+
+  private Map<String, Object> object(int depth) throws WireFormatException {
+    pos++; // '{'
+    Map<String, Object> map = new LinkedHashMap<>();
+    skipSpace();
+    if (peek() == '}') {
+      pos++;
+      return Collections.unmodifiableMap(map);
+    }
+    while (true) {
+      skipSpace();
+      if (peek() != '"') {
+        throw error("expected a member name");
+      }
+      String key = string();
+      skipSpace();
+      expect(':');
+      Object value = value(depth + 1);
+      if (map.containsKey(key)) {
+        throw error("duplicate member name");
+      }
+      map.put(key, value);
+      skipSpace();
+      char c = next();
+      if (c == '}') {
+        return Collections.unmodifiableMap(map);
+      }
+      if (c != ',') {
+        pos--;
+        throw error("expected ',' or '}'");
+      }
+    }
+  }
+
+  private List<Object> array(int depth) throws WireFormatException {
+    pos++; // '['
+    List<Object> list = new ArrayList<>();
+    skipSpace();
+    if (peek() == ']') {
+      pos++;
+      return Collections.unmodifiableList(list);
+    }
+    while (true) {
+      list.add(value(depth + 1));
+      skipSpace();
+      char c = next();
+      if (c == ']') {
+        return Collections.unmodifiableList(list);
+      }
+      if (c != ',') {
+        pos--;
+        throw error("expected ',' or ']'");
+      }
+    }
+  }
+
+  private String string() throws WireFormatException {
+    pos++; // '"'
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      char c = next();
+      if (c == '"') {
+        return sb.toString();
+      }
+      if (c < 0x20) {
+        pos--;
+        throw error("unescaped control character in a string");
+      }
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      char e = next();
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          sb.append(e);
+          break;
+        case 'b':
+          sb.append('\b');
+          break;
+        case 'f':
+          sb.append('\f');
+          break;
+        case 'n':
+          sb.append('\n');
+          break;
+        case 'r':
+          sb.append('\r');
+          break;
+        case 't':
+          sb.append('\t');
+          break;
+        case 'u':
+          sb.append(hex4());
+          break;
+        default:
+          pos--;
+          throw error("invalid escape");
+      }
+    }
+  }
+
+  private char hex4() throws WireFormatException {
+    if (pos + 4 > text.length()) {
+      throw error("truncated \\u escape");
+    }
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      int d = Character.digit(text.charAt(pos + i), 16);
+      if (d < 0) {
+        throw error("invalid \\u escape");
+      }
+      v = v * 16 + d;
+    }
+    pos += 4;
+    return (char) v;
+  }
+
+  private Object number() throws WireFormatException {
+    int start = pos;
+    if (peek() == '-') {
+      pos++;
+    }
+    if (peek() == '0') {
+      pos++;
+    } else if (digits() == 0) {
+      throw error("invalid number");
+    }
+    boolean integral = true;
+    if (pos < text.length() && text.charAt(pos) == '.') {
+      pos++;
+      integral = false;
+      if (digits() == 0) {
+        throw error("invalid number");
+      }
+    }
+    if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+      pos++;
+      integral = false;
+      if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+        pos++;
+      }
+      if (digits() == 0) {
+        throw error("invalid number");
+      }
+    }
+    String n = text.substring(start, pos);
+    try {
+      return integral ? (Object) Long.valueOf(n) : (Object) Double.valueOf(n);
+    } catch (NumberFormatException e) {
+      pos = start;
+      throw error("number out of range");
+    }
+  }
+
+  private int digits() {
+    int n = 0;
+    while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      pos++;
+      n++;
+    }
+    return n;
+  }
+
+  private Object literal(String word, Object value) throws WireFormatException {
+    if (!text.startsWith(word, pos)) {
+      throw error("unexpected character");
+    }
+    pos += word.length();
+    return value;
+  }
+
+  private void expect(char c) throws WireFormatException {
+    if (next() != c) {
+      pos--;
+      throw error("expected '" + c + "'");
+    }
+  }
+
+  private char peek() throws WireFormatException {
+    if (pos >= text.length()) {
+      throw error("unexpected end of input");
+    }
+    return text.charAt(pos);
+  }
+
+  private char next() throws WireFormatException {
+    char c = peek();
+    pos++;
+    return c;
+  }
+
+  private void skipSpace() {
+    while (pos < text.length()) {
+      char c = text.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  private WireFormatException error(String what) {
+    return new WireFormatException("json: " + what + " at offset " + pos);
+  }
+}
