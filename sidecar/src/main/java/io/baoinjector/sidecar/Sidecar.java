@@ -5,7 +5,6 @@ import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
-import io.baoinjector.sidecar.openbao.RequestObserver;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.output.socket.SocketServer;

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * render, print one summary, then keep everything current until SIGTERM/SIGINT. On a signal: stop
  * accepting, finish in-flight requests, revoke only with {@code revoke-on-exit: true}, exit 0.
  *
- * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff
- * and reports "starting" until every name resolved. A configuration problem in the auth files is
- * fatal (exit 1): waiting cannot fix it.
+ * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff and
+ * reports "starting" until every name resolved. A configuration problem in the auth files is fatal
+ * (exit 1): waiting cannot fix it.
  */
 final class RunCommand {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -82,9 +82,13 @@ final class RunCommand {
       b.append(" [").append(String.join(", ", snap.values().keySet())).append(']');
     }
     if (!snap.properties().isEmpty()) {
-      b.append(", ").append(snap.properties().size()).append(" propert")
+      b.append(", ")
+          .append(snap.properties().size())
+          .append(" propert")
           .append(snap.properties().size() == 1 ? "y" : "ies")
-          .append(" [").append(String.join(", ", snap.properties().keySet())).append(']');
+          .append(" [")
+          .append(String.join(", ", snap.properties().keySet()))
+          .append(']');
     }
     if (!snap.unresolved().isEmpty()) {
       b.append("; unresolved [").append(String.join(", ", snap.unresolved())).append(']');

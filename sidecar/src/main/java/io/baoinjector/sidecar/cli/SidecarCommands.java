@@ -50,15 +50,16 @@ public final class SidecarCommands implements CommandHandlers {
         ctx.err().println("bao-injector: render: " + e.getMessage());
         return 1;
       }
-      ctx.err().println(
-          "bao-injector: rendered "
-              + files.size()
-              + " file(s) with "
-              + snap.values().size()
-              + " name(s) and "
-              + snap.properties().size()
-              + " propert"
-              + (snap.properties().size() == 1 ? "y" : "ies"));
+      ctx.err()
+          .println(
+              "bao-injector: rendered "
+                  + files.size()
+                  + " file(s) with "
+                  + snap.values().size()
+                  + " name(s) and "
+                  + snap.properties().size()
+                  + " propert"
+                  + (snap.properties().size() == 1 ? "y" : "ies"));
       return 0;
     }
   }
@@ -139,8 +140,12 @@ public final class SidecarCommands implements CommandHandlers {
       try {
         return runner.run(snap);
       } catch (IOException e) {
-        ctx.err().println("bao-injector: exec: cannot start " + request.command().get(0) + ": "
-            + e.getMessage());
+        ctx.err()
+            .println(
+                "bao-injector: exec: cannot start "
+                    + request.command().get(0)
+                    + ": "
+                    + e.getMessage());
         return 127;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -160,8 +165,8 @@ public final class SidecarCommands implements CommandHandlers {
   }
 
   /**
-   * Logs in and loads every secret once. Prints one line and returns null when that fails or a
-   * name stays unresolved (with the names, never values).
+   * Logs in and loads every secret once. Prints one line and returns null when that fails or a name
+   * stays unresolved (with the names, never values).
    */
   static Snapshot loginAndLoad(CommandContext ctx, Sidecar s) {
     try {
@@ -176,7 +181,8 @@ public final class SidecarCommands implements CommandHandlers {
     Snapshot snap = s.load();
     if (s.refresher().outage().isPresent()) {
       ctx.err()
-          .println("bao-injector: OpenBao unreachable: " + s.refresher().outage().get().getMessage());
+          .println(
+              "bao-injector: OpenBao unreachable: " + s.refresher().outage().get().getMessage());
       return null;
     }
     if (!snap.unresolved().isEmpty()) {
