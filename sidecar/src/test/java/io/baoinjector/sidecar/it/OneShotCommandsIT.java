@@ -1,0 +1,170 @@
+package io.baoinjector.sidecar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baoinjector.testkit.OpenBao;
+import io.baoinjector.testkit.OpenBaoExtension;
+import io.baoinjector.testkit.SidecarProcess;
+import io.baoinjector.testkit.TmpfsDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code render}, {@code env}, {@code exec} and {@code check --online} as real processes. */
+@ExtendWith(OpenBaoExtension.class)
+@Timeout(180)
+class OneShotCommandsIT {
+  static final String PASSWORD = "canary-'$x\\y";
+
+  static Path config(Path work, OpenBao bao, String secrets, String outputs) throws Exception {
+    Path cfg = work.resolve("sidecar.yaml");
+    Files.writeString(
+        cfg,
+        """
+        openbao:
+          address: %s
+        auth:
+          method: token
+        secrets:
+        %s
+        %s
+        """
+            .formatted(bao.address(), secrets, outputs));
+    return cfg;
+  }
+
+  static final String SECRETS =
+      "  DB_USER: secret/app/db#username\n  DB_PASSWORD: secret/app/db#password";
+
+  @Test
+  void renderWritesEveryFileOnceAndExitsZero(OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg =
+          config(
+              work,
+              bao,
+              SECRETS,
+              "outputs:\n  files:\n    - path: %s\n      format: dotenv\n"
+                  .formatted(t.resolve("app.env")));
+      SidecarProcess.Result r =
+          SidecarProcess.runToEnd(
+              work, Map.of("BAO_TOKEN", bao.rootToken()), "render", "-c", cfg.toString());
+      assertEquals(0, r.exit(), r.stderr());
+      assertEquals(
+          PASSWORD,
+          SidecarRunIT.bash("set -a; . " + t.resolve("app.env") + "; printf %s \"$DB_PASSWORD\""));
+      assertFalse(r.stderr().contains("canary"), r.stderr());
+    }
+  }
+
+  @Test
+  void renderFailsWithOneLineNamingTheUnresolvedName(OpenBao bao, @TempDir Path work)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app"));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg =
+          config(
+              work,
+              bao,
+              SECRETS,
+              "outputs:\n  files:\n    - path: %s\n      format: dotenv\n"
+                  .formatted(t.resolve("app.env")));
+      SidecarProcess.Result r =
+          SidecarProcess.runToEnd(
+              work, Map.of("BAO_TOKEN", bao.rootToken()), "render", "-c", cfg.toString());
+      assertEquals(1, r.exit(), r.stderr());
+      assertTrue(r.stderr().contains("could not resolve DB_PASSWORD"), r.stderr());
+      assertFalse(Files.exists(t.resolve("app.env")), "no half-written file");
+      assertFalse(r.stderr().contains("\tat "), "no stack trace:\n" + r.stderr());
+    }
+  }
+
+  @Test
+  void envPrintsExportLinesBashCanEvalAndJson(OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
+    Path cfg = config(work, bao, SECRETS, "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work, Map.of("BAO_TOKEN", bao.rootToken()), "env", "-c", cfg.toString());
+    assertEquals(0, r.exit(), r.stderr());
+    Path script = work.resolve("env.sh");
+    Files.writeString(script, r.stdout());
+    assertEquals(PASSWORD, SidecarRunIT.bash(". " + script + "; printf %s \"$DB_PASSWORD\""));
+
+    SidecarProcess.Result j =
+        SidecarProcess.runToEnd(
+            work,
+            Map.of("BAO_TOKEN", bao.rootToken()),
+            "env",
+            "-c",
+            cfg.toString(),
+            "--format",
+            "json");
+    assertEquals(0, j.exit(), j.stderr());
+    assertEquals(PASSWORD, SidecarRunIT.JSON.readTree(j.stdout()).path("DB_PASSWORD").asText());
+  }
+
+  @Test
+  void execGivesTheChildTheValuesButNotTheSidecarsToken(OpenBao bao, @TempDir Path work)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
+    Path cfg = config(work, bao, SECRETS, "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work,
+            Map.of("BAO_TOKEN", bao.rootToken(), "KEEP_ME", "kept"),
+            "exec",
+            "-c",
+            cfg.toString(),
+            "--",
+            "sh",
+            "-c",
+            "printf '%s|%s|%s|%s' \"$DB_PASSWORD\" \"$DB_USER\" \"${BAO_TOKEN:-none}\" \"$KEEP_ME\";"
+                + " exit 7");
+    assertEquals(7, r.exit(), "the child's exit code:\n" + r.stderr());
+    assertEquals(PASSWORD + "|app|none|kept", r.stdout());
+
+    SidecarProcess.Result passed =
+        SidecarProcess.runToEnd(
+            work,
+            Map.of("BAO_TOKEN", bao.rootToken()),
+            "exec",
+            "-c",
+            cfg.toString(),
+            "--pass-env",
+            "BAO_TOKEN",
+            "--",
+            "sh",
+            "-c",
+            "test \"$BAO_TOKEN\" = '" + bao.rootToken() + "'");
+    assertEquals(0, passed.exit(), "--pass-env keeps the named credential:\n" + passed.stderr());
+  }
+
+  @Test
+  void checkOnlineNamesEachPathTheTokenCannotRead(OpenBao bao, @TempDir Path work)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", "x"));
+    bao.writePolicy(
+        "app",
+        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+            + "path \"secret/metadata/app/db\" { capabilities = [\"read\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("app")));
+    Path cfg = config(work, bao, SECRETS + "\n  ADMIN_KEY: secret/app/admin#key", "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work, Map.of("BAO_TOKEN", token), "check", "--online", "-c", cfg.toString());
+    assertEquals(1, r.exit(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().contains("DENIED  secret/app/admin"), r.stdout());
+    assertTrue(r.stdout().contains("ok      secret/app/db"), r.stdout());
+    assertTrue(r.stdout().contains("version 2.7.2, sealed false"), r.stdout());
+    assertFalse(r.stdout().contains(token) || r.stderr().contains(token), "token never printed");
+  }
+}

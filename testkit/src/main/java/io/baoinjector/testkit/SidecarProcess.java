@@ -1,0 +1,190 @@
+package io.baoinjector.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The real sidecar as a separate process ({@code java -jar bao-injector-sidecar-*-all.jar}), built
+ * by {@code package} before the integration tests run. Output goes to files in the work dir.
+ */
+public final class SidecarProcess implements AutoCloseable {
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private SidecarProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** The packaged sidecar jar. */
+  public static Path jar() {
+    Path target = BaoBinary.repoRoot().resolve("sidecar/target");
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(target, "bao-injector-sidecar-*-all.jar")) {
+      for (Path p : ds) {
+        return p;
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    throw new IllegalStateException(
+        "no sidecar jar in " + target + ": run ./mvnw -pl sidecar -am package first");
+  }
+
+  /** The command line that runs the sidecar with {@code args}. */
+  public static List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /**
+   * Starts {@code bao-injector ARGS} in {@code dir} with {@code env} added to a clean environment
+   * (PATH and HOME only, so no BAO_* of the test runner leaks in).
+   */
+  public static SidecarProcess start(Path dir, Map<String, String> env, String... args) {
+    try {
+      Files.createDirectories(dir);
+      String tag = String.valueOf(System.nanoTime());
+      Path out = dir.resolve("sidecar-" + tag + ".out");
+      Path err = dir.resolve("sidecar-" + tag + ".err");
+      ProcessBuilder pb = new ProcessBuilder(command(args)).directory(dir.toFile());
+      pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG"));
+      pb.environment().put("HOME", dir.toString());
+      pb.environment().putAll(env);
+      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+      return new SidecarProcess(pb.start(), out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a one-shot command to completion; returns its exit code and output. */
+  public static Result runToEnd(Path dir, Map<String, String> env, String... args) {
+    try (SidecarProcess p = start(dir, env, args)) {
+      if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
+        throw new AssertionError(
+            "bao-injector " + String.join(" ", args) + " did not finish:\n" + p.stderr());
+      }
+      return new Result(p.process.exitValue(), p.stdout(), p.stderr());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A finished command. */
+  public record Result(int exit, String stdout, String stderr) {}
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits until {@code socket}'s {@code /v1/health} answers and {@code ready} accepts the body. */
+  public UnixHttp.Response awaitHealth(
+      Path socket, Predicate<UnixHttp.Response> ready, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    UnixHttp.Response last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("sidecar exited with " + process.exitValue() + ":\n" + stderr());
+      }
+      try {
+        last = UnixHttp.get(socket, "/v1/health");
+        if (ready.test(last)) {
+          return last;
+        }
+      } catch (IOException | RuntimeException e) {
+        // not up yet
+      }
+      sleep(100);
+    }
+    throw new AssertionError("sidecar health never matched; last " + last + "\n" + stderr());
+  }
+
+  /** Waits for a 200 from {@code /v1/health}. */
+  public UnixHttp.Response awaitReady(Path socket) {
+    return awaitHealth(socket, r -> r.status() == 200, Duration.ofSeconds(60));
+  }
+
+  /** SIGTERM, then waits; returns the exit code. */
+  public int terminate() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("sidecar ignored SIGTERM for 30s:\n" + stderr());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGKILL (a crash). */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
