@@ -25,7 +25,32 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    configureLogging(args, System.getenv());
     System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /**
+   * Before the first logger exists: {@code run} logs at info, one-shot commands ({@code env},
+   * {@code render}, {@code check}...) only warnings, so their output stays what the user asked for.
+   * {@code BAO_INJECTOR_LOG_LEVEL} (trace, debug, info, warn, error) overrides both.
+   */
+  static void configureLogging(String[] args, Map<String, String> env) {
+    String key = "org.slf4j.simpleLogger.defaultLogLevel";
+    if (System.getProperty(key) != null) {
+      return;
+    }
+    String level = env.get("BAO_INJECTOR_LOG_LEVEL");
+    if (level == null || level.isBlank()) {
+      boolean longRunning = false;
+      for (String a : args) {
+        if (!a.startsWith("-")) {
+          longRunning = a.equals("run");
+          break;
+        }
+      }
+      level = longRunning ? "info" : "warn";
+    }
+    System.setProperty(key, level.trim().toLowerCase(java.util.Locale.ROOT));
   }
 
   /**
