@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class ForbiddenCheck {
   private static final Logger log = LoggerFactory.getLogger(ForbiddenCheck.class);
 
-  private final TokenManager manager;
+  private final Lifecycle manager;
   private final OpenBaoClient client;
   private final Clock clock;
   private final Duration aliveFor;
@@ -35,11 +35,7 @@ final class ForbiddenCheck {
   private Instant aliveAt;
 
   ForbiddenCheck(
-      TokenManager manager,
-      OpenBaoClient client,
-      Clock clock,
-      Duration aliveFor,
-      Duration waitLimit) {
+      Lifecycle manager, OpenBaoClient client, Clock clock, Duration aliveFor, Duration waitLimit) {
     this.manager = manager;
     this.client = client;
     this.clock = clock;
