@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * gets a 403 calls {@link #onForbidden(SecretValue)}, which asks {@code lookup-self} once for all
  * concurrent callers and only then decides between "log in again" and "the policy denies it".
  */
-public final class TokenManager implements AutoCloseable {
+public final class TokenManager implements TokenProvider, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
   static final String LOOKUP_SELF = "auth/token/lookup-self";
   static final String RENEW_SELF = "auth/token/renew-self";
@@ -70,6 +70,7 @@ public final class TokenManager implements AutoCloseable {
    * configuration problem, {@link OpenBaoException} otherwise) while no login has succeeded yet.
    * After the first success it never blocks: during a re-login the old token is still returned.
    */
+  @Override
   public SecretValue currentToken() {
     return lifecycle.currentToken();
   }
@@ -111,6 +112,7 @@ public final class TokenManager implements AutoCloseable {
    * a short while); a dead token triggers one re-login that all callers wait for. Blocks up to the
    * configured wait limit.
    */
+  @Override
   public ForbiddenVerdict onForbidden(SecretValue tokenUsed) {
     ForbiddenVerdict v = forbidden.check(tokenUsed);
     Lifecycle.safely(() -> observer.onForbiddenChecked(v));
