@@ -275,13 +275,27 @@ final class Lifecycle {
         if (closed) {
           return;
         }
-        d = backoff.next();
+        d = beforeExpiry(backoff.next(), exp);
         if (!loginPending) {
           schedule(d, this::runRenew);
         }
       }
       log.warn("renewing token {} failed: {}; next try in {} ms", t, e.getMessage(), d.toMillis());
     }
+  }
+
+  /**
+   * A renewal retry that the backoff would put past the expiry is moved up to when 10% of the TTL
+   * is left, so a transient failure does not cost the token. Only once: from then on the backoff
+   * alone decides (and an expired token is replaced by a login, which backs off too).
+   */
+  private Duration beforeExpiry(Duration backoffDelay, Instant exp) {
+    if (exp == null) {
+      return backoffDelay;
+    }
+    Duration late = Duration.between(clock.instant(), exp).minus(loginTtl.dividedBy(10));
+    boolean sooner = late.compareTo(backoffDelay) < 0 && late.compareTo(Duration.ofSeconds(1)) >= 0;
+    return sooner ? late : backoffDelay;
   }
 
   // ---- scheduling (callers hold the lock) -----------------------------------------------------
