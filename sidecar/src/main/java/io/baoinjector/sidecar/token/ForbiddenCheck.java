@@ -55,6 +55,11 @@ final class ForbiddenCheck {
     CompletableFuture<ForbiddenVerdict> f;
     boolean mine = false;
     synchronized (this) {
+      // a check that finished a moment ago may have replaced the token meanwhile
+      Token now = manager.currentOrNull();
+      if (now != null && !token.equals(now.clientToken())) {
+        return ForbiddenVerdict.RETRY;
+      }
       if (token.equals(aliveToken) && clock.instant().isBefore(aliveAt.plus(aliveFor))) {
         return ForbiddenVerdict.DENIED;
       }
