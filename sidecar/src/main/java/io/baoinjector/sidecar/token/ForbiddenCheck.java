@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class ForbiddenCheck {
   private static final Logger log = LoggerFactory.getLogger(ForbiddenCheck.class);
 
-  private final TokenManager manager;
+  private final Lifecycle manager;
   private final OpenBaoClient client;
   private final Clock clock;
   private final Duration aliveFor;
@@ -35,11 +35,7 @@ final class ForbiddenCheck {
   private Instant aliveAt;
 
   ForbiddenCheck(
-      TokenManager manager,
-      OpenBaoClient client,
-      Clock clock,
-      Duration aliveFor,
-      Duration waitLimit) {
+      Lifecycle manager, OpenBaoClient client, Clock clock, Duration aliveFor, Duration waitLimit) {
     this.manager = manager;
     this.client = client;
     this.clock = clock;
@@ -59,6 +55,11 @@ final class ForbiddenCheck {
     CompletableFuture<ForbiddenVerdict> f;
     boolean mine = false;
     synchronized (this) {
+      // a check that finished a moment ago may have replaced the token meanwhile
+      Token now = manager.currentOrNull();
+      if (now != null && !token.equals(now.clientToken())) {
+        return ForbiddenVerdict.RETRY;
+      }
       if (token.equals(aliveToken) && clock.instant().isBefore(aliveAt.plus(aliveFor))) {
         return ForbiddenVerdict.DENIED;
       }

@@ -370,6 +370,24 @@ class OpenBaoClientTest {
   }
 
   @Test
+  void unusableCaCertIsOneLineNamingTheKey(@TempDir Path dir) throws Exception {
+    Path bad = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+    URI addr = server.url("/").uri();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new OpenBaoClient(new OpenBaoSettings(List.of(addr), "", bad, false)));
+    assertTrue(e.getMessage().startsWith("openbao.ca-cert: "), e.getMessage());
+    assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+    Path missing = dir.resolve("missing.pem");
+    IllegalArgumentException m =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new OpenBaoClient(new OpenBaoSettings(List.of(addr), "", missing, false)));
+    assertTrue(m.getMessage().startsWith("openbao.ca-cert: cannot read "), m.getMessage());
+  }
+
+  @Test
   void failsOverToTheNextAddressAndRemembersIt() throws Exception {
     URI dead = URI.create("http://127.0.0.1:" + closedPort());
     OpenBaoClient c = builder("", dead, server.url("/").uri()).build();

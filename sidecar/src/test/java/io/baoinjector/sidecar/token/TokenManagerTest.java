@@ -144,6 +144,31 @@ class TokenManagerTest {
   }
 
   @Test
+  void renewalRetryIsMovedBeforeExpiryOnce() throws Exception {
+    server.enqueue(lookup(60, true));
+    server.enqueue(lookup(60, true));
+    server.enqueue(new MockResponse().setResponseCode(500));
+    server.enqueue(new MockResponse().setResponseCode(500));
+    TokenManager m =
+        TokenManager.builder(client, new TokenAuth(TOKEN, null))
+            .scheduler(scheduler)
+            .clock(scheduler.clock)
+            .backoff(new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5), () -> 0.5))
+            .random(() -> 0.5)
+            .observer(observer)
+            .build();
+    m.start();
+    scheduler.runNext(); // login; renewal at 38s, 22s before expiry
+    assertEquals(Duration.ofSeconds(38), scheduler.lastDelay());
+    scheduler.runNext(); // fails; backoff says 22.5s, past the 10% mark: retry at 16s instead
+    assertEquals(Duration.ofSeconds(16), scheduler.lastDelay());
+    scheduler.runNext(); // fails again at 54s: no room left, the backoff decides
+    Backoff expected = new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5), () -> 0.5);
+    expected.next();
+    assertEquals(expected.next(), scheduler.lastDelay());
+  }
+
+  @Test
   void notRenewableTokenIsReplacedByLoginAtTwoThirds() throws Exception {
     server.enqueue(lookup(60, false));
     server.enqueue(lookup(60, false));
