@@ -10,9 +10,7 @@ import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.output.socket.SocketServer;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import io.baoinjector.sidecar.source.Credentials;
 import io.baoinjector.sidecar.source.Refresher;
-import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenManager;
 import io.baoinjector.sidecar.token.TokenObserver;
 import java.io.IOException;
@@ -25,8 +23,9 @@ import java.util.Objects;
 /**
  * The one place that builds the pipeline: {@code config → client → auth → token lifecycle → secret
  * sources → snapshot → outputs}. No component constructs another; they meet here through small
- * interfaces (observers for metrics, {@link Credentials} between sources and tokens, {@link
- * io.baoinjector.sidecar.snapshot.SnapshotListener} between the snapshot and the outputs).
+ * interfaces (observers for metrics, {@link io.baoinjector.sidecar.token.TokenProvider} between
+ * sources and tokens, {@link io.baoinjector.sidecar.snapshot.SnapshotListener} between the snapshot
+ * and the outputs).
  *
  * <p>Commands use the parts they need: {@code env} and {@code check --online} never start an
  * output, {@code render} writes the files once, {@code run} starts everything.
@@ -38,7 +37,6 @@ public final class Sidecar implements AutoCloseable {
   private final AuthMethod auth;
   private final TokenManager tokens;
   private final SnapshotHub hub;
-  private final Credentials credentials;
   private final Refresher refresher;
   private final List<FileOutput> files = new ArrayList<>();
   private SocketServer server;
@@ -84,23 +82,11 @@ public final class Sidecar implements AutoCloseable {
             .build();
     this.hub = new SnapshotHub();
     metrics.snapshotSource(hub::current);
-    this.credentials =
-        new Credentials() {
-          @Override
-          public SecretValue token() {
-            return tokens.currentToken();
-          }
-
-          @Override
-          public boolean replacedAfterForbidden() {
-            return tokens.onForbidden() == ForbiddenVerdict.RETRY;
-          }
-        };
     this.refresher =
         new Refresher(
             config,
             client,
-            credentials,
+            tokens,
             hub,
             Clock.systemUTC(),
             (ok, changed, took) -> metrics.refreshRound(ok));
@@ -128,11 +114,6 @@ public final class Sidecar implements AutoCloseable {
 
   public AuthMethod auth() {
     return auth;
-  }
-
-  /** The token lifecycle as the sources see it, for one-off checks. */
-  public Credentials credentials() {
-    return credentials;
   }
 
   /**

@@ -394,9 +394,11 @@ public final class OpenBao implements AutoCloseable {
   /**
    * Enables Kubernetes auth at {@code kubernetes/}, pointed at {@code kubernetesHost} (a
    * MockWebServer answering TokenReview in tests), and creates {@code role} bound to the service
-   * account {@code app} in namespace {@code default}.
+   * account {@code app} in namespace {@code default}. OpenBao requires a CA certificate once {@code
+   * disable_local_ca_jwt} is set; any valid PEM does for a plain-http reviewer.
    */
-  public void kubernetesAuth(String kubernetesHost, String role, List<String> policies) {
+  public void kubernetesAuth(
+      String kubernetesHost, String caCertPem, String role, List<String> policies) {
     enableAuth("kubernetes", "kubernetes");
     api(
         "POST",
@@ -404,6 +406,8 @@ public final class OpenBao implements AutoCloseable {
         Map.of(
             "kubernetes_host",
             kubernetesHost,
+            "kubernetes_ca_cert",
+            caCertPem,
             "disable_local_ca_jwt",
             true,
             "token_reviewer_jwt",

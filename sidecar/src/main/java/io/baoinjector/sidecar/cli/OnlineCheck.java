@@ -48,7 +48,7 @@ final class OnlineCheck {
           .ifPresent(t -> ctx.out().printf("login ok: %s, policies %s%n", t, t.policies()));
       List<AccessCheck.Result> results;
       try {
-        results = AccessCheck.run(config, s.client(), s.credentials());
+        results = AccessCheck.run(config, s.client(), s.tokens());
       } catch (OpenBaoException e) {
         ctx.err().println("bao-injector: cannot check capabilities: " + e.getMessage());
         return 1;

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,10 +31,10 @@ public final class AccessCheck {
 
   private AccessCheck() {}
 
-  public static List<Result> run(SidecarConfig config, OpenBaoClient client, Credentials creds) {
+  public static List<Result> run(SidecarConfig config, OpenBaoClient client, TokenProvider tokens) {
     Set<String> paths = new LinkedHashSet<>();
     new NameTable(config).sourceKeys().forEach(k -> paths.add(k.path()));
-    MountResolver mounts = new MountResolver(client, creds);
+    MountResolver mounts = new MountResolver(client, tokens);
     Map<String, String[]> api = new LinkedHashMap<>();
     List<String> ask = new ArrayList<>();
     for (String p : paths) {
@@ -47,7 +48,8 @@ public final class AccessCheck {
       api.put(p, a);
       ask.addAll(List.of(a));
     }
-    JsonNode caps = client.post("sys/capabilities-self", Map.of("paths", ask), creds.token());
+    JsonNode caps =
+        client.post("sys/capabilities-self", Map.of("paths", ask), tokens.currentToken());
     List<Result> out = new ArrayList<>();
     api.forEach(
         (p, a) ->

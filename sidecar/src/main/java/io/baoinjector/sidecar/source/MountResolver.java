@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -19,12 +20,12 @@ final class MountResolver {
   private static final Logger log = LoggerFactory.getLogger(MountResolver.class);
 
   private final OpenBaoClient client;
-  private final Credentials credentials;
+  private final TokenProvider tokens;
   private final Map<String, Mount> byMount = new ConcurrentHashMap<>();
 
-  MountResolver(OpenBaoClient client, Credentials credentials) {
+  MountResolver(OpenBaoClient client, TokenProvider tokens) {
     this.client = client;
-    this.credentials = credentials;
+    this.tokens = tokens;
   }
 
   Mount resolve(String path) {
@@ -35,7 +36,7 @@ final class MountResolver {
     }
     JsonNode data;
     try {
-      data = client.get("sys/internal/ui/mounts/" + path, credentials.token()).path("data");
+      data = client.get("sys/internal/ui/mounts/" + path, tokens.currentToken()).path("data");
     } catch (PermissionDeniedException | NotFoundException e) {
       log.debug("mount lookup for {} refused ({}); reading it directly", path, e.getMessage());
       return new Mount("", "unknown", 1);

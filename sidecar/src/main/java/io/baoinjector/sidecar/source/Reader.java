@@ -1,41 +1,53 @@
 package io.baoinjector.sidecar.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.UnavailableException;
+import io.baoinjector.sidecar.token.ForbiddenVerdict;
+import io.baoinjector.sidecar.token.TokenProvider;
+import java.util.List;
+import java.util.function.BiFunction;
 
 /**
- * Reads with the current token and the one 403 rule: ask the token manager once; if it replaced a
- * dead token, retry once; otherwise the 403 stands (the policy denies the path).
+ * Reads with the current token and the one 403 rule: a 403 is either a dead token or a policy that
+ * denies the path, and only the token lifecycle can tell (one lookup-self shared by every caller).
+ * RETRY: the token was replaced, read again once. DENIED: the 403 stands. UNAVAILABLE: OpenBao
+ * could not be asked, which the refresher treats as an outage. Sources never log in themselves.
  */
 final class Reader {
   private final OpenBaoClient client;
-  private final Credentials credentials;
+  private final TokenProvider tokens;
 
-  Reader(OpenBaoClient client, Credentials credentials) {
+  Reader(OpenBaoClient client, TokenProvider tokens) {
     this.client = client;
-    this.credentials = credentials;
+    this.tokens = tokens;
   }
 
   JsonNode get(String apiPath) {
-    try {
-      return client.get(apiPath, credentials.token());
-    } catch (PermissionDeniedException e) {
-      if (!credentials.replacedAfterForbidden()) {
-        throw e;
-      }
-      return client.get(apiPath, credentials.token());
-    }
+    return call("GET", apiPath, (path, token) -> client.get(path, token));
   }
 
   JsonNode put(String apiPath, Object body) {
+    return call("PUT", apiPath, (path, token) -> client.put(path, body, token));
+  }
+
+  private JsonNode call(
+      String method, String apiPath, BiFunction<String, SecretValue, JsonNode> send) {
+    SecretValue token = tokens.currentToken();
     try {
-      return client.put(apiPath, body, credentials.token());
+      return send.apply(apiPath, token);
     } catch (PermissionDeniedException e) {
-      if (!credentials.replacedAfterForbidden()) {
-        throw e;
+      ForbiddenVerdict v = tokens.onForbidden(token);
+      if (v == ForbiddenVerdict.RETRY) {
+        return send.apply(apiPath, tokens.currentToken());
       }
-      return client.put(apiPath, body, credentials.token());
+      if (v == ForbiddenVerdict.UNAVAILABLE) {
+        throw new UnavailableException(
+            method, e.path(), 403, List.of(), "cannot tell a dead token from a denied path now", e);
+      }
+      throw e;
     }
   }
 }

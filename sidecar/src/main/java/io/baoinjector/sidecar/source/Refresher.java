@@ -9,6 +9,7 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.source.NameTable.SourceState;
+import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,13 +64,13 @@ public final class Refresher implements AutoCloseable {
   public Refresher(
       SidecarConfig config,
       OpenBaoClient client,
-      Credentials credentials,
+      TokenProvider tokens,
       SnapshotHub hub,
       Clock clock,
       RefreshObserver observer) {
     this.names = new NameTable(config);
-    this.reader = new Reader(client, credentials);
-    this.mounts = new MountResolver(client, credentials);
+    this.reader = new Reader(client, tokens);
+    this.mounts = new MountResolver(client, tokens);
     this.hub = Objects.requireNonNull(hub, "hub == null");
     this.interval = config.refresh().interval();
     this.clock = Objects.requireNonNull(clock, "clock == null");

@@ -323,33 +323,9 @@ class AuthMethodsTest {
     }
   }
 
-  /**
-   * Like {@code bao.kubernetesAuth}, plus the {@code kubernetes_ca_cert} OpenBao requires when
-   * {@code disable_local_ca_jwt} is set (any valid PEM; the MockWebServer is plain http).
-   */
   private void kubernetesAuth(OpenBao bao, String host) throws Exception {
     String ca = Files.readString(SelfSignedTls.create(dir).pem);
-    bao.enableAuth("kubernetes", "kubernetes");
-    bao.api(
-        "POST",
-        "auth/kubernetes/config",
-        Map.of(
-            "kubernetes_host",
-            host,
-            "kubernetes_ca_cert",
-            ca,
-            "disable_local_ca_jwt",
-            true,
-            "token_reviewer_jwt",
-            "reviewer-jwt"));
-    bao.api(
-        "POST",
-        "auth/kubernetes/role/app",
-        Map.of(
-            "bound_service_account_names", List.of("app"),
-            "bound_service_account_namespaces", List.of("default"),
-            "token_policies", List.of(Fixtures.POLICY),
-            "token_ttl", "1h"));
+    bao.kubernetesAuth(host, ca, "app", List.of(Fixtures.POLICY));
   }
 
   private static String reviewedToken(RecordedRequest r) throws IOException {

@@ -7,6 +7,8 @@ import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.RefreshSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.token.ForbiddenVerdict;
+import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.testkit.OpenBao;
 import java.net.URI;
 import java.time.Duration;
@@ -65,7 +67,7 @@ final class Fixtures {
   }
 
   /** A fixed token; a 403 is always the policy's. Counts the verdicts asked for. */
-  static final class FixedToken implements Credentials {
+  static final class FixedToken implements TokenProvider {
     final String token;
     final AtomicInteger forbiddenAsks = new AtomicInteger();
 
@@ -74,14 +76,14 @@ final class Fixtures {
     }
 
     @Override
-    public SecretValue token() {
+    public SecretValue currentToken() {
       return SecretValue.of(token);
     }
 
     @Override
-    public boolean replacedAfterForbidden() {
+    public ForbiddenVerdict onForbidden(SecretValue tokenUsed) {
       forbiddenAsks.incrementAndGet();
-      return false;
+      return ForbiddenVerdict.DENIED;
     }
   }
 }
