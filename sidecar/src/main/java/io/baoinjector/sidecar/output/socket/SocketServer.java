@@ -172,19 +172,25 @@ public final class SocketServer implements Output {
             new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight)));
     try {
       server.start();
-      if (socketFile != null) {
-        socketFile.publish(staged);
-      }
     } catch (Exception e) {
       stop();
-      if (e instanceof IOException io) {
-        throw io;
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
       }
-      throw new IOException(
-          (http != null && socket == null ? "outputs.http.address: " : "outputs: ")
-              + "cannot listen: "
-              + e.getMessage(),
-          e);
+      String where =
+          root instanceof java.net.BindException && http != null
+              ? "outputs.http.address: cannot listen on " + http.address()
+              : "outputs: cannot listen";
+      throw new IOException(where + ": " + root.getMessage(), e);
+    }
+    if (socketFile != null) {
+      try {
+        socketFile.publish(staged);
+      } catch (IOException e) {
+        stop();
+        throw e;
+      }
     }
     started = true;
     log.info("{}", describe());
