@@ -93,11 +93,16 @@ public final class ExecRunner implements SnapshotListener {
    * @throws IOException when CMD cannot be started (not found, not executable)
    */
   public int run(Snapshot initial) throws IOException, InterruptedException {
-    synchronized (lock) {
-      child = start(initial.revealValues());
-    }
+    // Trap first: a signal that arrives before the child exists must not kill the sidecar and
+    // orphan the child; a TERM/INT received meanwhile is passed on as soon as the child runs.
     if (trapSignals) {
       Signals.trap(this::forward, "TERM", "INT", "HUP");
+    }
+    synchronized (lock) {
+      child = start(initial.revealValues());
+      if (stopping) {
+        send(child, "TERM");
+      }
     }
     while (true) {
       Process p;

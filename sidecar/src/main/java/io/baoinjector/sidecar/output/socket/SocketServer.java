@@ -9,14 +9,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -71,7 +68,6 @@ public final class SocketServer implements Output {
   private final BooleanSupplier filesReady;
   private final Limits limits;
   private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
-  private final Map<Connection, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
   private LongPolls polls;
   private SocketFile socketFile;
@@ -152,7 +148,7 @@ public final class SocketServer implements Output {
       uds.setUnixDomainPath(staged);
       uds.setIdleTimeout(limits.idleTimeout().toMillis());
       uds.setAcceptQueueSize(128);
-      uds.addEventListener(new RequestDeadline());
+      uds.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
       server.addConnector(uds);
     }
     if (http != null) {
@@ -160,7 +156,7 @@ public final class SocketServer implements Output {
       tcp.setHost(http.address().getHostString());
       tcp.setPort(http.address().getPort());
       tcp.setIdleTimeout(limits.idleTimeout().toMillis());
-      tcp.addEventListener(new RequestDeadline());
+      tcp.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
       server.addConnector(tcp);
     }
     NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
@@ -172,19 +168,25 @@ public final class SocketServer implements Output {
             new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight)));
     try {
       server.start();
-      if (socketFile != null) {
-        socketFile.publish(staged);
-      }
     } catch (Exception e) {
       stop();
-      if (e instanceof IOException io) {
-        throw io;
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
       }
-      throw new IOException(
-          (http != null && socket == null ? "outputs.http.address: " : "outputs: ")
-              + "cannot listen: "
-              + e.getMessage(),
-          e);
+      String where =
+          root instanceof java.net.BindException && http != null
+              ? "outputs.http.address: cannot listen on " + http.address()
+              : "outputs: cannot listen";
+      throw new IOException(where + ": " + root.getMessage(), e);
+    }
+    if (socketFile != null) {
+      try {
+        socketFile.publish(staged);
+      } catch (IOException e) {
+        stop();
+        throw e;
+      }
     }
     started = true;
     log.info("{}", describe());
@@ -264,40 +266,5 @@ public final class SocketServer implements Output {
   /** Parked long-polls right now (tests, metrics). */
   int parkedLongPolls() {
     return polls == null ? 0 : polls.size();
-  }
-
-  /** Closes connections that make no progress: see the class comment. */
-  private final class RequestDeadline implements Connection.Listener {
-    @Override
-    public void onOpened(Connection c) {
-      long period = limits.requestTimeout().toMillis();
-      long[] seen = {c.getMessagesIn()};
-      try {
-        deadlines.put(
-            c,
-            timer.scheduleAtFixedRate(
-                () -> {
-                  long in = c.getMessagesIn();
-                  if (in == seen[0] && !inFlight.contains(c)) {
-                    c.getEndPoint().close();
-                  }
-                  seen[0] = in;
-                },
-                period,
-                period,
-                TimeUnit.MILLISECONDS));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        c.getEndPoint().close();
-      }
-    }
-
-    @Override
-    public void onClosed(Connection c) {
-      ScheduledFuture<?> f = deadlines.remove(c);
-      if (f != null) {
-        f.cancel(false);
-      }
-      inFlight.remove(c);
-    }
   }
 }

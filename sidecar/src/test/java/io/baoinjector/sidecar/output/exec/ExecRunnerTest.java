@@ -49,7 +49,8 @@ class ExecRunnerTest {
         Duration.ofSeconds(30),
         real,
         ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
-        ProcessBuilder.Redirect.INHERIT,
+        // not INHERIT: a leftover child holding the fork's stderr would stall the build
+        ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile()),
         false);
   }
 
@@ -198,7 +199,8 @@ class ExecRunnerTest {
             Duration.ofMillis(300),
             Map.of("PATH", System.getenv("PATH")),
             ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
-            ProcessBuilder.Redirect.INHERIT,
+            // not INHERIT: a leftover child holding the fork's stderr would stall the build
+            ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile()),
             false);
     hub.addListener(r);
     Snapshot first = publish("V", "a");
