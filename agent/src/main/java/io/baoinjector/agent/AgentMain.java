@@ -13,12 +13,14 @@ import java.lang.instrument.Instrumentation;
  *       Every failure is one line on stderr followed by the user's choice of {@code
  *       on-unavailable}: {@code fail} exits the JVM (status 1; 2 for bad options), {@code env} lets
  *       the application run with its real environment.
- *   <li>It does little: parse options, make sure the bootstrap classes are on the boot class path
- *       ({@link BootCheck}), wait up to {@code wait} for the first snapshot, then inline the hooks.
- *       No {@code AgentBuilder}, no class-path scanning: time to {@code main} is a product
- *       property.
- *   <li>It links against nothing in {@code agent.bootstrap} until {@link BootCheck} has run (see
- *       there why), so the wiring lives in {@link Startup}.
+ *   <li>It does little: make sure the bootstrap classes are on the boot class path ({@link
+ *       BootCheck}), then hand over to {@link Startup}, which waits up to {@code wait} for the
+ *       first snapshot and inlines the hooks. No {@code AgentBuilder}, no class-path scanning: time
+ *       to {@code main} is a product property.
+ *   <li>With the jar under its own name this class is itself loaded from the boot class path. With
+ *       a renamed jar it is loaded by the application class loader, and the jar is appended to the
+ *       boot path at run time; {@link Startup} (public, taking only JDK types) then resolves to the
+ *       boot loader's copy, so the transport and the hooks share one {@code agent.bootstrap}.
  *   <li>Class files are Java 8; anything newer (Unix-domain sockets) is reached reflectively.
  * </ul>
  */
@@ -26,49 +28,22 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void premain(String args, Instrumentation inst) {
-    Options options;
+    String problem;
     try {
-      options = Options.parse(args, System.getenv());
-    } catch (IllegalArgumentException e) {
-      Log.line(e.getMessage());
-      if (args != null && args.contains("on-unavailable=env")) {
-        return;
-      }
-      exit(2);
-      return;
+      problem = BootCheck.ensure(inst);
     } catch (Throwable t) {
-      Log.line("internal error reading options (" + t + "); running with the real environment");
+      problem = "could not check the boot class path (" + t + ")";
+    }
+    if (problem == null) {
+      Startup.start(args, inst);
       return;
     }
-    try {
-      String bootProblem = BootCheck.ensure(inst);
-      if (bootProblem != null) {
-        unavailable(options, bootProblem);
-        return;
-      }
-      Startup.run(options, inst);
-    } catch (Throwable t) {
-      unavailable(
-          options,
-          "could not start ("
-              + t
-              + (t.getCause() != null ? " caused by " + t.getCause() : "")
-              + ")");
+    // Nothing from agent.bootstrap is usable: no hooks, just the user's on-unavailable choice.
+    boolean fallBack = args != null && args.contains("on-unavailable=env");
+    Log.line(problem + (fallBack ? "; using the real environment (on-unavailable=env)" : ""));
+    if (!fallBack) {
+      System.err.flush();
+      System.exit(1);
     }
-  }
-
-  /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */
-  static void unavailable(Options options, String problem) {
-    if (options.failWhenUnavailable) {
-      Log.line(problem);
-      exit(1);
-    } else {
-      Log.line(problem + "; using the real environment (on-unavailable=env)");
-    }
-  }
-
-  static void exit(int status) {
-    System.err.flush();
-    System.exit(status);
   }
 }
