@@ -35,10 +35,11 @@ public final class Hooks {
     children = enabled;
   }
 
-  /** {@code ProcessEnvironment.getenv(String)}: the managed value, else what the JDK found. */
-  public static String getenv(String real, String name) {
-    String managed = ManagedEnv.get(name);
-    return managed != null ? managed : real;
+  /**
+   * {@code ProcessEnvironment.getenv(String)}: the managed value, or {@code null} to fall through.
+   */
+  public static String getenv(String name) {
+    return ManagedEnv.get(name);
   }
 
   /** {@code ProcessEnvironment.getenv()}: the one overlay over the JDK's unmodifiable map. */

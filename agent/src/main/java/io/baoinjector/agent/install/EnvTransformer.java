@@ -5,6 +5,7 @@ import java.security.ProtectionDomain;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -13,13 +14,13 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * <p>Why raw ASM (Byte Buddy's bundled, relocated copy) and not Byte Buddy's {@code Advice}: {@code
  * Advice} loads ~800 Byte Buddy classes from the boot class path and added about a second to the
- * time to {@code main} here; {@code AgentBuilder} more. These hooks are four call sites, each a
- * straight line of byte code with no branch, so no stack map frame changes and no new members
- * (retransformation forbids those):
+ * time to {@code main} here; {@code AgentBuilder} more. These hooks are four call sites of straight
+ * byte code (one has a single branch), adding no members (retransformation forbids those):
  *
  * <ul>
- *   <li>{@code ProcessEnvironment.getenv(String)}: before {@code areturn}, {@code result =
- *       Hooks.getenv(result, name)}.
+ *   <li>{@code ProcessEnvironment.getenv(String)}: at entry, {@code managed = Hooks.getenv(name);
+ *       if (managed != null) return managed;} — the one branch, with its frame, so a managed lookup
+ *       costs one {@code HashMap.get} and skips the JDK's lookup.
  *   <li>{@code ProcessEnvironment.getenv()}: before {@code areturn}, {@code result =
  *       Hooks.environment(result)}.
  *   <li>{@code ProcessEnvironment.environment()}: before {@code areturn}, {@code result =
@@ -111,13 +112,13 @@ final class EnvTransformer implements ClassFileTransformer {
             boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
             if (className.equals(PROCESS_ENVIRONMENT) && isStatic) {
               if (name.equals("getenv") && descriptor.equals("(" + STRING + ")" + STRING)) {
-                return new BeforeReturn(mv, true, "getenv", "(" + STRING + STRING + ")" + STRING);
+                return new ManagedFirst(mv);
               }
               if (name.equals("getenv") && descriptor.equals("()" + MAP)) {
-                return new BeforeReturn(mv, false, "environment", "(" + MAP + ")" + MAP);
+                return new BeforeReturn(mv, "environment", "(" + MAP + ")" + MAP);
               }
               if (name.equals("environment") && descriptor.equals("()" + MAP)) {
-                return new BeforeReturn(mv, false, "copyForChild", "(" + MAP + ")" + MAP);
+                return new BeforeReturn(mv, "copyForChild", "(" + MAP + ")" + MAP);
               }
             }
             if (className.equals(PROCESS_BUILDER) && !isStatic && name.equals("start")) {
@@ -126,19 +127,42 @@ final class EnvTransformer implements ClassFileTransformer {
             return mv;
           }
         },
-        0);
+        // expanded frames, so the one frame we add is in the same (F_NEW) form as the others
+        ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
 
-  /** Before every {@code areturn}: {@code [result] -> Hooks.m(result[, arg0])}. */
+  /** At entry: {@code String v = Hooks.getenv(arg0); if (v != null) return v;}. */
+  private static final class ManagedFirst extends MethodVisitor {
+    ManagedFirst(MethodVisitor mv) {
+      super(Opcodes.ASM9, mv);
+    }
+
+    @Override
+    public void visitCode() {
+      super.visitCode();
+      Label unmanaged = new Label();
+      super.visitVarInsn(Opcodes.ALOAD, 0);
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC, HOOKS, "getenv", "(" + STRING + ")" + STRING, false);
+      super.visitInsn(Opcodes.DUP);
+      super.visitJumpInsn(Opcodes.IFNULL, unmanaged);
+      super.visitInsn(Opcodes.ARETURN);
+      super.visitLabel(unmanaged);
+      // static method: the only local is the String argument; the null copy is on the stack
+      Object[] locals = {"java/lang/String"};
+      super.visitFrame(Opcodes.F_NEW, 1, locals, 1, new Object[] {"java/lang/String"});
+      super.visitInsn(Opcodes.POP);
+    }
+  }
+
+  /** Before every {@code areturn}: {@code [result] -> Hooks.m(result)}. */
   private static final class BeforeReturn extends MethodVisitor {
-    private final boolean passFirstArgument;
     private final String hook;
     private final String descriptor;
 
-    BeforeReturn(MethodVisitor mv, boolean passFirstArgument, String hook, String descriptor) {
+    BeforeReturn(MethodVisitor mv, String hook, String descriptor) {
       super(Opcodes.ASM9, mv);
-      this.passFirstArgument = passFirstArgument;
       this.hook = hook;
       this.descriptor = descriptor;
     }
@@ -146,9 +170,6 @@ final class EnvTransformer implements ClassFileTransformer {
     @Override
     public void visitInsn(int opcode) {
       if (opcode == Opcodes.ARETURN) {
-        if (passFirstArgument) {
-          super.visitVarInsn(Opcodes.ALOAD, 0);
-        }
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hook, descriptor, false);
       }
       super.visitInsn(opcode);

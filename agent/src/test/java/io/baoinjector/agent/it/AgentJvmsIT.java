@@ -24,6 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(300)
 class AgentJvmsIT {
+  /** The verifier also checks the rewritten JDK classes (it skips boot classes by default). */
+  static final String VERIFY_ALL = "-Xverify:all";
+
   @TempDir Path dir;
 
   /** Everything observable, with nothing on stderr. */
@@ -65,7 +68,7 @@ class AgentJvmsIT {
     try (AppJvm app =
         app(
             Jvms.jdk(major),
-            List.of(agentArg(AGENT_JAR, "file=" + env + ",properties-file=" + props)),
+            List.of(VERIFY_ALL, agentArg(AGENT_JAR, "file=" + env + ",properties-file=" + props)),
             Map.of())) {
       smoke(app, "canary-f" + major);
     }
