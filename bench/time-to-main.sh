@@ -18,16 +18,26 @@ public class Hello {
   }
 }
 JAVA
+# an agent whose premain does nothing: what any -javaagent costs before our code runs
+mkdir -p "$work/noop/p"
+cat > "$work/noop/p/Noop.java" <<'JAVA'
+package p;
+public class Noop { public static void premain(String a, java.lang.instrument.Instrumentation i) {} }
+JAVA
 "$java_home/bin/javac" -d "$work" "$work/Hello.java"
+"$java_home/bin/javac" -d "$work/noop" "$work/noop/p/Noop.java"
+printf 'Premain-Class: p.Noop\n' > "$work/noop/manifest.txt"
+"$java_home/bin/jar" cfm "$work/noop.jar" "$work/noop/manifest.txt" -C "$work/noop" p/Noop.class
 printf "DB_PASSWORD='managed'\n" > "$work/app.env"
 plain="$java -cp $work Hello"
+noop="$java -javaagent:$work/noop.jar -cp $work Hello"
 agent="$java -javaagent:$jar=file=$work/app.env -cp $work Hello"
 "$java" -version 2>&1 | head -1
 if command -v hyperfine >/dev/null 2>&1; then
-  exec hyperfine -N --warmup 5 --runs "$runs" -n no-agent "$plain" -n agent "$agent"
+  exec hyperfine -N --warmup 5 --runs "$runs" -n no-agent "$plain" -n noop-agent "$noop" -n bao-injector-agent "$agent"
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-for name in plain agent; do
+for name in plain noop agent; do
   cmd="${!name}"
   for _ in $(seq 5); do $cmd >/dev/null; done
   for _ in $(seq "$runs"); do

@@ -121,7 +121,11 @@ final class Options {
     } else {
       throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
     }
-    if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+    boolean ok = !digits.isEmpty() && digits.length() <= 9;
+    for (int i = 0; ok && i < digits.length(); i++) {
+      ok = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
+    }
+    if (!ok) { // no lambdas or streams in the agent: their bootstrap costs time to main
       throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
     }
     return Long.parseLong(digits) * unit;

@@ -15,11 +15,14 @@ public final class Installer {
    */
   public static void install(Instrumentation inst) throws Exception {
     Class<?> environment = Class.forName("java.lang.ProcessEnvironment", false, null);
+    // loaded before the transformer is added, so it is rewritten once (by retransformation), not
+    // also as it loads
+    Class<?> builder = Class.forName("java.lang.ProcessBuilder", false, null);
     EnvTransformer transformer = new EnvTransformer();
     // Stays registered: another agent's later retransformation of these classes restarts from the
     // original bytes, and our hooks must be applied again then.
     inst.addTransformer(transformer, true);
-    inst.retransformClasses(environment, ProcessBuilder.class);
+    inst.retransformClasses(environment, builder);
     if (transformer.failure() != null || !transformer.done()) {
       throw new IllegalStateException(
           "could not rewrite java.lang.ProcessEnvironment and java.lang.ProcessBuilder",
