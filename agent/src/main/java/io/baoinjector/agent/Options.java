@@ -1,0 +1,137 @@
+package io.baoinjector.agent;
+
+import java.util.Map;
+
+/**
+ * The {@code -javaagent:bao-injector-agent.jar=OPTIONS} options: comma-separated {@code key=value}.
+ * See {@code docs/agent.md}. A bad option is an {@link IllegalArgumentException} whose message is
+ * the one line to print.
+ */
+final class Options {
+  static final String DEFAULT_SOCKET = "/run/bao-injector/agent.sock";
+
+  /** Unix socket path, or {@code null} when {@link #file} is used. */
+  final String socket;
+
+  final String file;
+  final String propertiesFile;
+  final long waitMillis;
+  final String waitText;
+  final boolean failWhenUnavailable;
+  final boolean children;
+
+  private Options(
+      String socket,
+      String file,
+      String propertiesFile,
+      long waitMillis,
+      String waitText,
+      boolean failWhenUnavailable,
+      boolean children) {
+    this.socket = socket;
+    this.file = file;
+    this.propertiesFile = propertiesFile;
+    this.waitMillis = waitMillis;
+    this.waitText = waitText;
+    this.failWhenUnavailable = failWhenUnavailable;
+    this.children = children;
+  }
+
+  static Options parse(String args, Map<String, String> env) {
+    String socket = null;
+    String file = null;
+    String propertiesFile = null;
+    String waitText = "10s";
+    String onUnavailable = "fail";
+    String children = "true";
+    if (args != null && !args.trim().isEmpty()) {
+      for (String pair : args.split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq <= 0 || eq == pair.length() - 1) {
+          throw bad("option '" + pair.trim() + "' must be key=value");
+        }
+        String key = pair.substring(0, eq).trim();
+        String value = pair.substring(eq + 1).trim();
+        if (key.equals("socket")) {
+          socket = value;
+        } else if (key.equals("file")) {
+          file = value;
+        } else if (key.equals("properties-file")) {
+          propertiesFile = value;
+        } else if (key.equals("wait")) {
+          waitText = value;
+        } else if (key.equals("on-unavailable")) {
+          onUnavailable = value;
+        } else if (key.equals("children")) {
+          children = value;
+        } else {
+          throw bad(
+              "unknown option '"
+                  + key
+                  + "'; known: socket, file, properties-file, wait, on-unavailable, children");
+        }
+      }
+    }
+    if (!onUnavailable.equals("fail") && !onUnavailable.equals("env")) {
+      throw bad("on-unavailable=" + onUnavailable + " is not one of: fail, env");
+    }
+    if (!children.equals("true") && !children.equals("false")) {
+      throw bad("children=" + children + " is not one of: true, false");
+    }
+    if (socket != null && file != null) {
+      throw bad("socket and file are exclusive; give one");
+    }
+    if (socket == null && file == null) {
+      String envFile = env.get("BAO_INJECTOR_FILE");
+      if (envFile != null && !envFile.isEmpty()) {
+        file = envFile;
+      } else {
+        String envSocket = env.get("BAO_INJECTOR_SOCKET");
+        socket = envSocket != null && !envSocket.isEmpty() ? envSocket : DEFAULT_SOCKET;
+      }
+    }
+    if (propertiesFile != null && file == null) {
+      throw bad("properties-file needs file=PATH (over the socket, properties come with /v1/env)");
+    }
+    return new Options(
+        file == null ? socket : null,
+        file,
+        propertiesFile,
+        millis(waitText),
+        waitText,
+        onUnavailable.equals("fail"),
+        children.equals("true"));
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */
+  static long millis(String text) {
+    long unit;
+    String digits;
+    if (text.endsWith("ms")) {
+      unit = 1;
+      digits = text.substring(0, text.length() - 2);
+    } else if (text.endsWith("s")) {
+      unit = 1000;
+      digits = text.substring(0, text.length() - 1);
+    } else if (text.endsWith("m")) {
+      unit = 60_000;
+      digits = text.substring(0, text.length() - 1);
+    } else if (text.equals("0")) {
+      return 0;
+    } else {
+      throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
+    }
+    boolean ok = !digits.isEmpty() && digits.length() <= 9;
+    for (int i = 0; ok && i < digits.length(); i++) {
+      ok = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
+    }
+    if (!ok) { // no lambdas or streams in the agent: their bootstrap costs time to main
+      throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
+    }
+    return Long.parseLong(digits) * unit;
+  }
+
+  private static IllegalArgumentException bad(String message) {
+    return new IllegalArgumentException(message);
+  }
+}

@@ -1,0 +1,84 @@
+package io.baoinjector.agent;
+
+import io.baoinjector.agent.bootstrap.Hooks;
+import io.baoinjector.agent.install.Installer;
+import io.baoinjector.agent.transport.Log;
+import io.baoinjector.agent.transport.Transport;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Paths;
+
+/**
+ * Wires options, transport, first snapshot and hooks, in that order: the hooks go in only once the
+ * first values are published, so {@code main} never sees a half-started agent.
+ *
+ * <p>Public and typed with JDK classes only because {@link AgentMain} may live in another class
+ * loader (see there); everything else stays package-private.
+ */
+public final class Startup {
+  private Startup() {}
+
+  /** Never throws; on failure prints one line and applies {@code on-unavailable}. */
+  public static void start(String args, Instrumentation inst) {
+    Options options;
+    try {
+      options = Options.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      Log.line(e.getMessage());
+      if (args == null || !args.contains("on-unavailable=env")) {
+        exit(2);
+      }
+      return;
+    } catch (Throwable t) {
+      Log.line("internal error reading options (" + t + "); running with the real environment");
+      return;
+    }
+    try {
+      run(options, inst);
+    } catch (Throwable t) {
+      unavailable(options, "could not start (" + t + ")");
+    }
+  }
+
+  private static void run(Options o, Instrumentation inst) throws Exception {
+    Hooks.setChildren(o.children);
+    Transport transport =
+        o.file != null
+            ? Transport.file(
+                Paths.get(o.file), o.propertiesFile == null ? null : Paths.get(o.propertiesFile))
+            : Transport.socket(o.socket);
+    if (transport == null) {
+      unavailable(
+          o,
+          "the socket transport needs Java 16+ (this JVM is "
+              + System.getProperty("java.specification.version")
+              + "); use file=PATH with a dotenv file rendered by the sidecar");
+      return;
+    }
+    transport.start();
+    if (!transport.awaitFirst(o.waitMillis)) {
+      String line = "sidecar not reachable at " + transport.where() + " after " + o.waitText;
+      if (o.failWhenUnavailable) {
+        Log.line(line);
+        exit(1);
+        return;
+      }
+      Log.line(line + "; using the real environment until it is (on-unavailable=env)");
+    }
+    Installer.install(inst);
+  }
+
+  /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */
+  private static void unavailable(Options options, String problem) {
+    if (options.failWhenUnavailable) {
+      Log.line(problem);
+      exit(1);
+    } else {
+      Log.line(problem + "; using the real environment (on-unavailable=env)");
+    }
+  }
+
+  private static void exit(int status) {
+    System.err.flush();
+    System.exit(status);
+  }
+}

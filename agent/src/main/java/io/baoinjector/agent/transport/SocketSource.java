@@ -1,0 +1,64 @@
+package io.baoinjector.agent.transport;
+
+import io.baoinjector.shared.wire.EnvDocument;
+import io.baoinjector.shared.wire.MiniHttp;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The sidecar's socket API: {@code GET /v1/env} once, then the long-poll {@code GET
+ * /v1/env?after=N&instance=ID&wait=30s}, one connection per request. A restarted sidecar has
+ * another instance id, so it answers at once with its own snapshot, which the caller takes whole.
+ */
+final class SocketSource implements Source {
+  static final int LONG_POLL_SECONDS = 30;
+  private static final long SLACK_MILLIS = 15_000;
+
+  private final UnixSockets sockets;
+  private final String path;
+  private final Watchdog watchdog;
+
+  SocketSource(UnixSockets sockets, String path, Watchdog watchdog) {
+    this.sockets = sockets;
+    this.path = path;
+    this.watchdog = watchdog;
+  }
+
+  @Override
+  public String where() {
+    return path;
+  }
+
+  @Override
+  public EnvDocument next(EnvDocument last) throws IOException {
+    String target =
+        last == null
+            ? "/v1/env"
+            : "/v1/env?after="
+                + last.revision
+                + "&instance="
+                + URLEncoder.encode(last.instance, "UTF-8")
+                + "&wait="
+                + LONG_POLL_SECONDS
+                + "s";
+    SocketChannel channel = sockets.connect(path);
+    watchdog.arm(channel, (last == null ? 0 : LONG_POLL_SECONDS * 1000L) + SLACK_MILLIS);
+    try {
+      MiniHttp.Response response =
+          MiniHttp.get(
+              new BufferedInputStream(Channels.newInputStream(channel)),
+              Channels.newOutputStream(channel),
+              target);
+      if (response.status != 200) {
+        throw new IOException("the sidecar answered HTTP " + response.status);
+      }
+      return EnvDocument.parse(response.body);
+    } finally {
+      watchdog.disarm();
+      channel.close();
+    }
+  }
+}

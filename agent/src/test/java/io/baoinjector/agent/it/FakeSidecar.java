@@ -1,0 +1,197 @@
+package io.baoinjector.agent.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.URLDecoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Just enough of the sidecar's socket API for the agent's tests: {@code GET /v1/env} and its
+ * long-poll, with the exact JSON of PRODUCT.md. Tests change its values (each change bumps the
+ * revision), stop it, and start a new instance on the same path. The lead adds real-sidecar tests.
+ */
+final class FakeSidecar implements AutoCloseable {
+  final Path socket;
+  final String instance = UUID.randomUUID().toString();
+  private final ServerSocketChannel server;
+  private final List<String> requests = new ArrayList<>();
+  private long revision;
+  private Map<String, String> values = new TreeMap<>();
+  private Map<String, String> properties = new TreeMap<>();
+  private volatile boolean closed;
+
+  private FakeSidecar(Path socket, long revision) throws IOException {
+    this.socket = socket;
+    this.revision = revision;
+    Files.deleteIfExists(socket);
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    Thread t = new Thread(this::acceptLoop, "fake-sidecar");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static FakeSidecar start(Path socket, long revision) throws IOException {
+    return new FakeSidecar(socket, revision);
+  }
+
+  /** Replaces values and properties; bumps the revision and wakes long-polls. */
+  synchronized FakeSidecar set(Map<String, String> values, Map<String, String> properties) {
+    this.values = new TreeMap<>(values);
+    this.properties = new TreeMap<>(properties);
+    revision++;
+    notifyAll();
+    return this;
+  }
+
+  synchronized FakeSidecar set(Map<String, String> values) {
+    return set(values, properties);
+  }
+
+  synchronized List<String> requests() {
+    return new ArrayList<>(requests);
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    server.close();
+    synchronized (this) {
+      notifyAll();
+    }
+    Files.deleteIfExists(socket);
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        SocketChannel ch = server.accept();
+        Thread t = new Thread(() -> serve(ch), "fake-sidecar-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(SocketChannel ch) {
+    try (ch) {
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+      String requestLine = in.readLine();
+      String line;
+      while ((line = in.readLine()) != null && !line.isEmpty()) {
+        // headers ignored
+      }
+      if (requestLine == null) {
+        return;
+      }
+      String target = requestLine.split(" ")[1];
+      synchronized (this) {
+        requests.add(target);
+      }
+      String body;
+      int status = 200;
+      if (target.equals("/v1/env") || target.startsWith("/v1/env?")) {
+        body = answer(query(target));
+      } else {
+        status = 404;
+        body = "{\"error\":\"not found\"}";
+      }
+      if (closed) {
+        return; // a stopped sidecar answers nothing
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = Channels.newOutputStream(ch);
+      out.write(
+          ("HTTP/1.1 "
+                  + status
+                  + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                  + bytes.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.flush();
+    } catch (IOException | InterruptedException e) {
+      // the agent hung up or we were stopped
+    }
+  }
+
+  private synchronized String answer(Map<String, String> q) throws InterruptedException {
+    if (q.containsKey("after")) {
+      long after = Long.parseLong(q.get("after"));
+      long waitMillis = Long.parseLong(q.getOrDefault("wait", "30s").replace("s", "")) * 1000;
+      long deadline = System.currentTimeMillis() + waitMillis;
+      while (!closed
+          && instance.equals(q.get("instance"))
+          && revision == after
+          && System.currentTimeMillis() < deadline) {
+        wait(Math.max(1, deadline - System.currentTimeMillis()));
+      }
+    }
+    return "{\"instance\":"
+        + json(instance)
+        + ",\"revision\":"
+        + revision
+        + ",\"values\":"
+        + object(values)
+        + ",\"properties\":"
+        + object(properties)
+        + "}";
+  }
+
+  private static Map<String, String> query(String target) {
+    Map<String, String> q = new HashMap<>();
+    int i = target.indexOf('?');
+    if (i < 0) {
+      return q;
+    }
+    for (String pair : target.substring(i + 1).split("&")) {
+      String[] kv = pair.split("=", 2);
+      q.put(kv[0], URLDecoder.decode(kv.length > 1 ? kv[1] : "", StandardCharsets.UTF_8));
+    }
+    return q;
+  }
+
+  private static String object(Map<String, String> m) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append(json(e.getKey())).append(':').append(json(e.getValue()));
+    }
+    return sb.append('}').toString();
+  }
+
+  static String json(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+}
