@@ -30,6 +30,10 @@ for arg in "$@"; do
   esac
 done
 
+# fd 3 and 4: the demo's own stdout and stderr, for messages from inside redirected commands
+# (a failure in `as_root … >/dev/null` must still be seen, as must the cleanup after it).
+exec 3>&1 4>&2
+
 # Colour only for a person at a terminal.
 if [ -t 1 ] && [ -z "${CI:-}" ] && [ -z "${NO_COLOR:-}" ]; then
   bold=$'\e[1m' dim=$'\e[2m' green=$'\e[32m' reset=$'\e[0m'
@@ -44,16 +48,17 @@ cmd() { printf '   %s$ %s%s\n' "$dim" "$*" "$reset"; }
 fail() {
   # The log tail first, for whoever debugs it; the reason last, as the one line to read.
   if [ -n "${2:-}" ] && [ -s "$2" ]; then
-    printf '   last lines of %s:\n' "$(basename "$2")" >&2
-    tail -n 15 "$2" | sed 's/^/   | /' >&2
+    printf '   last lines of %s:\n' "$(basename "$2")" >&4
+    tail -n 15 "$2" | sed 's/^/   | /' >&4
   fi
-  echo "demo: FAILED: $1" >&2
+  echo "demo: FAILED: $1" >&4
   exit 1
 }
 
-# Nothing from the caller's OpenBao/Vault setup may leak into the demo's processes.
+# Nothing from the caller's OpenBao/Vault setup may leak into the demo's processes (BAO_BIN, which
+# only says where the bao binary is, is kept for scripts/ensure-bao.sh).
 while IFS='=' read -r name _; do
-  case $name in BAO_* | VAULT_*) unset "$name" ;; esac
+  case $name in BAO_BIN) ;; BAO_* | VAULT_*) unset "$name" ;; esac
 done < <(env)
 
 # ---- cleanup: stop every process group we started, newest first, then remove the work dir ----
@@ -79,15 +84,16 @@ stop_group() {
 }
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM HUP
+  trap - EXIT ERR
+  trap '' INT TERM HUP # a second Ctrl-C must not cut the cleanup short
   set +e
   if [ ${#pids[@]} -gt 0 ]; then
-    printf '\n%sstopping everything the demo started:' "$dim"
+    printf '\n%sstopping everything the demo started:' "$dim" >&3
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-      printf ' %s' "${names[i]}"
+      printf ' %s' "${names[i]}" >&3
       stop_group "${pids[i]}"
     done
-    printf '; removed %s%s\n' "$work" "$reset"
+    printf '; removed %s%s\n' "$work" "$reset" >&3
   fi
   [ -n "$work" ] && rm -rf "$work"
   exit "$rc"
@@ -103,7 +109,7 @@ start() {
   local name=$1 log=$2
   shift 2
   : >"$log"
-  (cd "$work" && exec setsid "$@" >"$log" 2>&1 </dev/null) &
+  (cd "$work" && exec setsid "$@" >"$log" 2>&1 </dev/null 3>&- 4>&-) &
   pids+=("$!")
   names+=("$name")
   last_pid=$!
@@ -123,7 +129,10 @@ if $build || [ -z "$(sidecar_jar)" ] || [ ! -f "$agent_jar" ] || [ ! -f "$app_ja
 else
   say "jars present (./demo.sh --build rebuilds them)"
 fi
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+command -v "$java" >/dev/null || fail "java not found; install Java 17 or later, or set JAVA_HOME"
 command -v curl >/dev/null || fail "curl not found; install curl"
+command -v setsid >/dev/null || fail "setsid not found; install util-linux"
 command -v python3 >/dev/null || fail "python3 not found; install Python 3"
 bao=$(bash "$root/scripts/ensure-bao.sh") || fail "no bao binary (see the line above)"
 say "OpenBao CLI: $("$bao" version | head -n 1)"
@@ -150,7 +159,10 @@ until curl -fsS -o /dev/null "$addr/v1/sys/health" 2>/dev/null; do
 done
 say "OpenBao $addr (pid $bao_pid), a random root token used only by this script"
 # The root token only ever reaches the bao CLI run here, never the sidecar or the app.
-as_root() { BAO_ADDR=$addr BAO_TOKEN=$root_token HOME=$work "$bao" "$@"; }
+as_root() {
+  BAO_ADDR=$addr BAO_TOKEN=$root_token HOME=$work "$bao" "$@" ||
+    fail "bao $1 $2 … failed against the dev server (see the line above)"
+}
 
 step "Seed secrets and set up AppRole with a read-only policy"
 password1=v1-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
@@ -189,7 +201,7 @@ say "$(cd "$work" && ls -l agent.sock app.env app.json | awk '{print $1, $NF}' |
 # ---- 4. the legacy app ---------------------------------------------------------------------------
 step "Run the legacy app with the agent (it only calls System.getenv)"
 cmd "java -javaagent:bao-injector-agent.jar=socket=$sock -jar legacy-app.jar --show-values --child"
-start "legacy app" "$work/app.log" java "-javaagent:$agent_jar=socket=$sock" -jar "$app_jar" \
+start "legacy app" "$work/app.log" "$java" "-javaagent:$agent_jar=socket=$sock" -jar "$app_jar" \
   --show-values --child --interval-ms 1000
 app_pid=$last_pid
 shown=0
