@@ -72,6 +72,37 @@ class DemoIT {
     assertFalse(out.contains("demo: FAILED"), out);
 
     demo.assertNothingLeft();
+    readmeSampleMatches(out);
+  }
+
+  /**
+   * The README's "What the demo prints" block is a real run: each of its lines appears in this
+   * run's output, in order, with the random values and the work dir as the only differences.
+   */
+  static void readmeSampleMatches(String out) {
+    String readme = Repo.read("README.md");
+    Markdown.Block sample =
+        Markdown.blocks(readme.substring(readme.indexOf("What the demo prints"))).get(0);
+    assertEquals("text", sample.info());
+    List<String> outLines = out.lines().toList();
+    int at = 0;
+    for (String line : sample.content().split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      Pattern p =
+          Pattern.compile(
+              Pattern.quote(line)
+                  .replaceAll("(v[12])-[0-9a-f]{8}", "\\\\E$1-[0-9a-f]{8}\\\\Q")
+                  .replaceAll(
+                      "/dev/shm/bao-injector-demo\\.[A-Za-z0-9]{6}",
+                      "\\\\E/dev/shm/bao-injector-demo\\\\.[A-Za-z0-9]{6}\\\\Q"));
+      while (at < outLines.size() && !p.matcher(outLines.get(at)).matches()) {
+        at++;
+      }
+      assertTrue(at < outLines.size(), "README sample line not in the demo's output: " + line);
+      at++;
+    }
   }
 
   @Test

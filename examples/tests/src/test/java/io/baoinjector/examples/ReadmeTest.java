@@ -75,6 +75,8 @@ class ReadmeTest {
             "docs/agent.md",
             "docs/outputs.md",
             "docker/README.md",
+            "examples/demo/README.md",
+            "examples/legacy-app/README.md",
             "examples/non-java/README.md")) {
       assertTrue(links.contains(page), "README.md must link " + page);
     }
