@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,7 +97,35 @@ class NonJavaExamplesIT {
             "DB_USER=app DB_PASSWORD=" + NASTY + "\nBAO_ADDR in the child: (removed)\n", ok(exec));
         assertFalse(exec.stderr().contains(bao.rootToken()), exec.stderr());
 
-        bao.put("app/db", Map.of("username", "app", "password", "rotated-2"));
+        // a long-running watcher over the socket's long-poll prints the rotation
+        Path watchOut = work.resolve("watch.out");
+        Process watcher =
+            new ProcessBuilder(
+                    "python3",
+                    DIR + "watch-socket.py",
+                    sock.toString(),
+                    "DB_PASSWORD",
+                    "--changes",
+                    "1")
+                .directory(Repo.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(watchOut.toFile())
+                .start();
+        try {
+          awaitFileContent(watchOut, "DB_PASSWORD=" + NASTY + "\n");
+          bao.put("app/db", Map.of("username", "app", "password", "rotated-2"));
+          assertTrue(watcher.waitFor(60, TimeUnit.SECONDS), Files.readString(watchOut));
+          assertEquals(0, watcher.exitValue(), Files.readString(watchOut));
+          String watched = Files.readString(watchOut);
+          assertTrue(watched.startsWith("DB_PASSWORD=" + NASTY + "\n"), watched);
+          assertTrue(
+              watched
+                  .substring(("DB_PASSWORD=" + NASTY + "\n").length())
+                  .matches("DB_PASSWORD=rotated-2   <- changed \\(revision \\d+\\)\n"),
+              watched);
+        } finally {
+          watcher.destroyForcibly();
+        }
         awaitOutput(() -> bash("read-dotenv.sh", env, "DB_PASSWORD"), "rotated-2\n");
         awaitOutput(() -> python("read-json.py", json, "DB_PASSWORD"), "rotated-2\n");
         JsonNode rotated =
@@ -159,9 +188,14 @@ class NonJavaExamplesIT {
       assertEquals(2, usage.exit(), script);
       assertTrue(usage.stderr().startsWith("usage: " + script), usage.stderr());
     }
-    Run.Result usage = python("read-json.py");
-    assertEquals(2, usage.exit());
-    assertTrue(usage.stderr().startsWith("usage: read-json.py"), usage.stderr());
+    for (String script : List.of("read-json.py", "watch-socket.py")) {
+      Run.Result usage = python(script);
+      assertEquals(2, usage.exit(), script);
+      assertTrue(usage.stderr().startsWith("usage: " + script), usage.stderr());
+    }
+    Run.Result noWatch = python("watch-socket.py", work.resolve("none.sock").toString(), "X");
+    assertEquals(1, noWatch.exit());
+    assertTrue(noWatch.stderr().contains("cannot reach the sidecar at"), noWatch.stderr());
   }
 
   static Run.Result bash(String script, String... args) {
@@ -189,6 +223,19 @@ class NonJavaExamplesIT {
       last = run.get();
     }
     assertEquals(expected, last.stdout(), last.stderr());
+  }
+
+  static void awaitFileContent(Path f, String expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = Files.readString(f);
+      if (last.equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(expected, last);
   }
 
   /** With our own uid refused by the socket, readiness shows as the rendered file. */
