@@ -6,7 +6,7 @@
 # examples/legacy-app with the agent. Then rotates the password in OpenBao and shows the running
 # app print the new value without a restart, and reads the same values from bash, Python, curl and
 # `bao-injector exec`. Everything runs from a fresh directory on tmpfs (/dev/shm) and is stopped
-# and removed on exit, Ctrl-C or kill.
+# and removed on exit, Ctrl-C or SIGTERM.
 #
 #   ./demo.sh          run the demo and stop
 #   ./demo.sh --keep   leave it running to explore (prints how), Ctrl-C stops everything
