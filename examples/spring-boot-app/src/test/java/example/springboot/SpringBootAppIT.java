@@ -11,6 +11,7 @@ import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import io.baoinjector.testkit.UnixHttp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,6 +40,7 @@ class SpringBootAppIT {
   static final Path ROOT = BaoBinary.repoRoot();
   static final Path APP_JAR = ROOT.resolve("examples/spring-boot-app/target/spring-boot-app.jar");
   static final Path AGENT_JAR = ROOT.resolve("agent/target/bao-injector-agent.jar");
+  static final String README_SOCKET = "/dev/shm/bao-injector/agent.sock";
   static final Duration STARTUP = Duration.ofSeconds(90);
 
   static PostgresServer pg;
@@ -78,12 +80,7 @@ class SpringBootAppIT {
 
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      String mapping =
-          """
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          """;
-      try (SidecarProcess sidecar = startSidecar(bao, work, sock, mapping);
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-env.yaml");
           AppProcess app = AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv())) {
         assertEquals(0, app.awaitExit(STARTUP), app.output());
         assertTrue(app.stdout().lines().anyMatch("connected as app"::equals), app.output());
@@ -99,14 +96,13 @@ class SpringBootAppIT {
     bao.put("app/db", Map.of("password", password));
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      // no secrets: section, so no DB_PASSWORD: the property wins over application.properties
-      String mapping =
-          """
-          properties:
-            spring.datasource.password: secret/app/db#password
-          """;
-      try (SidecarProcess sidecar = startSidecar(bao, work, sock, mapping);
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-properties.yaml");
           AppProcess app = AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv())) {
+        // no secrets: section, so no DB_PASSWORD anywhere: the system property set by the agent
+        // wins over application.properties and its ${DB_PASSWORD} is never looked at
+        String served = UnixHttp.get(sock, "/v1/env").body();
+        assertTrue(served.contains("\"spring.datasource.password\""), served.length() + " bytes");
+        assertFalse(served.contains("DB_PASSWORD"), "no variable is served");
         assertEquals(0, app.awaitExit(STARTUP), app.output());
         assertTrue(app.stdout().lines().anyMatch("connected as app"::equals), app.output());
         assertNoSecretIn(password, app.output(), sidecar.stderr());
@@ -121,12 +117,7 @@ class SpringBootAppIT {
     bao.put("app/db", Map.of("password", before));
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      String mapping =
-          """
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          """;
-      try (SidecarProcess sidecar = startSidecar(bao, work, sock, mapping);
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-env.yaml");
           AppProcess app =
               AppProcess.start(
                   work,
@@ -168,27 +159,23 @@ class SpringBootAppIT {
     return Map.of("DB_URL", pg.jdbcUrl(), "DB_USER", "app");
   }
 
-  static SidecarProcess startSidecar(OpenBao bao, Path work, Path sock, String mapping)
+  /**
+   * Runs the sidecar with {@code examples/spring-boot-app/CONFIG} — the very file the README shows
+   * — on this test's own socket, with OpenBao's address and token from the environment as there.
+   */
+  static SidecarProcess startSidecar(OpenBao bao, Path work, Path sock, String config)
       throws Exception {
-    Path cfg = work.resolve("sidecar.yaml");
-    Files.writeString(
-        cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        %s
-        refresh:
-          interval: 1s
-        outputs:
-          socket:
-            path: %s
-        """
-            .formatted(bao.address(), mapping.strip(), sock));
+    String shipped = Files.readString(ROOT.resolve("examples/spring-boot-app").resolve(config));
+    assertTrue(shipped.contains(README_SOCKET), config + " uses " + README_SOCKET);
+    Path cfg = work.resolve(config);
+    Files.writeString(cfg, shipped.replace(README_SOCKET, sock.toString()));
     SidecarProcess sidecar =
         SidecarProcess.start(
-            work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString());
+            work,
+            Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()),
+            "run",
+            "-c",
+            cfg.toString());
     try {
       sidecar.awaitReady(sock);
       return sidecar;
