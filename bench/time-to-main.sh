@@ -34,7 +34,13 @@ noop="$java -javaagent:$work/noop.jar -cp $work Hello"
 agent="$java -javaagent:$jar=file=$work/app.env -cp $work Hello"
 "$java" -version 2>&1 | head -1
 if command -v hyperfine >/dev/null 2>&1; then
-  exec hyperfine -N --warmup 5 --runs "$runs" -n no-agent "$plain" -n noop-agent "$noop" -n bao-injector-agent "$agent"
+  hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/ttm.json" \
+    -n no-agent "$plain" -n noop-agent "$noop" -n bao-injector-agent "$agent"
+  # the targets are about medians; hyperfine prints them only in its JSON
+  python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("%-20s median %6.1f ms  min %6.1f ms  user %6.1f ms" % (r["command"], r["median"]*1000, r["min"]*1000, r["user"]*1000))' "$work/ttm.json"
+  exit 0
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for name in plain noop agent; do

@@ -35,10 +35,14 @@ public final class AgentMain {
       problem = "could not check the boot class path (" + t + ")";
     }
     if (problem == null) {
-      Startup.start(args, inst);
-      return;
+      try {
+        Startup.start(args, inst);
+        return;
+      } catch (Throwable t) { // Startup catches everything itself; this is for linkage errors
+        problem = "could not start (" + t + ")";
+      }
     }
-    // Nothing from agent.bootstrap is usable: no hooks, just the user's on-unavailable choice.
+    // No hooks are installed: just the user's on-unavailable choice.
     boolean fallBack = args != null && args.contains("on-unavailable=env");
     Log.line(problem + (fallBack ? "; using the real environment (on-unavailable=env)" : ""));
     if (!fallBack) {

@@ -15,7 +15,6 @@ import io.baoinjector.sidecar.token.TokenManager;
 import io.baoinjector.sidecar.token.TokenObserver;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -180,18 +179,6 @@ public final class Sidecar implements AutoCloseable {
     }
     out.addAll(files);
     return out;
-  }
-
-  /** Waits up to {@code timeout} for every file to have rendered; returns whether they have. */
-  public boolean awaitFiles(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!filesReady()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 
   /**

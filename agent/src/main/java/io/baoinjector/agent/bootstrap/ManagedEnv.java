@@ -1,6 +1,5 @@
 package io.baoinjector.agent.bootstrap;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,11 +9,14 @@ import java.util.Map;
  * one {@link HashMap#get} and allocates nothing.
  */
 public final class ManagedEnv {
-  private static volatile Map<String, String> values = Collections.emptyMap();
+  // A plain HashMap, never modified after publication (the volatile write publishes it safely):
+  // no unmodifiable wrapper, so a lookup is one call deep and shares no call site with the JDK's
+  // own unmodifiable environment map.
+  private static volatile HashMap<String, String> values = new HashMap<String, String>();
 
   private ManagedEnv() {}
 
-  /** The current snapshot; callers must not modify it (it is unmodifiable anyway). */
+  /** The current snapshot; callers must not modify it. */
   public static Map<String, String> current() {
     return values;
   }
@@ -26,9 +28,6 @@ public final class ManagedEnv {
 
   /** Publishes a new snapshot (a private copy of {@code next}); called by the transport thread. */
   public static void replace(Map<String, String> next) {
-    values =
-        next.isEmpty()
-            ? Collections.<String, String>emptyMap()
-            : Collections.unmodifiableMap(new HashMap<String, String>(next));
+    values = new HashMap<String, String>(next);
   }
 }

@@ -1,5 +1,6 @@
 package io.baoinjector.agent.transport;
 
+import io.baoinjector.shared.Dotenv;
 import io.baoinjector.shared.wire.EnvDocument;
 import java.io.IOException;
 import java.io.Reader;
@@ -45,8 +46,12 @@ final class FileSource implements Source {
     while (true) {
       List<Object> now = stamp();
       if (last == null || !now.equals(seen)) {
-        Map<String, String> values =
-            DotenvReader.parse(new String(Files.readAllBytes(dotenv), StandardCharsets.UTF_8));
+        Map<String, String> values;
+        try {
+          values = Dotenv.decode(new String(Files.readAllBytes(dotenv), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new IOException(e.getMessage()); // names the line only, never a value
+        }
         Map<String, String> props =
             properties == null ? Collections.<String, String>emptyMap() : properties();
         List<Object> after = stamp();

@@ -76,7 +76,7 @@ class AgentFileIT {
           stderr.contains(
               "bao-injector agent: lost the sidecar at "
                   + env
-                  + " (dotenv line 2: value must be single-quoted); keeping the last values,"
+                  + " (dotenv line 2: unquoted characters in value (expected '...' segments)); keeping the last values,"
                   + " retrying"),
           stderr);
       assertFalse(stderr.contains("canary"), stderr);

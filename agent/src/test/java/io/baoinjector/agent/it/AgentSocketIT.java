@@ -135,6 +135,20 @@ class AgentSocketIT {
   }
 
   @Test
+  void aHungSidecarIsAbandonedByTheWatchdogAndRetried() throws Exception {
+    Path socket = dir.resolve("agent.sock");
+    try (FakeSidecar sidecar =
+            FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY)).hang(1);
+        AppJvm app = start(socket, "wait=120s", Map.of())) {
+      // the first GET /v1/env never got an answer; the watchdog closed it and the retry worked
+      assertEquals(CANARY, app.ask("get DB_PASSWORD"));
+      assertEquals(List.of("/v1/env", "/v1/env"), sidecar.requests().subList(0, 2));
+      app.close();
+      assertEquals("", app.stderr(), "a retry before the first snapshot is silent");
+    }
+  }
+
+  @Test
   void childrenFalseKeepsValuesOutOfChildProcesses() throws Exception {
     Path socket = dir.resolve("agent.sock");
     try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY));

@@ -52,6 +52,11 @@ final class AppJvm implements AutoCloseable {
     pb.environment().remove("BAO_INJECTOR_SOCKET");
     pb.environment().remove("BAO_INJECTOR_FILE");
     pb.environment().remove("JAVA_TOOL_OPTIONS");
+    // names the tests manage must not leak in from the machine running the tests
+    for (String name :
+        List.of("DB_PASSWORD", "DB_USER", "NEW_KEY", "OLD_ONLY", "ADDED", "PLAIN_VAR")) {
+      pb.environment().remove(name);
+    }
     pb.environment().putAll(env);
     return new AppJvm(pb.start());
   }

@@ -34,6 +34,7 @@ final class FakeSidecar implements AutoCloseable {
   private Map<String, String> values = new TreeMap<>();
   private Map<String, String> properties = new TreeMap<>();
   private volatile boolean closed;
+  private int hangs;
 
   private FakeSidecar(Path socket, long revision) throws IOException {
     this.socket = socket;
@@ -61,6 +62,14 @@ final class FakeSidecar implements AutoCloseable {
 
   synchronized FakeSidecar set(Map<String, String> values) {
     return set(values, properties);
+  }
+
+  /**
+   * The next {@code n} requests get no answer at all (a hung sidecar); the connection stays open.
+   */
+  synchronized FakeSidecar hang(int n) {
+    hangs = n;
+    return this;
   }
 
   synchronized List<String> requests() {
@@ -106,6 +115,13 @@ final class FakeSidecar implements AutoCloseable {
       String target = requestLine.split(" ")[1];
       synchronized (this) {
         requests.add(target);
+        if (hangs > 0) {
+          hangs--;
+          while (!closed) {
+            wait(); // until the agent's watchdog closes the socket (we never notice) or we stop
+          }
+          return;
+        }
       }
       String body;
       int status = 200;

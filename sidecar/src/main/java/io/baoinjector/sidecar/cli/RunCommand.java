@@ -8,8 +8,8 @@ import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +55,9 @@ final class RunCommand {
       } catch (OpenBaoException e) {
         log.warn("login failed: {}; retrying with backoff", e.getMessage());
       }
-      Snapshot first = s.load();
+      s.load();
       s.keepCurrent();
-      s.awaitFiles(Duration.ofSeconds(10));
-      ctx.err().println(summary(s, first));
-      ctx.err().flush();
+      announceWhenReady(s);
       stop.await();
       log.info("stopping: finishing in-flight requests");
       revoke = config.revokeOnExit();
@@ -72,9 +70,35 @@ final class RunCommand {
     }
   }
 
+  /**
+   * Prints the summary once every name resolved and every file is rendered; if that takes longer
+   * than 10s, prints a "starting" summary first (what is unresolved, whether OpenBao answers), so a
+   * stuck startup explains itself. Returns early on a stop signal.
+   */
+  private void announceWhenReady(Sidecar s) throws InterruptedException {
+    long since = System.nanoTime();
+    boolean announcedStarting = false;
+    while (!stop.await(100, TimeUnit.MILLISECONDS)) {
+      Snapshot now = s.hub().current();
+      if (now.ready() && s.filesReady()) {
+        ctx.err().println(summary(s, now));
+        ctx.err().flush();
+        return;
+      }
+      if (!announcedStarting && System.nanoTime() - since > TimeUnit.SECONDS.toNanos(10)) {
+        ctx.err().println(summary(s, now));
+        ctx.err().flush();
+        announcedStarting = true;
+      }
+    }
+  }
+
   private String summary(Sidecar s, Snapshot snap) {
     StringBuilder b = new StringBuilder("bao-injector: ");
-    b.append(snap.ready() ? "ready" : "starting (not every name resolved yet)");
+    b.append(
+        snap.ready()
+            ? "ready"
+            : "starting (not every name resolved or file rendered yet; /v1/health says 503)");
     b.append("; OpenBao ").append(s.client().currentAddress());
     b.append(", auth ").append(s.auth().describe());
     b.append("; ").append(snap.values().size()).append(" variable(s)");

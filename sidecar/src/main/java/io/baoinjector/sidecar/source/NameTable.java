@@ -59,9 +59,16 @@ final class NameTable {
     return keys;
   }
 
-  /** How many names are mapped explicitly (env-from adds more once read). */
-  int explicitCount() {
-    return secrets.size() + properties.size();
+  /**
+   * What is unresolved before anything was read: every explicit name and every {@code env-from}
+   * path (its names are known only once read), as {@code /v1/health} lists them.
+   */
+  Set<String> initiallyUnresolved() {
+    Set<String> s = new LinkedHashSet<>();
+    envFrom.forEach(e -> s.add("env-from:" + e.path().path()));
+    s.addAll(secrets.keySet());
+    s.addAll(properties.keySet());
+    return s;
   }
 
   Resolved resolve(Function<SourceKey, SourceState> states, Snapshot prev) {

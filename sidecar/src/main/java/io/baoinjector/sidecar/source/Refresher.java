@@ -83,6 +83,8 @@ public final class Refresher implements AutoCloseable {
     for (SourceKey k : names.sourceKeys()) {
       sources.put(k, new Tracked());
     }
+    // Until the first round, health lists every name as unresolved (not an empty list).
+    hub.publish(Map.of(), Map.of(), names.initiallyUnresolved(), false, false);
   }
 
   /**

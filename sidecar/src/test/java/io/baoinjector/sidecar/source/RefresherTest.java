@@ -60,6 +60,24 @@ class RefresherTest {
   }
 
   @Test
+  void beforeTheFirstRoundEveryNameIsListedUnresolved(OpenBao bao) {
+    SnapshotHub hub = new SnapshotHub();
+    refresher(
+        bao,
+        hub,
+        Fixtures.config(
+            bao,
+            Map.of("DB_PASSWORD", "secret/app/db#password"),
+            List.of(Fixtures.envFrom("secret/app/prod", "", false)),
+            Map.of("db.password", "secret/app/db#password"),
+            Duration.ofSeconds(30)));
+    Snapshot s = hub.current();
+    assertEquals(Set.of("DB_PASSWORD", "db.password", "env-from:secret/app/prod"), s.unresolved());
+    assertFalse(s.ready());
+    assertEquals(0, s.revision());
+  }
+
+  @Test
   void readsKvV1(OpenBao bao) {
     bao.enableKvV1("kv1");
     bao.kvV1Put("kv1", "legacy/app", Map.of("api_key", "k1"));

@@ -1,0 +1,118 @@
+package io.baoinjector.agent.it;
+
+import static io.baoinjector.agent.it.Jvms.AGENT_JAR;
+import static io.baoinjector.agent.it.Jvms.agentArg;
+import static io.baoinjector.agent.it.Jvms.app;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.baoinjector.testkit.OpenBao;
+import io.baoinjector.testkit.OpenBaoExtension;
+import io.baoinjector.testkit.SidecarProcess;
+import io.baoinjector.testkit.TmpfsDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain for real: OpenBao dev server → the sidecar process → an application JVM with the
+ * agent. A rotation with {@code bao kv put} reaches {@code System.getenv} in the running app; a
+ * crashed and restarted sidecar costs the app nothing but a pause in updates.
+ */
+@ExtendWith(OpenBaoExtension.class)
+@Timeout(300)
+class RealSidecarIT {
+  static final String CANARY = "canary-real-'pw\"$x";
+
+  @TempDir Path work;
+
+  private Path config(OpenBao bao, TmpfsDir t) throws Exception {
+    Path cfg = work.resolve("sidecar.yaml");
+    Files.writeString(
+        cfg,
+        """
+        openbao:
+          address: %s
+        auth:
+          method: token
+        secrets:
+          DB_USER: secret/app/db#username
+          DB_PASSWORD: secret/app/db#password
+        env-from:
+          - path: secret/app/extra
+        properties:
+          db.password: secret/app/db#password
+        refresh:
+          interval: 1s
+        outputs:
+          socket:
+            path: %s
+        """
+            .formatted(bao.address(), t.resolve("agent.sock")));
+    return cfg;
+  }
+
+  @Test
+  void aRotationInOpenBaoReachesTheRunningAppAndASidecarRestartLosesNothing(OpenBao bao)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", CANARY));
+    bao.put("app/extra", Map.of("FEATURE_KEY", "f1"));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg = config(bao, t);
+      Path sock = t.resolve("agent.sock");
+      Map<String, String> env = Map.of("BAO_TOKEN", bao.rootToken());
+      SidecarProcess sidecar = SidecarProcess.start(work, env, "run", "-c", cfg.toString());
+      try {
+        sidecar.awaitReady(sock);
+        try (AppJvm app =
+            app(
+                Jvms.JDK17,
+                List.of(agentArg(AGENT_JAR, "socket=" + sock)),
+                Map.of("DB_USER", "from-the-real-env", "PLAIN", "plain"))) {
+          app.awaitReady();
+          assertEquals(CANARY, app.ask("get DB_PASSWORD"));
+          assertEquals("app", app.ask("get DB_USER"), "the sidecar's value wins");
+          assertEquals("plain", app.ask("get PLAIN"));
+          assertEquals(CANARY, app.ask("mapget DB_PASSWORD"));
+          assertEquals("f1", app.ask("get FEATURE_KEY"), "env-from keys");
+          assertEquals(CANARY, app.ask("child DB_PASSWORD"), "a ProcessBuilder child");
+          assertEquals(CANARY, app.ask("prop db.password"), "properties: as system properties");
+
+          // rotate in OpenBao: the running app sees it, no restart
+          bao.put("app/db", Map.of("username", "app", "password", "rotated-1"));
+          app.await("get DB_PASSWORD", "rotated-1");
+          app.await("prop db.password", "rotated-1");
+          assertEquals("rotated-1", app.ask("child DB_PASSWORD"));
+
+          // env-from grows and shrinks live
+          bao.put("app/extra", Map.of("FEATURE_KEY", "f1", "NEW_KEY", "n1"));
+          app.await("get NEW_KEY", "n1");
+          bao.put("app/extra", Map.of("NEW_KEY", "n1"));
+          app.await("get FEATURE_KEY", "null");
+
+          // the sidecar crashes: the app keeps its last values
+          sidecar.kill();
+          Thread.sleep(500);
+          assertEquals("rotated-1", app.ask("get DB_PASSWORD"));
+
+          // a new sidecar (new instance id) with a newer value: the app takes it whole
+          bao.put("app/db", Map.of("username", "app", "password", "rotated-2"));
+          sidecar = SidecarProcess.start(work, env, "run", "-c", cfg.toString());
+          sidecar.awaitReady(sock);
+          app.await("get DB_PASSWORD", "rotated-2");
+          assertFalse(app.stderr().contains("canary"), "no value on stderr:\n" + app.stderr());
+          assertFalse(app.stderr().contains("rotated"), "no value on stderr:\n" + app.stderr());
+        }
+        assertEquals(0, sidecar.terminate());
+        assertFalse(sidecar.stderr().contains("canary"), sidecar.stderr());
+      } finally {
+        sidecar.close();
+      }
+    }
+  }
+}
