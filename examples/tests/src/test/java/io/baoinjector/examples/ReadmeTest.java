@@ -83,6 +83,22 @@ class ReadmeTest {
   }
 
   @Test
+  void everyExampleHasAReadmeTheMainReadmeLinks() throws Exception {
+    Set<String> links = Markdown.links(README);
+    try (Stream<java.nio.file.Path> dirs = Files.list(Repo.path("examples"))) {
+      for (java.nio.file.Path d : dirs.filter(Files::isDirectory).toList()) {
+        String name = d.getFileName().toString();
+        if (name.equals("tests") || name.equals("target")) {
+          continue; // this module (the examples' tests) and the build's output
+        }
+        String readme = "examples/" + name + "/README.md";
+        assertTrue(Files.isRegularFile(Repo.path(readme)), readme + " is missing");
+        assertTrue(links.contains(readme), "README.md must link " + readme);
+      }
+    }
+  }
+
+  @Test
   void theTwoCommandsAreTheOnesThatExist() throws Exception {
     assertTrue(README.contains("\n./demo.sh\n"), "README shows ./demo.sh");
     assertTrue(README.contains("\n./mvnw verify\n"), "README shows ./mvnw verify");
