@@ -33,7 +33,7 @@ class TroubleshootingIT {
         "openbao:\n  adress: http://127.0.0.1:8200\nsecrets:\n  DB_PASSWORD: secret/app/db#password\n");
     SidecarProcess.Result r = SidecarProcess.runToEnd(dir, Map.of(), "check", "-c", "sidecar.yaml");
     assertEquals(2, r.exit(), r.stderr());
-    assertInReadme(lastLine(r.stderr()));
+    assertInReadme(line(r.stderr(), "bao-injector: sidecar.yaml:"));
   }
 
   @Test
@@ -57,7 +57,7 @@ class TroubleshootingIT {
     assertEquals(1, r.exit(), r.all());
     assertEquals("", r.stdout(), "main never ran");
     assertInReadme(
-        lastLine(r.stderr())
+        line(r.stderr(), "bao-injector agent: ")
             .replace(sock.toString(), "/run/bao-injector/agent.sock")
             .replace(" after 1s", " after 10s"));
   }
@@ -92,7 +92,7 @@ class TroubleshootingIT {
             SidecarProcess.runToEnd(
                 work, Map.of(), "get", "DB_PASSWORD", "--socket", sock.toString());
         assertEquals(1, get.exit());
-        assertInReadme("`" + lastLine(get.stderr()) + "` from `get`");
+        assertInReadme("`" + line(get.stderr(), "bao-injector: get ") + "` from `get`");
         assertEquals(0, p.terminate());
         assertTrue(p.stderr().contains("denied peer="), p.stderr());
       }
@@ -126,7 +126,8 @@ class TroubleshootingIT {
     assertTrue(r.exit() != 0, r.stderr());
     assertTrue(!Files.exists(disk.resolve("app.env")), "nothing written to disk");
     assertInReadme(
-        lastLine(r.stderr()).replace(disk + " is on " + fs + ",", "/var/lib/app is on ext4,"));
+        line(r.stderr(), "bao-injector: outputs.files[0].path: ")
+            .replace(disk + " is on " + fs + ",", "/var/lib/app is on ext4,"));
   }
 
   @Test
@@ -143,7 +144,7 @@ class TroubleshootingIT {
         SidecarProcess.runToEnd(work, Map.of("BAO_TOKEN", token), "env", "-c", cfg.toString());
     assertEquals(1, env.exit(), env.stderr());
     assertTrue(env.stderr().contains("status 403"), env.stderr());
-    assertInReadme("`" + lastLine(env.stderr()) + "`");
+    assertInReadme("`" + line(env.stderr(), "bao-injector: could not resolve ") + "`");
 
     SidecarProcess.Result check =
         SidecarProcess.runToEnd(
@@ -176,7 +177,7 @@ class TroubleshootingIT {
     assertEquals(1, r.exit(), r.stderr());
     assertInReadme(
         "`"
-            + lastLine(r.stderr())
+            + line(r.stderr(), "bao-injector: login failed: ")
                 .replace(work.resolve("secret-id").toString(), "/etc/bao/secret-id")
             + "`");
   }
@@ -185,10 +186,14 @@ class TroubleshootingIT {
     assertTrue(README.contains(text), "README.md's troubleshooting table lacks:\n" + text);
   }
 
-  static String lastLine(String s) {
-    List<String> lines = s.strip().lines().toList();
-    assertTrue(!lines.isEmpty(), "no output");
-    return lines.get(lines.size() - 1);
+  /**
+   * The one line starting with {@code prefix}: the error a user reads. Not simply the last line: a
+   * background retry's log line may come after it.
+   */
+  static String line(String output, String prefix) {
+    List<String> lines = output.lines().filter(l -> l.startsWith(prefix)).toList();
+    assertEquals(1, lines.size(), "one line starting with '" + prefix + "' in:\n" + output);
+    return lines.get(0);
   }
 
   /** The first answer the socket gives (the sidecar binds it before it logs in). */
