@@ -33,9 +33,20 @@ public class OpenBaoException extends RuntimeException {
       b.append(status > 0 ? ": " : "").append(detail);
     }
     if (!errors.isEmpty()) {
-      b.append(": ").append(String.join("; ", errors));
+      b.append(": ")
+          .append(String.join("; ", errors.stream().map(OpenBaoException::oneLine).toList()));
     }
     return b.toString();
+  }
+
+  /**
+   * OpenBao's multi-error text ({@code "1 error occurred:\n\t* permission denied\n\n"}) as one line
+   * ({@code "permission denied"}), so every log line and CLI message stays one line.
+   */
+  static String oneLine(String error) {
+    String s = error.replaceAll("^\\s*\\d+ errors? occurred:\\s*", "");
+    s = s.replaceAll("\\s*\\n\\s*\\*\\s*", "; ").replaceAll("^\\*\\s*", "");
+    return s.replaceAll("\\s+", " ").replaceAll("^[;\\s]+|[;\\s]+$", "").trim();
   }
 
   /** The HTTP method, e.g. {@code GET}. */
