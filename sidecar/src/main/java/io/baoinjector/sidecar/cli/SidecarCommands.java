@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.baoinjector.shared.Dotenv;
 import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.auth.AuthException;
+import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.output.exec.ExecRunner;
@@ -30,7 +31,7 @@ public final class SidecarCommands implements CommandHandlers {
 
   @Override
   public int render(CommandContext ctx, SidecarConfig config) {
-    try (Sidecar s = new Sidecar(config)) {
+    try (Sidecar s = new Sidecar(keepingSecretIdFile(config))) {
       java.util.List<FileOutput> files;
       try {
         files = s.startFiles(false);
@@ -66,7 +67,7 @@ public final class SidecarCommands implements CommandHandlers {
 
   @Override
   public int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
-    try (Sidecar s = new Sidecar(config)) {
+    try (Sidecar s = new Sidecar(keepingSecretIdFile(config))) {
       Snapshot snap = loginAndLoad(ctx, s);
       if (snap == null) {
         return 1;
@@ -156,7 +157,42 @@ public final class SidecarCommands implements CommandHandlers {
 
   @Override
   public int checkOnline(CommandContext ctx, SidecarConfig config) {
-    return new OnlineCheck(ctx, config).call();
+    return new OnlineCheck(ctx, keepingSecretIdFile(config)).call();
+  }
+
+  /**
+   * One-shot commands ({@code check --online}, {@code env}, {@code render}) log in but leave the
+   * AppRole secret-id file where it is: removing it is for the process that keeps the login alive
+   * ({@code run}, {@code exec}). Otherwise a {@code check --online} or an init container's {@code
+   * render} would use up the file the sidecar needs next.
+   */
+  static SidecarConfig keepingSecretIdFile(SidecarConfig c) {
+    AuthSettings a = c.auth();
+    if (a == null || a.keepSecretIdFile()) {
+      return c;
+    }
+    AuthSettings kept =
+        new AuthSettings(
+            a.method(),
+            a.mount(),
+            a.token(),
+            a.tokenFile(),
+            a.roleIdFile(),
+            a.secretIdFile(),
+            a.secretIdWrapped(),
+            true,
+            a.role(),
+            a.jwtFile());
+    return new SidecarConfig(
+        c.source(),
+        c.openbao(),
+        kept,
+        c.revokeOnExit(),
+        c.secrets(),
+        c.envFrom(),
+        c.properties(),
+        c.refresh(),
+        c.outputs());
   }
 
   @Override
@@ -169,31 +205,29 @@ public final class SidecarCommands implements CommandHandlers {
    * stays unresolved (with the names, never values).
    */
   static Snapshot loginAndLoad(CommandContext ctx, Sidecar s) {
+    String failure = null;
+    Snapshot snap = null;
     try {
       s.login();
-    } catch (AuthException e) {
-      ctx.err().println("bao-injector: login failed: " + e.getMessage());
-      return null;
-    } catch (OpenBaoException e) {
-      ctx.err().println("bao-injector: login failed: " + e.getMessage());
-      return null;
+      snap = s.load();
+      if (s.refresher().outage().isPresent()) {
+        failure = "OpenBao unreachable: " + s.refresher().outage().get().getMessage();
+      } else if (!snap.unresolved().isEmpty()) {
+        failure =
+            "could not resolve "
+                + String.join(", ", snap.unresolved())
+                + " (see the warnings above; `bao-injector check --online` names the paths the"
+                + " token cannot read)";
+      }
+    } catch (AuthException | OpenBaoException e) {
+      failure = "login failed: " + e.getMessage();
     }
-    Snapshot snap = s.load();
-    if (s.refresher().outage().isPresent()) {
-      ctx.err()
-          .println(
-              "bao-injector: OpenBao unreachable: " + s.refresher().outage().get().getMessage());
-      return null;
+    if (failure == null) {
+      return snap;
     }
-    if (!snap.unresolved().isEmpty()) {
-      ctx.err()
-          .println(
-              "bao-injector: could not resolve "
-                  + String.join(", ", snap.unresolved())
-                  + " (see the warnings above; `bao-injector check --online` names the paths the"
-                  + " token cannot read)");
-      return null;
-    }
-    return snap;
+    // Stop the background login/renewal first, so nothing is logged after the error line.
+    s.close();
+    ctx.err().println("bao-injector: " + failure);
+    return null;
   }
 }

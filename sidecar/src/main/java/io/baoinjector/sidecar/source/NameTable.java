@@ -120,7 +120,7 @@ final class NameTable {
     return new Resolved(values, props, unresolved, complete);
   }
 
-  private static boolean resolveExplicit(
+  private boolean resolveExplicit(
       Map<String, Reference> names,
       Function<SourceKey, SourceState> states,
       Map<String, Snapshot.Entry> previous,
@@ -143,6 +143,24 @@ final class NameTable {
       } else {
         unresolved.add(n.getKey());
         complete = false;
+        if (st != null && st.lastGood() != null && !st.failing()) {
+          Reference r = n.getValue();
+          if (!st.lastGood().present()) {
+            warnOnce(
+                n.getKey() + "#absent",
+                "{}: {} does not exist (check the path with bao kv get)",
+                n.getKey(),
+                r.path());
+          } else {
+            warnOnce(
+                n.getKey() + "#nokey",
+                "{}: {} has no key \"{}\" (its keys: {})",
+                n.getKey(),
+                r.path() + (r.pinned() ? " version " + r.version() : ""),
+                r.key(),
+                String.join(", ", st.lastGood().data().keySet()));
+          }
+        }
         Snapshot.Entry keep = previous.get(n.getKey());
         if (keep != null) {
           out.put(n.getKey(), keep);

@@ -82,6 +82,13 @@ class OneShotCommandsIT {
               work, Map.of("BAO_TOKEN", bao.rootToken()), "render", "-c", cfg.toString());
       assertEquals(1, r.exit(), r.stderr());
       assertTrue(r.stderr().contains("could not resolve DB_PASSWORD"), r.stderr());
+      assertTrue(
+          r.stderr()
+              .contains("DB_PASSWORD: secret/app/db has no key \"password\" (its keys: username)"),
+          "the warning says why:\n" + r.stderr());
+      assertTrue(
+          r.stderr().strip().endsWith("token cannot read)"),
+          "the error is the last line:\n" + r.stderr());
       assertFalse(Files.exists(t.resolve("app.env")), "no half-written file");
       assertFalse(r.stderr().contains("\tat "), "no stack trace:\n" + r.stderr());
     }
@@ -146,6 +153,40 @@ class OneShotCommandsIT {
             "-c",
             "test \"$BAO_TOKEN\" = '" + bao.rootToken() + "'");
     assertEquals(0, passed.exit(), "--pass-env keeps the named credential:\n" + passed.stderr());
+  }
+
+  @Test
+  void oneShotCommandsLeaveTheSecretIdFileForRun(OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", "x"));
+    bao.writePolicy("app", "path \"secret/*\" { capabilities = [\"read\"] }\n");
+    OpenBao.AppRole role = bao.appRole("app", Map.of("token_policies", "app"));
+    Files.writeString(work.resolve("role-id"), role.roleId());
+    Files.writeString(work.resolve("secret-id"), role.secretId());
+    Path cfg = work.resolve("sidecar.yaml");
+    Files.writeString(
+        cfg,
+        """
+        openbao:
+          address: %s
+        auth:
+          method: approle
+          role-id-file: role-id
+          secret-id-file: secret-id
+        secrets:
+          DB_PASSWORD: secret/app/db#password
+        """
+            .formatted(bao.address()));
+    SidecarProcess.Result check =
+        SidecarProcess.runToEnd(work, Map.of(), "check", "--online", "-c", cfg.toString());
+    assertEquals(0, check.exit(), check.stdout() + check.stderr());
+    SidecarProcess.Result env =
+        SidecarProcess.runToEnd(work, Map.of(), "env", "-c", cfg.toString());
+    assertEquals(0, env.exit(), env.stderr());
+    assertTrue(Files.exists(work.resolve("secret-id")), "check and env leave the secret-id file");
+    SidecarProcess.Result exec =
+        SidecarProcess.runToEnd(work, Map.of(), "exec", "-c", cfg.toString(), "--", "true");
+    assertEquals(0, exec.exit(), exec.stderr());
+    assertFalse(Files.exists(work.resolve("secret-id")), "exec, like run, removes it after login");
   }
 
   @Test
