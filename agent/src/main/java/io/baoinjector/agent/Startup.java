@@ -56,7 +56,13 @@ public final class Startup {
     }
     transport.start();
     if (!transport.awaitFirst(o.waitMillis)) {
-      String line = "sidecar not reachable at " + transport.where() + " after " + o.waitText;
+      String why = transport.refusal();
+      String line =
+          "sidecar not reachable at "
+              + transport.where()
+              + " after "
+              + o.waitText
+              + (why == null ? "" : " (" + why + ")");
       if (o.failWhenUnavailable) {
         Log.line(line);
         exit(1);

@@ -24,6 +24,12 @@ final class Refresher implements Runnable {
   }
 
   private volatile boolean gaveUp;
+  private volatile String refusal;
+
+  /** Why the sidecar refused the last attempt (a 403), or null when it did not refuse. */
+  String refusal() {
+    return refusal;
+  }
 
   boolean awaitFirst(long millis) throws InterruptedException {
     boolean reached = first.await(millis, TimeUnit.MILLISECONDS);
@@ -55,6 +61,7 @@ final class Refresher implements Runnable {
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {
+        refusal = e instanceof SocketSource.Refused ? e.getMessage() : null;
         if (!failing && first.getCount() == 0) {
           Log.line(
               "lost the sidecar at "

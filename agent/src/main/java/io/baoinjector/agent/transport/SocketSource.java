@@ -52,6 +52,10 @@ final class SocketSource implements Source {
               new BufferedInputStream(Channels.newInputStream(channel)),
               Channels.newOutputStream(channel),
               target);
+      if (response.status == 403) {
+        throw new Refused(
+            "the sidecar refused this process: HTTP 403, its uid is not in outputs.socket.allow-uids");
+      }
       if (response.status != 200) {
         throw new IOException("the sidecar answered HTTP " + response.status);
       }
@@ -59,6 +63,15 @@ final class SocketSource implements Source {
     } finally {
       watchdog.disarm();
       channel.close();
+    }
+  }
+
+  /** The sidecar answered 403: this process's uid is not allowed on the socket. */
+  static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
     }
   }
 }

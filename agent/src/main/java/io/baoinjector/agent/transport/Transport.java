@@ -45,4 +45,9 @@ public final class Transport {
   public boolean awaitFirst(long millis) throws InterruptedException {
     return refresher.awaitFirst(millis);
   }
+
+  /** Why the sidecar refused the last attempt (HTTP 403), or null. */
+  public String refusal() {
+    return refresher.refusal();
+  }
 }

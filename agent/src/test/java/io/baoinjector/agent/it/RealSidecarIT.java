@@ -115,4 +115,42 @@ class RealSidecarIT {
       }
     }
   }
+
+  @Test
+  void aUidTheSocketRefusesIsToldSoAtStartup(OpenBao bao) throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", CANARY));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg = work.resolve("refusing.yaml");
+      Path sock = t.resolve("agent.sock");
+      Files.writeString(
+          cfg,
+          """
+          openbao:
+            address: %s
+          auth:
+            method: token
+          secrets:
+            DB_PASSWORD: secret/app/db#password
+          outputs:
+            socket:
+              path: %s
+              allow-uids: [65534]
+          """
+              .formatted(bao.address(), sock));
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(
+              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
+        sidecar.awaitHealth(sock, r -> r.status() == 403, java.time.Duration.ofSeconds(60));
+        AppJvm app =
+            app(Jvms.JDK17, List.of(agentArg(AGENT_JAR, "socket=" + sock + ",wait=2s")), Map.of());
+        assertEquals(1, app.waitFor());
+        assertEquals(
+            "bao-injector agent: sidecar not reachable at "
+                + sock
+                + " after 2s (the sidecar refused this process: HTTP 403, its uid is not in"
+                + " outputs.socket.allow-uids)\n",
+            app.stderr());
+      }
+    }
+  }
 }
