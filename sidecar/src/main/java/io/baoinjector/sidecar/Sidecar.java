@@ -10,6 +10,7 @@ import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.output.socket.SocketServer;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.sidecar.source.RefreshObserver;
 import io.baoinjector.sidecar.source.Refresher;
 import io.baoinjector.sidecar.token.TokenManager;
 import io.baoinjector.sidecar.token.TokenObserver;
@@ -88,7 +89,17 @@ public final class Sidecar implements AutoCloseable {
             tokens,
             hub,
             Clock.systemUTC(),
-            (ok, changed, took) -> metrics.refreshRound(ok));
+            new RefreshObserver() {
+              @Override
+              public void round(boolean ok, boolean changed, java.time.Duration took) {
+                metrics.refreshRound(ok);
+              }
+
+              @Override
+              public void leaseRenewal(boolean ok) {
+                metrics.renewal("lease", ok);
+              }
+            });
   }
 
   public SidecarConfig config() {

@@ -20,6 +20,7 @@ final class DirectSource implements SecretSource {
 
   private final String path;
   private final Reader reader;
+  private final RefreshObserver observer;
   private volatile SecretData last;
   private String leaseId;
   private Duration leaseTtl;
@@ -29,9 +30,10 @@ final class DirectSource implements SecretSource {
   private boolean rereadNext;
   private int renewals;
 
-  DirectSource(String path, Reader reader) {
+  DirectSource(String path, Reader reader, RefreshObserver observer) {
     this.path = path;
     this.reader = reader;
+    this.observer = observer;
   }
 
   @Override
@@ -67,8 +69,10 @@ final class DirectSource implements SecretSource {
       if (!rereadNext && renewable && now.isBefore(expiresAt)) {
         try {
           renew(now);
+          observer.leaseRenewal(true);
           return last;
         } catch (OpenBaoException e) {
+          observer.leaseRenewal(false);
           log.warn("{}: lease renewal failed ({}); reading a new lease", path, e.getMessage());
         }
       }

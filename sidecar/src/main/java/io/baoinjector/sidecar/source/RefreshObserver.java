@@ -11,4 +11,7 @@ public interface RefreshObserver {
    * @param changed true when the round published a new revision
    */
   void round(boolean ok, boolean changed, Duration took);
+
+  /** A lease renewal of a dynamic secret succeeded or failed (a failure reads a new lease). */
+  default void leaseRenewal(boolean ok) {}
 }

@@ -295,7 +295,7 @@ public final class Refresher implements AutoCloseable {
           key.version(),
           m.path().isEmpty() ? "the mount" : m.path());
     }
-    return new DirectSource(key.path(), reader);
+    return new DirectSource(key.path(), reader, observer);
   }
 
   /** Stops the background rounds. Idempotent. */

@@ -27,6 +27,20 @@ class LeasedSourceTest {
     bao.enableKvV1("leased");
     bao.kvV1Put("leased", "creds/app", Map.of("username", "u1", "password", "p1", "ttl", "3s"));
     SnapshotHub hub = new SnapshotHub();
+    java.util.concurrent.atomic.AtomicInteger renewed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    RefreshObserver counting =
+        new RefreshObserver() {
+          @Override
+          public void round(boolean ok, boolean changed, Duration took) {}
+
+          @Override
+          public void leaseRenewal(boolean ok) {
+            if (ok) {
+              renewed.incrementAndGet();
+            }
+          }
+        };
     try (Refresher r =
         new Refresher(
             Fixtures.config(
@@ -43,7 +57,7 @@ class LeasedSourceTest {
             new Fixtures.FixedToken(bao.rootToken()),
             hub,
             Clock.systemUTC(),
-            RefreshObserver.NOOP)) {
+            counting)) {
       Snapshot first = r.loadAll();
       assertEquals("p1", first.values().get("PG_PASSWORD").value().reveal());
       DirectSource src = (DirectSource) r.source("leased/creds/app");
@@ -56,6 +70,7 @@ class LeasedSourceTest {
       }
       assertTrue(src.renewals() >= 2, "renewed twice; renewals=" + src.renewals());
       assertEquals(lease, src.leaseId(), "renewed, not re-read");
+      assertTrue(renewed.get() >= 2, "each renewal reaches the observer (metrics)");
       // OpenBao agrees the lease is alive and was renewed
       var info = bao.api("PUT", "sys/leases/lookup", Map.of("lease_id", lease)).path("data");
       assertTrue(!info.path("last_renewal").isNull(), info.toString());
