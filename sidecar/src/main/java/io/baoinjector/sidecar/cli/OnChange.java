@@ -22,7 +22,7 @@ public record OnChange(Action action, String signal) {
   }
 
   /** Signals a child can reasonably be asked to reload or stop with. */
-  static final List<String> SIGNALS = List.of("HUP", "INT", "QUIT", "TERM", "USR1", "USR2");
+  static final List<String> SIGNALS = io.baoinjector.sidecar.output.exec.OnChangePolicy.SIGNALS;
 
   public static final OnChange NONE = new OnChange(Action.NONE, null);
 

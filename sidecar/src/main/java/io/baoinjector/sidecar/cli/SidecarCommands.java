@@ -109,20 +109,8 @@ public final class SidecarCommands implements CommandHandlers {
         switch (request.onChange().action()) {
           case NONE -> OnChangePolicy.NONE;
           case RESTART -> OnChangePolicy.RESTART;
-          case SIGNAL -> {
-            if (!"HUP".equals(request.onChange().signal())) {
-              ctx.err()
-                  .println(
-                      "bao-injector: exec --on-change: only signal:HUP is supported, got signal:"
-                          + request.onChange().signal());
-              yield null;
-            }
-            yield OnChangePolicy.SIGNAL_HUP;
-          }
+          case SIGNAL -> OnChangePolicy.signal(request.onChange().signal());
         };
-    if (policy == null) {
-      return 2;
-    }
     try (Sidecar s = new Sidecar(config)) {
       Snapshot snap = loginAndLoad(ctx, s);
       if (snap == null) {
@@ -135,7 +123,7 @@ public final class SidecarCommands implements CommandHandlers {
               policy,
               ExecRunner.DEFAULT_STOP_TIMEOUT);
       s.hub().addListener(runner);
-      if (policy != OnChangePolicy.NONE) {
+      if (!policy.equals(OnChangePolicy.NONE)) {
         s.keepCurrent();
       }
       try {

@@ -141,7 +141,7 @@ public final class ExecRunner implements SnapshotListener {
 
   @Override
   public void onSnapshot(Snapshot previous, Snapshot next) {
-    if (policy == OnChangePolicy.NONE) {
+    if (policy.isNone()) {
       return;
     }
     Map<String, String> values = next.revealValues();
@@ -157,11 +157,14 @@ public final class ExecRunner implements SnapshotListener {
       if (child == null || stopping || values.equals(childMapped)) {
         return; // nothing the child sees has changed
       }
-      if (policy == OnChangePolicy.SIGNAL_HUP) {
+      if (policy.signalName() != null) {
         childMapped = values;
         log.info(
-            "exec: values changed; sending SIGHUP to {} (pid {})", command.get(0), child.pid());
-        send(child, "HUP");
+            "exec: values changed; sending SIG{} to {} (pid {})",
+            policy.signalName(),
+            command.get(0),
+            child.pid());
+        send(child, policy.signalName());
         return;
       }
       log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());

@@ -190,6 +190,36 @@ class ExecRunnerTest {
   }
 
   @Test
+  void anotherSignalCanBeChosen() throws Exception {
+    ExecRunner r =
+        runner(
+            List.of(
+                "sh",
+                "-c",
+                "trap 'echo usr1' USR1; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
+            Map.of("PATH", System.getenv("PATH")),
+            Set.of(),
+            OnChangePolicy.parse("signal:USR1"));
+    hub.addListener(r);
+    Snapshot first = publish("V", "one");
+    CompletableFuture<Integer> code =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.run(first);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    awaitOut("ready\n");
+    publish("V", "two");
+    awaitOut("ready\nusr1\n");
+    assertEquals(1, r.starts());
+    r.forward("TERM");
+    assertEquals(0, code.get(60, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aChildIgnoringTermIsKilledOnRestart() throws Exception {
     ExecRunner r =
         new ExecRunner(
@@ -225,6 +255,9 @@ class ExecRunnerTest {
     assertEquals(OnChangePolicy.NONE, OnChangePolicy.parse("none"));
     assertEquals(OnChangePolicy.RESTART, OnChangePolicy.parse("restart"));
     assertEquals(OnChangePolicy.SIGNAL_HUP, OnChangePolicy.parse("signal:HUP"));
+    assertEquals(OnChangePolicy.signal("USR1"), OnChangePolicy.parse("signal:SIGUSR1"));
+    assertEquals("signal:USR1", OnChangePolicy.parse("signal:usr1").toString());
+    assertThrows(IllegalArgumentException.class, () -> OnChangePolicy.parse("signal:KILL"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> OnChangePolicy.parse("reload"));
     assertEquals("--on-change: 'reload' is not one of restart, signal:HUP, none", e.getMessage());
