@@ -156,31 +156,7 @@ public final class SidecarCommands implements CommandHandlers {
    */
   static SidecarConfig keepingSecretIdFile(SidecarConfig c) {
     AuthSettings a = c.auth();
-    if (a == null || a.keepSecretIdFile()) {
-      return c;
-    }
-    AuthSettings kept =
-        new AuthSettings(
-            a.method(),
-            a.mount(),
-            a.token(),
-            a.tokenFile(),
-            a.roleIdFile(),
-            a.secretIdFile(),
-            a.secretIdWrapped(),
-            true,
-            a.role(),
-            a.jwtFile());
-    return new SidecarConfig(
-        c.source(),
-        c.openbao(),
-        kept,
-        c.revokeOnExit(),
-        c.secrets(),
-        c.envFrom(),
-        c.properties(),
-        c.refresh(),
-        c.outputs());
+    return a == null || a.keepSecretIdFile() ? c : c.withAuth(a.withKeepSecretIdFile(true));
   }
 
   @Override

@@ -47,6 +47,21 @@ public record AuthSettings(
     }
   }
 
+  /** The same settings with {@code keep-secret-id-file} set to {@code keep}. */
+  public AuthSettings withKeepSecretIdFile(boolean keep) {
+    return new AuthSettings(
+        method,
+        mount,
+        token,
+        tokenFile,
+        roleIdFile,
+        secretIdFile,
+        secretIdWrapped,
+        keep,
+        role,
+        jwtFile);
+  }
+
   public static final Path KUBERNETES_DEFAULT_JWT =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 }

@@ -25,6 +25,12 @@ public record SidecarConfig(
     RefreshSettings refresh,
     OutputSettings outputs) {
 
+  /** The same config with {@code auth} replaced. */
+  public SidecarConfig withAuth(AuthSettings auth) {
+    return new SidecarConfig(
+        source, openbao, auth, revokeOnExit, secrets, envFrom, properties, refresh, outputs);
+  }
+
   /**
    * One {@code env-from:} entry.
    *
