@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * calls. 5xx (but not 501) and 429 are retried with a fresh {@link Backoff} per call, never sooner
  * than the server's {@code Retry-After}, up to {@code maxAttempts}; then the call throws. A 307
  * from a standby is followed once, and never from https to http (OkHttp's own redirect handling is
- * off, as it would follow any number and carry the token anywhere).
+ * off, as it would follow any number and carry the token anywhere). A node that answers 429 twice
+ * in a row is passed over for the next address. One attempt lasts at most the call timeout (15s).
  *
  * <p>Errors are typed ({@link PermissionDeniedException}, {@link NotFoundException}, {@link
  * UnavailableException}, {@link SealedException}, {@link BadResponseException}) and their messages
@@ -62,6 +63,7 @@ public final class OpenBaoClient {
             .followSslRedirects(false)
             .connectTimeout(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .readTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .callTimeout(b.callTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .writeTimeout(b.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
     Tls.configure(ok, b.settings.caCert(), b.settings.tlsSkipVerify());
     this.transport =
@@ -177,7 +179,10 @@ public final class OpenBaoClient {
     private final OpenBaoSettings settings;
     private int maxAttempts = 4;
     private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration readTimeout = Duration.ofSeconds(30);
+    // one attempt, connect to last body byte, ends within callTimeout: a stopped (SIGSTOP) OpenBao
+    // holds a call for at most maxAttempts x 15 s plus the backoff, not 4 x 30 s per read
+    private Duration readTimeout = Duration.ofSeconds(15);
+    private Duration callTimeout = Duration.ofSeconds(15);
     private Supplier<Backoff> backoff =
         () -> new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -200,6 +205,12 @@ public final class OpenBaoClient {
 
     public Builder connectTimeout(Duration d) {
       this.connectTimeout = Objects.requireNonNull(d, "connectTimeout == null");
+      return this;
+    }
+
+    /** The whole of one attempt, connect to last byte (default 15s; 0 means none). */
+    public Builder callTimeout(Duration d) {
+      this.callTimeout = Objects.requireNonNull(d, "callTimeout == null");
       return this;
     }
 

@@ -1,11 +1,13 @@
 package io.baoinjector.sidecar.openbao;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -22,10 +24,18 @@ import org.slf4j.LoggerFactory;
  */
 final class Transport {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
+  /**
+   * 429s in a row from one address before the next address is tried. A standby or a rate-limited
+   * node can answer 429 for as long as it likes; another node may serve meanwhile.
+   */
+  static final int TOO_MANY_REQUESTS_PER_ADDRESS = 2;
+
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
   private final List<HttpUrl> addresses;
   private final AtomicInteger current = new AtomicInteger();
+  private final AtomicIntegerArray tooManyInARow;
   private final String namespace;
   private final OkHttpClient http;
   private final Clock clock;
@@ -41,6 +51,7 @@ final class Transport {
       Duration retryAfterCap,
       RequestObserver observer) {
     this.addresses = addresses;
+    this.tooManyInARow = new AtomicIntegerArray(addresses.size());
     this.namespace = namespace;
     this.http = http;
     this.clock = clock;
@@ -56,7 +67,7 @@ final class Transport {
   /** One try: the address list (failover), then at most one redirect. */
   Attempt attempt(OpenBaoRequest req, byte[] body) {
     IOException lastConnectFailure = null;
-    Attempt lastSealed = null;
+    Attempt lastPassedOver = null;
     int start = current.get();
     for (int i = 0; i < addresses.size(); i++) {
       int idx = (start + i) % addresses.size();
@@ -70,10 +81,19 @@ final class Transport {
         } else {
           a = reader.read(this, req, r, t0);
         }
-        if (a.failure() instanceof SealedException && i < addresses.size() - 1) {
+        boolean more = i < addresses.size() - 1;
+        if (a.failure() instanceof SealedException && more) {
           // one sealed node of an HA cluster: another may serve
-          lastSealed = a;
+          lastPassedOver = a;
           log.warn("OpenBao at {} is sealed; trying the next address", addresses.get(idx));
+          continue;
+        }
+        if (tooManyRequests(a, idx) && more) {
+          lastPassedOver = a;
+          log.warn(
+              "OpenBao at {} answered 429 {} times in a row; trying the next address",
+              addresses.get(idx),
+              TOO_MANY_REQUESTS_PER_ADDRESS);
           continue;
         }
         if (idx != start) {
@@ -104,8 +124,8 @@ final class Transport {
         }
       }
     }
-    if (lastSealed != null) {
-      return lastSealed;
+    if (lastPassedOver != null) {
+      return lastPassedOver;
     }
     String detail =
         addresses.size() == 1
@@ -121,6 +141,22 @@ final class Transport {
             req.method(), req.pathLabel(), 0, List.of(), detail, lastConnectFailure),
         true,
         null);
+  }
+
+  /**
+   * Counts 429s in a row per address; true when this one reached the limit (the count starts over,
+   * so the address gets its full share again when the walk comes back to it).
+   */
+  private boolean tooManyRequests(Attempt a, int idx) {
+    if (a.failure() == null || a.failure().status() != 429) {
+      tooManyInARow.set(idx, 0);
+      return false;
+    }
+    if (tooManyInARow.incrementAndGet(idx) < TOO_MANY_REQUESTS_PER_ADDRESS) {
+      return false;
+    }
+    tooManyInARow.set(idx, 0);
+    return true;
   }
 
   private Attempt followRedirect(OpenBaoRequest req, byte[] body, HttpUrl from, String location) {
@@ -190,8 +226,16 @@ final class Transport {
     return b.build();
   }
 
-  private static String describe(HttpUrl url, IOException e) {
-    String what = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+  private String describe(HttpUrl url, IOException e) {
+    String what;
+    if (e == null) {
+      what = "unknown";
+    } else if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
+      // OkHttp's call timeout: say which limit ended the attempt
+      what = "no complete answer within the " + http.callTimeoutMillis() + " ms call timeout";
+    } else {
+      what = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
     return url.scheme() + "://" + url.host() + ":" + url.port() + ": " + what;
   }
 

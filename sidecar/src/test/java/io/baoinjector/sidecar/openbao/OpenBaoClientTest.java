@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -437,6 +438,122 @@ class OpenBaoClientTest {
     assertTrue(c.get("a", TOKEN).path("ok").asBoolean());
     assertEquals(1, sleeper.delays.size());
     assertNotNull(server.takeRequest(5, TimeUnit.SECONDS));
+  }
+
+  /** Issue 8, defect 12: a node that keeps answering 429 (standby, rate limit) held every call. */
+  @Test
+  void nodeAnsweringTooManyRequestsIsPassedOverForTheNextAddress() throws Exception {
+    try (MockWebServer healthy = new MockWebServer()) {
+      healthy.start(InetAddress.getLoopbackAddress(), 0);
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return json(429, "{\"errors\":[\"rate limited\"]}").setHeader("Retry-After", "3");
+            }
+          });
+      healthy.enqueue(json(200, "{\"n\":1}"));
+      healthy.enqueue(json(200, "{\"n\":2}"));
+      OpenBaoClient c = builder("", server.url("/").uri(), healthy.url("/").uri()).build();
+      assertEquals(1, c.get("a", TOKEN).path("n").asInt());
+      assertEquals(Transport.TOO_MANY_REQUESTS_PER_ADDRESS, server.getRequestCount());
+      assertEquals(healthy.getPort(), c.currentAddress().getPort());
+      // Retry-After was honoured between the tries on the first address, and only there
+      assertEquals(Transport.TOO_MANY_REQUESTS_PER_ADDRESS - 1, sleeper.delays.size());
+      sleeper.delays.forEach(d -> assertEquals(Duration.ofSeconds(3), d));
+      assertEquals(2, c.get("a", TOKEN).path("n").asInt());
+      assertEquals(Transport.TOO_MANY_REQUESTS_PER_ADDRESS, server.getRequestCount());
+    }
+  }
+
+  /** Calls of one attempt each (the refresher's and token lifecycle's rounds) move on too. */
+  @Test
+  void tooManyRequestsMovesOnAcrossSingleAttemptCalls() throws Exception {
+    try (MockWebServer healthy = new MockWebServer()) {
+      healthy.start(InetAddress.getLoopbackAddress(), 0);
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return json(429, "{}");
+            }
+          });
+      healthy.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return json(200, "{\"ok\":true}");
+            }
+          });
+      OpenBaoClient c =
+          builder("", server.url("/").uri(), healthy.url("/").uri()).maxAttempts(1).build();
+      int failed = 0;
+      for (int i = 0; i < 10; i++) {
+        try {
+          assertTrue(c.get("a", TOKEN).path("ok").asBoolean());
+          break;
+        } catch (UnavailableException e) {
+          assertEquals(429, e.status());
+          failed++;
+        }
+      }
+      assertTrue(failed < Transport.TOO_MANY_REQUESTS_PER_ADDRESS, "failed calls: " + failed);
+      assertEquals(healthy.getPort(), c.currentAddress().getPort());
+      assertEquals(Transport.TOO_MANY_REQUESTS_PER_ADDRESS, server.getRequestCount());
+    }
+  }
+
+  /** Every address answering 429: the call still ends, after maxAttempts. */
+  @Test
+  void tooManyRequestsEverywhereEndsAfterMaxAttempts() throws Exception {
+    try (MockWebServer second = new MockWebServer()) {
+      second.start(InetAddress.getLoopbackAddress(), 0);
+      Dispatcher tooMany =
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return json(429, "{}");
+            }
+          };
+      server.setDispatcher(tooMany);
+      second.setDispatcher(tooMany);
+      OpenBaoClient c = builder("", server.url("/").uri(), second.url("/").uri()).build();
+      UnavailableException e = assertThrows(UnavailableException.class, () -> c.get("a", TOKEN));
+      assertEquals(429, e.status());
+      assertEquals(3, sleeper.delays.size());
+      assertTrue(server.getRequestCount() + second.getRequestCount() <= 8);
+    }
+  }
+
+  /**
+   * Issue 8, defect 13: a server that sends its answer a byte at a time never trips the read
+   * timeout; the call timeout ends each attempt.
+   */
+  @Test
+  void callTimeoutEndsAnAttemptThatTricklesForever() throws Exception {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            return json(200, "{\"pad\":\"" + "x".repeat(10_000) + "\"}")
+                .throttleBody(1, 50, TimeUnit.MILLISECONDS);
+          }
+        });
+    OpenBaoClient c =
+        builder("", server.url("/").uri())
+            .readTimeout(Duration.ofSeconds(5))
+            .callTimeout(Duration.ofMillis(400))
+            .maxAttempts(3)
+            .build();
+    long t0 = System.nanoTime();
+    UnavailableException e = assertThrows(UnavailableException.class, () -> c.get("a", TOKEN));
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertEquals(0, e.status());
+    assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+    assertEquals(3, server.getRequestCount());
+    assertEquals(2, sleeper.delays.size());
+    // three attempts of 400 ms each; without the call timeout one attempt takes ~500 s
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
   }
 
   @Test
