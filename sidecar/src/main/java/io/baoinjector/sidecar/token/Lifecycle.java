@@ -250,7 +250,7 @@ final class Lifecycle {
         if (loginPending) {
           // a re-login was requested meanwhile (a 403 found the token dead): let it run
         } else if (!renewed.renewable() || RenewalPolicy.capped(loginTtl, before, renewed.ttl())) {
-          Duration d = policy.nextDelay(renewed.ttl());
+          Duration d = policy.reloginDelay(loginTtl, renewed.ttl());
           log.info(
               "token {} reached its max TTL; logging in again in {} ms", renewed, d.toMillis());
           scheduleLogin(d, false);
@@ -305,11 +305,10 @@ final class Lifecycle {
       log.info("token {} does not expire; nothing to renew", t);
       return;
     }
-    Duration d = policy.nextDelay(t.ttl());
     if (t.renewable()) {
-      schedule(d, this::runRenew);
+      schedule(policy.nextDelay(t.ttl()), this::runRenew);
     } else {
-      scheduleLogin(d, false);
+      scheduleLogin(policy.reloginDelay(t.ttl(), t.ttl()), false);
     }
   }
 

@@ -50,7 +50,13 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
     this.observer = b.observer;
     this.lifecycle =
         new Lifecycle(
-            client, b.auth, scheduler, b.clock, b.backoff, new RenewalPolicy(b.random), observer);
+            client,
+            b.auth,
+            scheduler,
+            b.clock,
+            b.backoff,
+            new RenewalPolicy(b.random, b.minReloginMargin),
+            observer);
     this.forbidden =
         new ForbiddenCheck(lifecycle, client, b.clock, b.forbiddenCheckInterval, b.waitLimit);
   }
@@ -161,6 +167,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
     private TokenObserver observer = TokenObserver.NOOP;
     private Duration forbiddenCheckInterval = Duration.ofSeconds(10);
     private Duration waitLimit = Duration.ofSeconds(60);
+    private Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
 
     private Builder(OpenBaoClient client, AuthMethod auth) {
       this.client = Objects.requireNonNull(client, "client == null");
@@ -204,6 +211,15 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
     /** How long {@code onForbidden} waits for a lookup or re-login (default 60s). */
     public Builder waitLimit(Duration d) {
       this.waitLimit = Objects.requireNonNull(d, "waitLimit == null");
+      return this;
+    }
+
+    /**
+     * The least time left before the max TTL when a re-login starts (default 5s); the margin is a
+     * third of the login's TTL when that is more.
+     */
+    public Builder minReloginMargin(Duration d) {
+      this.minReloginMargin = Objects.requireNonNull(d, "minReloginMargin == null");
       return this;
     }
 
