@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.auth;
 
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.config.HomeDir;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public final class TokenAuth implements AuthMethod {
   private final Path home;
 
   public TokenAuth(SecretValue token, Path tokenFile) {
-    this(token, tokenFile, Path.of(System.getProperty("user.home")));
+    // $HOME as the bao CLI and the config check read it, not the passwd entry (user.home)
+    this(token, tokenFile, HomeDir.of(System.getenv()));
   }
 
   TokenAuth(SecretValue token, Path tokenFile, Path home) {

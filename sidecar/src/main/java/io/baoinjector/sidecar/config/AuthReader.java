@@ -108,8 +108,7 @@ final class AuthReader {
   }
 
   private static boolean homeTokenExists(EnvDefaults env) {
-    String home = env.home();
-    return home != null && java.nio.file.Files.isRegularFile(Path.of(home, ".vault-token"));
+    return java.nio.file.Files.isRegularFile(env.vaultToken());
   }
 
   static String trimSlashes(String s) {

@@ -52,10 +52,9 @@ final class EnvDefaults {
     return first(TOKEN);
   }
 
-  /** {@code $HOME}, for {@code ~/.vault-token}; null when unset. */
-  String home() {
-    Value v = first(List.of("HOME"));
-    return v == null ? null : v.value();
+  /** {@code ~/.vault-token} by {@link HomeDir}'s rule. */
+  java.nio.file.Path vaultToken() {
+    return HomeDir.vaultToken(env);
   }
 
   private Value first(List<String> names) {

@@ -189,6 +189,25 @@ class OneShotCommandsIT {
     assertFalse(Files.exists(work.resolve("secret-id")), "exec, like run, removes it after login");
   }
 
+  /**
+   * Issue 8, defect 11: the config check found {@code $HOME/.vault-token}, the login looked in the
+   * passwd home ({@code user.home}) instead. The process runs with HOME set to its work dir, which
+   * is not root's passwd home.
+   */
+  @Test
+  void vaultTokenIsReadFromHomeAsTheCheckFindsIt(OpenBao bao, @TempDir Path work) throws Exception {
+    assertFalse(work.equals(Path.of(System.getProperty("user.home"))));
+    bao.put("app/db", Map.of("username", "app", "password", "from-home"));
+    String token = bao.createToken(Map.of("policies", List.of("root")));
+    Files.writeString(work.resolve(".vault-token"), token + "\n");
+    Path cfg = config(work, bao, "  DB_PASSWORD: secret/app/db#password", "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(work, Map.of("HOME", work.toString()), "env", "-c", cfg.toString());
+    assertEquals(0, r.exit(), r.stderr());
+    assertTrue(r.stdout().contains("from-home"), r.stdout());
+    assertFalse(r.stdout().contains(token) || r.stderr().contains(token), "token never printed");
+  }
+
   @Test
   void checkOnlineNamesEachPathTheTokenCannotRead(OpenBao bao, @TempDir Path work)
       throws Exception {
