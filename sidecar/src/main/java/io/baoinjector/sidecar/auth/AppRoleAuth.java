@@ -111,6 +111,11 @@ public final class AppRoleAuth implements AuthMethod {
   }
 
   @Override
+  public Object credentialStamp() {
+    return CredentialFiles.stamp(roleIdFile, secretIdFile);
+  }
+
+  @Override
   public String describe() {
     return "approle at auth/" + mount;
   }

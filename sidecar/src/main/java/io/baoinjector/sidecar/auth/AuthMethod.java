@@ -18,6 +18,15 @@ public interface AuthMethod {
    */
   Token login(OpenBaoClient client);
 
+  /**
+   * What the credential files look like now (modification time, size, file identity), for noticing
+   * that new credentials were written while a login backs off; null when there is no file to watch.
+   * Equal stamps mean unchanged files. Never holds file contents.
+   */
+  default Object credentialStamp() {
+    return null;
+  }
+
   /** For log lines, e.g. {@code approle at auth/approle}. */
   String describe();
 

@@ -7,12 +7,35 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads one-line credential files (role id, secret id, JWT, token) with messages naming the key.
  */
 final class CredentialFiles {
   private CredentialFiles() {}
+
+  /**
+   * Modification time, size and file key of each file (following links, as a Kubernetes secret
+   * mount's {@code ..data} swap must count), or "absent"; for {@link AuthMethod#credentialStamp()}.
+   */
+  static Object stamp(Path... files) {
+    List<Object> out = new ArrayList<>();
+    for (Path f : files) {
+      if (f == null) {
+        continue;
+      }
+      try {
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+        out.add(List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey())));
+      } catch (IOException e) {
+        out.add("absent");
+      }
+    }
+    return out.isEmpty() ? null : out;
+  }
 
   /** The trimmed content; throws {@link AuthException} naming {@code key} when unusable. */
   static SecretValue read(String key, Path file) {

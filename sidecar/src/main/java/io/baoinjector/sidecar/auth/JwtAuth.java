@@ -39,6 +39,11 @@ public final class JwtAuth implements AuthMethod {
   }
 
   @Override
+  public Object credentialStamp() {
+    return CredentialFiles.stamp(jwtFile);
+  }
+
+  @Override
   public String describe() {
     return "role " + role + " at auth/" + mount + " with " + jwtFile;
   }

@@ -25,6 +25,11 @@ public final class KubernetesAuth implements AuthMethod {
   }
 
   @Override
+  public Object credentialStamp() {
+    return delegate.credentialStamp();
+  }
+
+  @Override
   public String describe() {
     return "kubernetes role " + role + " at auth/" + mount;
   }

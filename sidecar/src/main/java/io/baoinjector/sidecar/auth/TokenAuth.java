@@ -52,6 +52,14 @@ public final class TokenAuth implements AuthMethod {
   }
 
   @Override
+  public Object credentialStamp() {
+    if (token != null && !token.isEmpty()) {
+      return null;
+    }
+    return CredentialFiles.stamp(tokenFile != null ? tokenFile : home.resolve(".vault-token"));
+  }
+
+  @Override
   public String describe() {
     if (token != null && !token.isEmpty()) {
       return "token from the environment";

@@ -31,6 +31,7 @@ final class Lifecycle {
   private final Backoff backoff;
   private final RenewalPolicy policy;
   private final TokenObserver observer;
+  private final Duration credentialPoll;
 
   private Token token;
   private Instant expiry;
@@ -52,7 +53,8 @@ final class Lifecycle {
       Clock clock,
       Backoff backoff,
       RenewalPolicy policy,
-      TokenObserver observer) {
+      TokenObserver observer,
+      Duration credentialPoll) {
     this.client = client;
     this.auth = auth;
     this.scheduler = scheduler;
@@ -60,6 +62,7 @@ final class Lifecycle {
     this.backoff = backoff;
     this.policy = policy;
     this.observer = observer;
+    this.credentialPoll = credentialPoll;
   }
 
   synchronized void start() {
@@ -143,6 +146,8 @@ final class Lifecycle {
   }
 
   private void doLogin() {
+    // before the login reads the files: a change made while it runs is noticed at the first poll
+    Object stamp = credentialStamp();
     Token t;
     try {
       t = auth.login(client);
@@ -159,7 +164,7 @@ final class Lifecycle {
         notifyAll();
         d = backoff.next();
         done = swapNextLogin();
-        scheduleLogin(d, true);
+        scheduleLoginAfterFailure(d, stamp);
       }
       done.completeExceptionally(e);
       safely(() -> observer.onLoginFailure(e));
@@ -309,6 +314,54 @@ final class Lifecycle {
       schedule(policy.nextDelay(t.ttl()), this::runRenew);
     } else {
       scheduleLogin(policy.reloginDelay(t.ttl(), t.ttl()), false);
+    }
+  }
+
+  /**
+   * The backoff's wait, cut short when the credential files change: an operator who writes a fresh
+   * secret id should not wait out a backoff that grew while the old one was refused. Polls on the
+   * scheduler thread, so it is still the one pending task.
+   */
+  private void scheduleLoginAfterFailure(Duration d, Object stamp) {
+    if (stamp == null || d.compareTo(credentialPoll) <= 0) {
+      scheduleLogin(d, true);
+      return;
+    }
+    loginPending = true;
+    backingOff = true;
+    Instant due = clock.instant().plus(d);
+    schedule(credentialPoll, () -> watchCredentials(due, stamp));
+  }
+
+  private void watchCredentials(Instant due, Object stamp) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    Object now = credentialStamp();
+    Duration left = Duration.between(clock.instant(), due);
+    if (!java.util.Objects.equals(now, stamp) || left.compareTo(Duration.ofMillis(1)) < 0) {
+      if (left.compareTo(Duration.ofMillis(1)) >= 0) {
+        log.info("credential files of {} changed; logging in now", auth.describe());
+      }
+      runLogin();
+      return;
+    }
+    synchronized (this) {
+      if (!closed) {
+        schedule(
+            left.compareTo(credentialPoll) < 0 ? left : credentialPoll,
+            () -> watchCredentials(due, stamp));
+      }
+    }
+  }
+
+  private Object credentialStamp() {
+    try {
+      return auth.credentialStamp();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the sidecar's one token: logs in, renews at about 2/3 of the TTL, logs in again when the
  * token is not renewable, reaches its max TTL, or turns out dead, and backs off (1s to 5m,
- * jittered) on every failure: no path loops without waiting (OpenBao's agent does, openbao#3747).
+ * jittered) on every failure: no path loops without waiting (OpenBao's agent does, openbao#3747). A
+ * failed login's wait ends early when the credential files change.
  *
  * <p>All lifecycle work ({@link Lifecycle}) runs on one {@link Scheduler} thread, so there is never
  * more than one login or renewal in flight. Readers call {@link #currentToken()}; a reader that
@@ -56,7 +57,8 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
             b.clock,
             b.backoff,
             new RenewalPolicy(b.random, b.minReloginMargin),
-            observer);
+            observer,
+            b.credentialPoll);
     this.forbidden =
         new ForbiddenCheck(lifecycle, client, b.clock, b.forbiddenCheckInterval, b.waitLimit);
   }
@@ -168,6 +170,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
     private Duration forbiddenCheckInterval = Duration.ofSeconds(10);
     private Duration waitLimit = Duration.ofSeconds(60);
     private Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
+    private Duration credentialPoll = Duration.ofSeconds(2);
 
     private Builder(OpenBaoClient client, AuthMethod auth) {
       this.client = Objects.requireNonNull(client, "client == null");
@@ -220,6 +223,18 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
      */
     public Builder minReloginMargin(Duration d) {
       this.minReloginMargin = Objects.requireNonNull(d, "minReloginMargin == null");
+      return this;
+    }
+
+    /**
+     * How often the credential files are looked at while a failed login backs off (default 2s); a
+     * change ends the wait.
+     */
+    public Builder credentialPoll(Duration d) {
+      this.credentialPoll = Objects.requireNonNull(d, "credentialPoll == null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("credentialPoll must be positive: " + d);
+      }
       return this;
     }
 

@@ -12,6 +12,7 @@ import io.baoinjector.sidecar.auth.Fixtures;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.RequestObserver;
+import io.baoinjector.sidecar.util.Backoff;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import java.nio.file.Files;
@@ -86,6 +87,51 @@ class TokenLifecycleTest {
       assertTrue(
           observer.events.subList(1, firstRelogin).contains("renewal"),
           "renewed before the re-login: " + observer.events);
+    }
+  }
+
+  /**
+   * Issue 8, defect 15: fresh AppRole credentials were written, and the sidecar waited out its
+   * login backoff (48s seen) before using them. The backoff here is at least 30s; the login must
+   * come within a few poll periods of the write.
+   */
+  @Test
+  void newSecretIdFileEndsTheLoginBackoffAtOnce(OpenBao bao) throws Exception {
+    Fixtures.secretAndPolicy(bao, "pw-watch");
+    OpenBao.AppRole role = bao.appRole("app", Map.of("token_policies", Fixtures.POLICY));
+    Path roleId = Files.writeString(dir.resolve("role-id"), role.roleId());
+    Path secretId = Files.writeString(dir.resolve("secret-id"), "not-the-secret-id");
+    AuthMethod auth = AuthMethod.create(Fixtures.appRole(roleId, secretId, false, false));
+    OpenBaoClient client = Fixtures.client(bao);
+    CountDownLatch failed = new CountDownLatch(1);
+    CountDownLatch loggedIn = new CountDownLatch(1);
+    TokenObserver observer =
+        new TokenObserver() {
+          @Override
+          public void onLogin(io.baoinjector.sidecar.auth.Token token) {
+            loggedIn.countDown();
+          }
+
+          @Override
+          public void onLoginFailure(Exception e) {
+            failed.countDown();
+          }
+        };
+    try (TokenManager m =
+        TokenManager.builder(client, auth)
+            .observer(observer)
+            .backoff(new Backoff(Duration.ofSeconds(60), Duration.ofMinutes(5)))
+            .credentialPoll(Duration.ofMillis(250))
+            .build()) {
+      m.start();
+      assertTrue(failed.await(30, TimeUnit.SECONDS), "the bad secret id is refused");
+      assertEquals(1, loggedIn.getCount());
+      Files.writeString(dir.resolve("secret-id.new"), role.secretId());
+      Files.move(
+          dir.resolve("secret-id.new"), secretId, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      // the backoff says at least 30s; a few polls of 250ms plus one login is well under 10s
+      assertTrue(loggedIn.await(10, TimeUnit.SECONDS), "logged in soon after the new file");
+      assertEquals("pw-watch", Fixtures.readPassword(client, m.currentToken()));
     }
   }
 

@@ -282,6 +282,51 @@ class TokenManagerTest {
     assertEquals(List.of("login", "renewal-failed", "login"), observer.events);
   }
 
+  /** A failed login's backoff is polled in steps; a changed stamp ends it, else the backoff. */
+  @Test
+  void changedCredentialFilesEndTheLoginBackoff() {
+    int[] calls = {0};
+    Object[] stamp = {"v1"};
+    AuthMethod failing =
+        new AuthMethod() {
+          @Override
+          public Token login(OpenBaoClient c) {
+            calls[0]++;
+            throw new AuthException("auth.secret-id-file: refused");
+          }
+
+          @Override
+          public Object credentialStamp() {
+            return stamp[0];
+          }
+
+          @Override
+          public String describe() {
+            return "watched";
+          }
+        };
+    TokenManager m =
+        TokenManager.builder(client, failing)
+            .scheduler(scheduler)
+            .clock(scheduler.clock)
+            .backoff(new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5), () -> 0.0))
+            .credentialPoll(Duration.ofSeconds(2))
+            .build();
+    m.start();
+    scheduler.runNext(); // login fails: backoff 5s, looked at every 2s
+    assertEquals(Duration.ofSeconds(2), scheduler.lastDelay());
+    scheduler.runNext();
+    scheduler.runNext();
+    assertEquals(Duration.ofSeconds(1), scheduler.lastDelay(), "the rest of the 5s");
+    scheduler.runNext(); // unchanged: the backoff ran out, login
+    assertEquals(2, calls[0]);
+    scheduler.runNext(); // backoff 10s now; first look after 2s
+    stamp[0] = "v2";
+    scheduler.runNext(); // changed: login at once
+    assertEquals(3, calls[0]);
+    assertEquals(1, scheduler.pending(), "always exactly one next task");
+  }
+
   @Test
   void loginFailuresBackOffAndCurrentTokenThrows() {
     int[] calls = {0};
