@@ -3,6 +3,8 @@ package io.baoinjector.sidecar.auth;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.HomeDir;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,7 +35,12 @@ public final class TokenAuth implements AuthMethod {
   @Override
   public Token login(OpenBaoClient client) {
     SecretValue t = resolve();
-    return Token.fromLookup(t, client.get(LOOKUP_SELF, t), LOOKUP_SELF);
+    try {
+      return Token.fromLookup(t, client.get(LOOKUP_SELF, t), LOOKUP_SELF);
+    } catch (PermissionDeniedException e) {
+      // a given token cannot be renewed by logging in: only a new one helps
+      throw new TokenInvalidException("GET", LOOKUP_SELF, "give a new one (" + describe() + ")", e);
+    }
   }
 
   private SecretValue resolve() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenProvider;
@@ -14,7 +15,8 @@ import java.util.function.BiFunction;
  * Reads with the current token and the one 403 rule: a 403 is either a dead token or a policy that
  * denies the path, and only the token lifecycle can tell (one lookup-self shared by every caller).
  * RETRY: the token was replaced, read again once. DENIED: the 403 stands. UNAVAILABLE: OpenBao
- * could not be asked, which the refresher treats as an outage. Sources never log in themselves.
+ * could not be asked, which the refresher treats as an outage; TOKEN_INVALID likewise, with a
+ * message that says the token is dead. Sources never log in themselves.
  */
 final class Reader {
   private final OpenBaoClient client;
@@ -42,6 +44,9 @@ final class Reader {
       ForbiddenVerdict v = tokens.onForbidden(token);
       if (v == ForbiddenVerdict.RETRY) {
         return send.apply(apiPath, tokens.currentToken());
+      }
+      if (v == ForbiddenVerdict.TOKEN_INVALID) {
+        throw new TokenInvalidException(method, e.path(), "logging in again", e);
       }
       if (v == ForbiddenVerdict.UNAVAILABLE) {
         throw new UnavailableException(

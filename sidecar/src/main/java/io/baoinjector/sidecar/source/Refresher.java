@@ -4,6 +4,7 @@ import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
@@ -237,7 +238,10 @@ public final class Refresher implements AutoCloseable {
               });
       if (outage == null) {
         log.warn(
-            "OpenBao unreachable: {}; serving last-known-good values (stale)",
+            "{}: {}; serving last-known-good values (stale)",
+            unreachable instanceof TokenInvalidException
+                ? "OpenBao refused the token"
+                : "OpenBao unreachable",
             unreachable.getMessage());
       }
       outage = unreachable;

@@ -5,6 +5,7 @@ import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,18 +95,20 @@ final class ForbiddenCheck {
       }
       return ForbiddenVerdict.DENIED;
     } catch (PermissionDeniedException dead) {
-      log.warn("token is no longer valid (lookup-self: 403); logging in again");
+      log.warn(
+          "{} (lookup-self answered 403); logging in again", TokenInvalidException.NO_LONGER_VALID);
       CompletableFuture<Token> login = manager.relogin(token);
       try {
         login.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
         return ForbiddenVerdict.RETRY;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return ForbiddenVerdict.UNAVAILABLE;
+        return ForbiddenVerdict.TOKEN_INVALID;
       } catch (ExecutionException
           | TimeoutException
           | java.util.concurrent.CancellationException e) {
-        return ForbiddenVerdict.UNAVAILABLE;
+        // the token is known dead; the login's own failure is logged by the lifecycle
+        return ForbiddenVerdict.TOKEN_INVALID;
       }
     } catch (OpenBaoException e) {
       log.debug("lookup-self after a 403 failed: {}", e.getMessage());

@@ -10,6 +10,12 @@ public enum ForbiddenVerdict {
    */
   DENIED,
   /**
+   * lookup-self says the token is dead (revoked, expired) and the new login has not succeeded
+   * (yet): keep the last known value and retry later with backoff; say "token no longer valid", not
+   * "unreachable".
+   */
+  TOKEN_INVALID,
+  /**
    * Could not tell or could not log in (OpenBao unreachable, login refused): keep the last known
    * value and retry later with backoff.
    */

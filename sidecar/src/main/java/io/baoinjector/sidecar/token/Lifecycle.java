@@ -6,6 +6,7 @@ import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -267,7 +268,10 @@ final class Lifecycle {
       log.debug("renewed token {}", renewed);
     } catch (PermissionDeniedException e) {
       safely(() -> observer.onRenewalFailure(e));
-      log.warn("token {} can no longer be renewed (403); logging in again", t);
+      log.warn(
+          "token {}: {} (renew-self answered 403); logging in again",
+          t,
+          TokenInvalidException.NO_LONGER_VALID);
       synchronized (this) {
         if (!closed) {
           scheduleLogin(Duration.ZERO, false);
