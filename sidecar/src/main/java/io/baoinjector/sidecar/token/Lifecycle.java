@@ -32,7 +32,7 @@ final class Lifecycle {
   private final Backoff backoff;
   private final RenewalPolicy policy;
   private final TokenObserver observer;
-  private final Duration credentialPoll;
+  private final CredentialWait credentials;
 
   private Token token;
   private Instant expiry;
@@ -63,7 +63,7 @@ final class Lifecycle {
     this.backoff = backoff;
     this.policy = policy;
     this.observer = observer;
-    this.credentialPoll = credentialPoll;
+    this.credentials = new CredentialWait(auth, clock, credentialPoll);
   }
 
   synchronized void start() {
@@ -148,7 +148,7 @@ final class Lifecycle {
 
   private void doLogin() {
     // before the login reads the files: a change made while it runs is noticed at the first poll
-    Object stamp = credentialStamp();
+    Object stamp = credentials.stamp();
     Token t;
     try {
       t = auth.login(client);
@@ -321,51 +321,32 @@ final class Lifecycle {
     }
   }
 
-  /**
-   * The backoff's wait, cut short when the credential files change: an operator who writes a fresh
-   * secret id should not wait out a backoff that grew while the old one was refused. Polls on the
-   * scheduler thread, so it is still the one pending task.
-   */
   private void scheduleLoginAfterFailure(Duration d, Object stamp) {
-    if (stamp == null || d.compareTo(credentialPoll) <= 0) {
+    CredentialWait.Wait w = credentials.start(d, stamp);
+    if (w == null) {
       scheduleLogin(d, true);
       return;
     }
     loginPending = true;
     backingOff = true;
-    Instant due = clock.instant().plus(d);
-    schedule(credentialPoll, () -> watchCredentials(due, stamp));
+    schedule(credentials.poll(), () -> watchCredentials(w));
   }
 
-  private void watchCredentials(Instant due, Object stamp) {
+  private void watchCredentials(CredentialWait.Wait w) {
     synchronized (this) {
       if (closed) {
         return;
       }
     }
-    Object now = credentialStamp();
-    Duration left = Duration.between(clock.instant(), due);
-    if (!java.util.Objects.equals(now, stamp) || left.compareTo(Duration.ofMillis(1)) < 0) {
-      if (left.compareTo(Duration.ofMillis(1)) >= 0) {
-        log.info("credential files of {} changed; logging in now", auth.describe());
-      }
+    Duration next = credentials.next(w);
+    if (next == null) {
       runLogin();
       return;
     }
     synchronized (this) {
       if (!closed) {
-        schedule(
-            left.compareTo(credentialPoll) < 0 ? left : credentialPoll,
-            () -> watchCredentials(due, stamp));
+        schedule(next, () -> watchCredentials(w));
       }
-    }
-  }
-
-  private Object credentialStamp() {
-    try {
-      return auth.credentialStamp();
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 
