@@ -8,6 +8,7 @@ import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.output.exec.OnChangePolicy;
 import io.baoinjector.sidecar.output.file.FileOutput;
@@ -175,7 +176,12 @@ public final class SidecarCommands implements CommandHandlers {
       s.login();
       snap = s.load();
       if (s.refresher().outage().isPresent()) {
-        failure = "OpenBao unreachable: " + s.refresher().outage().get().getMessage();
+        OpenBaoException outage = s.refresher().outage().get();
+        failure =
+            (outage instanceof TokenInvalidException
+                    ? "OpenBao refused the token: "
+                    : "OpenBao unreachable: ")
+                + outage.getMessage();
       } else if (!snap.unresolved().isEmpty()) {
         failure =
             "could not resolve "
