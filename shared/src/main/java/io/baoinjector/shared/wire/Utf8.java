@@ -23,22 +23,48 @@ public final class Utf8 {
    * @throws WireFormatException {@code "<what>: invalid UTF-8 at byte N"}, never quoting the bytes
    */
   public static String decode(byte[] bytes, String what) throws WireFormatException {
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never yields more chars than bytes
+    int bad = decode(bytes, out);
+    if (bad >= 0) {
+      throw new WireFormatException(what + ": invalid UTF-8 at byte " + bad);
+    }
+    return out.toString();
+  }
+
+  /**
+   * As {@link #decode(byte[], String)} for line-oriented text (dotenv, properties).
+   *
+   * @throws WireFormatException {@code "<what> line N: invalid UTF-8"}, as those parsers report
+   */
+  public static String decodeLines(byte[] bytes, String what) throws WireFormatException {
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    int bad = decode(bytes, out);
+    if (bad >= 0) {
+      int line = 1;
+      for (int i = 0; i < bad; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new WireFormatException(what + " line " + line + ": invalid UTF-8");
+    }
+    return out.toString();
+  }
+
+  /** Decodes into {@code out} (flipped); the offset of the first malformed byte, or -1. */
+  private static int decode(byte[] bytes, CharBuffer out) {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    // UTF-8 never yields more chars than bytes
-    CharBuffer out = CharBuffer.allocate(bytes.length);
     CoderResult result = decoder.decode(in, out, true);
     if (!result.isError()) {
       result = decoder.flush(out);
     }
     if (result.isError()) {
-      throw new WireFormatException(what + ": invalid UTF-8 at byte " + in.position());
+      return in.position();
     }
     out.flip();
-    return out.toString();
+    return -1;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,6 +37,16 @@ class Utf8Test {
     WireFormatException e =
         assertThrows(WireFormatException.class, () -> Utf8.decode(bytes, "http: body"));
     assertEquals("http: body: invalid UTF-8 at byte " + offset, e.getMessage());
+  }
+
+  @Test
+  void lineOrientedTextNamesTheLine() throws Exception {
+    byte[] bytes = "A='1'\nB='\u00e9x'\n".getBytes(StandardCharsets.UTF_8);
+    assertEquals("A='1'\nB='éx'\n", Utf8.decodeLines(bytes, "dotenv"));
+    bytes[9] = (byte) 0xff; // the second byte of 'é'
+    WireFormatException e =
+        assertThrows(WireFormatException.class, () -> Utf8.decodeLines(bytes, "dotenv"));
+    assertEquals("dotenv line 2: invalid UTF-8", e.getMessage());
   }
 
   static byte[] hex(String hex) {
