@@ -77,8 +77,7 @@ final class FileSource implements Source {
 
   private Map<String, String> properties() throws IOException {
     Properties p = new Properties();
-    // decoded here rather than by a Reader: a malformed byte then names the line, not "Input
-    // length"
+    // decoded here, not by a Reader, so that a malformed byte names its line
     String text = Utf8.decodeLines(Files.readAllBytes(properties), properties.toString());
     try {
       p.load(new StringReader(text));

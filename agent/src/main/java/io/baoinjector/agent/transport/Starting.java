@@ -81,7 +81,8 @@ final class Starting extends IOException {
     for (int i = 0; i < names.size() && i < MAX_NAMES_SHOWN; i++) {
       b.append(i == 0 ? "" : ", ").append(printable(names.get(i)));
     }
-    return b.append(names.size() > MAX_NAMES_SHOWN ? ", …)" : ")").toString();
+    // ASCII only: the app's stderr may not be UTF-8
+    return b.append(names.size() > MAX_NAMES_SHOWN ? ", ...)" : ")").toString();
   }
 
   /** Names go on the app's stderr: keep a hostile or broken sidecar from writing anything else. */

@@ -31,7 +31,7 @@ class StartingTest {
       many.append(",\"N").append(i).append('"');
     }
     assertEquals(
-        "still starting: 12 names unresolved (?, N0, N1, N2, N3, N4, N5, N6, N7, N8, …)",
+        "still starting: 12 names unresolved (?, N0, N1, N2, N3, N4, N5, N6, N7, N8, ...)",
         Starting.fromBody(many + "]}").getMessage());
   }
 
