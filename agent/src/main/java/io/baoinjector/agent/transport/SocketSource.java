@@ -59,14 +59,15 @@ final class SocketSource implements Source {
         throw new Refused(
             "the sidecar refused this process: HTTP 403, its uid is not in outputs.socket.allow-uids");
       }
-      if (response.status == 503) {
-        throw Starting.fromBody(response.body);
+      Starting starting = response.status == 503 ? Starting.fromBody(response.body) : null;
+      if (starting != null) {
+        throw starting;
       }
       if (response.status != 200) {
         throw new IOException("the sidecar answered HTTP " + response.status);
       }
       Map<String, Object> doc = Json.parseObject(response.body);
-      Starting notReady = Starting.check(doc, false);
+      Starting notReady = Starting.check(doc);
       if (notReady != null) {
         throw notReady;
       }

@@ -24,32 +24,37 @@ final class Starting extends IOException {
     this.detail = detail;
   }
 
-  /** From a 503 body, {@code {"status":"starting",…,"unresolved":["NAME",…]}}; lenient. */
+  /**
+   * From a 503 body, {@code {"status":"starting",…,"unresolved":["NAME",…]}}; {@code null} when the
+   * body is not that document (a 503 from elsewhere, e.g. a server shutting down, is just an
+   * error).
+   */
   static Starting fromBody(String body) {
     try {
-      Starting s = check(Json.parseObject(body), true);
-      return s != null ? s : new Starting("");
+      Map<String, Object> doc = Json.parseObject(body);
+      return "starting".equals(doc.get("status")) ? check(doc) : null;
     } catch (WireFormatException e) {
-      return new Starting(""); // a 503 says enough by itself
+      return null;
     }
   }
 
   /**
-   * Whether a 200 document is really ready. The 503 is the contract; this is the defensive side for
-   * a sidecar that answers 200 anyway: a {@code status} other than {@code ready}, a non-empty
-   * {@code unresolved}, or revision 0 with nothing in it (the sidecar's placeholder before its
-   * first publish, which sidecars before the 503 served while OpenBao was unreachable) all mean
-   * "starting". A configuration always maps at least one name, so a ready sidecar is past 0.
+   * Whether a document says the sidecar is starting. The 503 is the contract; for a 200 this is the
+   * defensive side, for a sidecar that answers 200 anyway: a {@code status} other than {@code
+   * ready}, a non-empty {@code unresolved}, or revision 0 with nothing in it (the sidecar's
+   * placeholder before its first publish, which sidecars before the 503 served while OpenBao was
+   * unreachable) all mean "starting". A configuration always maps at least one name, so a ready
+   * sidecar is past 0.
    *
    * @return the reason, or {@code null} when the document may be served
    */
-  static Starting check(Map<String, Object> doc, boolean saidSo) {
+  static Starting check(Map<String, Object> doc) {
     List<String> unresolved = names(doc.get("unresolved"));
     if (unresolved != null && !unresolved.isEmpty()) {
       return new Starting(describe(unresolved));
     }
     Object status = doc.get("status");
-    if (saidSo || (status != null && !"ready".equals(status))) {
+    if (status != null && !"ready".equals(status)) {
       return new Starting("");
     }
     if (Long.valueOf(0).equals(doc.get("revision"))

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class StartingTest {
   private static String check(String json) throws Exception {
-    Starting s = Starting.check(Json.parseObject(json), false);
+    Starting s = Starting.check(Json.parseObject(json));
     return s == null ? null : s.getMessage();
   }
 
@@ -20,13 +20,18 @@ class StartingTest {
                 "{\"status\":\"starting\",\"instance\":\"i\",\"revision\":0,\"stale\":false,"
                     + "\"unresolved\":[\"DB_PASSWORD\",\"db.password\"]}")
             .getMessage());
-    assertEquals("still starting", Starting.fromBody("not json").getMessage());
-    assertEquals("still starting", Starting.fromBody("{\"unresolved\":[]}").getMessage());
+    assertEquals(
+        "still starting",
+        Starting.fromBody("{\"status\":\"starting\",\"unresolved\":[]}").getMessage());
+    assertNull(Starting.fromBody("<html>503 Service Unavailable</html>"), "not the sidecar's 503");
+    assertNull(Starting.fromBody("{\"error\":\"shutting down\",\"status\":503}"));
   }
 
   @Test
   void namesThatCouldForgeLogLinesAreMaskedAndLongListsCut() {
-    StringBuilder many = new StringBuilder("{\"unresolved\":[\"A\\nbao-injector agent: ok\"");
+    StringBuilder many =
+        new StringBuilder(
+            "{\"status\":\"starting\",\"unresolved\":[\"A\\nbao-injector agent: ok\"");
     for (int i = 0; i < 11; i++) {
       many.append(",\"N").append(i).append('"');
     }
