@@ -69,6 +69,7 @@ public final class Refresher implements AutoCloseable {
         new Backoff(
             Duration.ofSeconds(1),
             cap.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : cap);
+    hub.staleAfter(SnapshotHub.staleWindow(interval));
     for (SourceKey k : names.sourceKeys()) {
       sources.put(k, new SourceSlot());
     }
