@@ -282,6 +282,31 @@ class RefresherTest {
   }
 
   @Test
+  void aPolicyThatDeniesTheMountsEndpointStillReadsKvV2(OpenBao bao) {
+    // OpenBao answers sys/internal/ui/mounts/PATH for any mount the token may use some path on,
+    // whatever the policy says about that endpoint (checked on 2.7.2), so KV v2 is still found.
+    bao.put("app/db", Map.of("password", "pw"));
+    bao.writePolicy(
+        "no-mounts",
+        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+            + "path \"sys/internal/ui/mounts/*\" { capabilities = [\"deny\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("no-mounts")));
+    Refresher r =
+        new Refresher(
+            Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
+            Fixtures.client(bao),
+            new Fixtures.FixedToken(token),
+            new SnapshotHub(),
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    Snapshot s = r.loadAll();
+    assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal());
+    assertEquals(1, s.values().get("DB_PASSWORD").version(), "read as KV v2");
+    r.loadAll();
+    assertEquals(List.of("secret/app/db"), r.metadataDeniedPaths(), "the metadata fallback");
+  }
+
+  @Test
   void aPathOnAMountTheTokenMayNotUseIsLookedUpAgainOnceGranted(OpenBao bao) {
     bao.enableKvV2("other");
     bao.kvV2Put("other", "app", Map.of("key", "granted"));
