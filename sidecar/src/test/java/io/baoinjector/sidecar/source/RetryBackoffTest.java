@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
 class RetryBackoffTest {
   private final MockWebServer server = new MockWebServer();
   private final AtomicInteger lookups = new AtomicInteger();
+  private final AtomicInteger reads = new AtomicInteger();
+  private volatile boolean mountAnswers;
 
   @BeforeEach
   void start() throws Exception {
@@ -41,8 +43,17 @@ class RetryBackoffTest {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest r) {
-            if (r.getPath() != null && r.getPath().startsWith("/v1/sys/internal/ui/mounts/")) {
+            String path = r.getPath() == null ? "" : r.getPath();
+            if (path.startsWith("/v1/sys/internal/ui/mounts/")) {
               lookups.incrementAndGet();
+              if (mountAnswers) {
+                return new MockResponse()
+                    .setBody(
+                        "{\"data\":{\"path\":\"secret/\",\"type\":\"kv\","
+                            + "\"options\":{\"version\":\"2\"}}}");
+              }
+            } else {
+              reads.incrementAndGet();
             }
             return new MockResponse().setResponseCode(400).setBody("{\"errors\":[\"bad\"]}");
           }
@@ -89,6 +100,20 @@ class RetryBackoffTest {
     Duration second = r.roundAndNextDelay();
     assertEquals(2, lookups.get());
     assertTrue(second.compareTo(Duration.ofSeconds(1)) >= 0, "the wait grows; got " + second);
+  }
+
+  @Test
+  void aPathThatKeepsFailingHasItsMountLookedUpAgain() {
+    mountAnswers = true; // KV v2 on secret/, but every read of it answers 400
+    ManualClock clock = new ManualClock();
+    Refresher r = refresher(clock);
+    for (int i = 1; i <= SourceSlot.RESOLVE_AGAIN_AFTER; i++) {
+      clock.advance(r.roundAndNextDelay());
+      assertEquals(i, reads.get(), "one read per attempt");
+      assertEquals(1, lookups.get(), "the mount is cached while the failures are few");
+    }
+    r.roundAndNextDelay();
+    assertEquals(2, lookups.get(), "after repeated failures the mount is looked up again");
   }
 
   @Test
