@@ -70,7 +70,7 @@ public final class Startup {
       }
       Log.line(line + "; using the real environment until it is (on-unavailable=env)");
     }
-    Installer.install(inst);
+    Installer.install(inst, o.configPlaceholders);
   }
 
   /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */
