@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -138,5 +139,48 @@ class PlaceholdersTest {
     assertTrue(w.toString().contains("db.password=${bao:DB_PASSWORD}"), w.toString());
     assertTrue(w.toString().contains("d=default-value"), w.toString());
     assertFalse(w.toString().contains("canary"));
+  }
+
+  /**
+   * Loads on several threads racing snapshot swaps: no deadlock (the timeout), and every object
+   * ends on the last snapshot — a load that resolved against an older one is not left behind.
+   */
+  @Test
+  @Timeout(60)
+  void loadsRacingSwapsEndOnTheLastSnapshot() throws Exception {
+    List<Properties> loaded = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 300; i++) {
+                    Properties p = new Properties();
+                    synchronized (p) { // as the JDK's synchronized load() holds it for the hook
+                      p.load(new StringReader("k=${bao:V}\nplain=x\n"));
+                      Hooks.propertiesLoaded(p);
+                    }
+                    loaded.add(p);
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    for (int i = 0; i < 300; i++) {
+      ManagedEnv.replace(Map.of("V", "canary-" + i));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(List.of(), errors);
+    assertEquals(1200, loaded.size());
+    for (Properties p : loaded) {
+      assertEquals("canary-299", p.getProperty("k"));
+    }
   }
 }
