@@ -84,7 +84,7 @@ final class ConfigProbe {
                   String last = null;
                   // bounded: at most 10 minutes; the test JVM ends long before
                   for (int i = 0; i < 600_000; i++) {
-                    String v = p.getProperty(key);
+                    String v = String.valueOf(p.getProperty(key));
                     if (!v.equals(last)) {
                       synchronized (SEEN) {
                         SEEN.add(v);

@@ -13,6 +13,9 @@ import java.util.Properties;
  * {@link #copyForChild} hook once; a per-thread flag keeps a second {@code start} on the same
  * thread (from inside that path) from recursing. Process starts allocate anyway, so the flag costs
  * nothing that matters.
+ *
+ * <p>The config hooks ({@code Properties} load/store, {@code PropertyResourceBundle}) are not on
+ * any read path; see {@link Placeholders} for their locking.
  */
 public final class Hooks {
   /**
