@@ -193,8 +193,13 @@ public final class Placeholders {
     for (Object[] pair : live) {
       @SuppressWarnings("unchecked")
       Map<Object, Object> map = (Map<Object, Object>) pair[0];
-      synchronized (map) {
-        apply(map, (Registration) pair[1]);
+      try {
+        synchronized (map) {
+          apply(map, (Registration) pair[1]);
+        }
+      } catch (RuntimeException e) {
+        // a Properties subclass whose accessors throw: that object keeps its last values, and the
+        // snapshot (already published) still reaches getenv and every other object
       }
     }
   }
