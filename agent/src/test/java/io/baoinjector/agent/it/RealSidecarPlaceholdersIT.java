@@ -16,27 +16,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 15 end to end: OpenBao dev server → the sidecar → an unmodified application that loads
  * {@code conf/db.properties} (and an XML file, a resource bundle, a {@code -D} property) holding
- * {@code ${bao:DB_PASSWORD}}; {@code bao kv put} reaches the already-loaded objects.
+ * {@code ${bao:DB_PASSWORD}}; {@code bao kv put} reaches the already-loaded objects. JDK 11 (no
+ * Unix sockets) reads the sidecar's dotenv file output; the others its socket.
  */
 @ExtendWith(OpenBaoExtension.class)
 @Timeout(300)
 class RealSidecarPlaceholdersIT {
   @TempDir Path work;
 
-  @Test
-  void aRotationInOpenBaoReachesPropertiesTheAppLoadedItself(OpenBao bao) throws Exception {
+  @ParameterizedTest(name = "JDK {0}")
+  @ValueSource(ints = {11, 17, 21, 25})
+  void aRotationInOpenBaoReachesPropertiesTheAppLoadedItself(int major, OpenBao bao)
+      throws Exception {
     bao.put("app/db", Map.of("password", CANARY));
     ConfigPlaceholdersIT.writeConfig(work);
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
+      Path dotenv = t.resolve("app.env");
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
@@ -52,17 +57,21 @@ class RealSidecarPlaceholdersIT {
           outputs:
             socket:
               path: %s
+            files:
+              - path: %s
+                format: dotenv
           """
-              .formatted(bao.address(), sock));
+              .formatted(bao.address(), sock, dotenv));
       try (SidecarProcess sidecar =
           SidecarProcess.start(
               work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
         sidecar.awaitReady(sock);
         try (AppJvm app =
             app(
-                Jvms.JDK17,
+                Jvms.jdk(major),
                 List.of(
-                    agentArg(AGENT_JAR, "socket=" + sock), "-Ddb.password.sys=${bao:DB_PASSWORD}"),
+                    agentArg(AGENT_JAR, major == 11 ? "file=" + dotenv : "socket=" + sock),
+                    "-Ddb.password.sys=${bao:DB_PASSWORD}"),
                 Map.of())) {
           app.awaitReady();
           ConfigPlaceholdersIT.loadRotateAndCheck(
