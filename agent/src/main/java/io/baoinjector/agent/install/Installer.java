@@ -49,7 +49,8 @@ public final class Installer {
     inst.retransformClasses(properties, bundle);
     if (transformer.failure() != null || !transformer.done()) {
       throw new IllegalStateException(
-          "could not rewrite java.util.Properties and java.util.PropertyResourceBundle",
+          "could not rewrite java.util.Properties and java.util.PropertyResourceBundle;"
+              + " config-placeholders=false runs without them",
           transformer.failure());
     }
   }
