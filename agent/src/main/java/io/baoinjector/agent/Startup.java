@@ -81,7 +81,7 @@ public final class Startup {
               + (starting != null ? " ready" : "")
               + " (on-unavailable=env)");
     }
-    Installer.install(inst);
+    Installer.install(inst, o.configPlaceholders);
   }
 
   /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */
