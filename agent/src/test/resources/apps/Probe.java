@@ -116,6 +116,9 @@ public class Probe {
     if (cmd.equals("exit")) {
       return "bye";
     }
+    if (cmd.startsWith("cfg.")) {
+      return ConfigProbe.run(cmd, arg);
+    }
     return "unknown " + cmd;
   }
 

@@ -19,6 +19,7 @@ final class Options {
   final String waitText;
   final boolean failWhenUnavailable;
   final boolean children;
+  final boolean configPlaceholders;
 
   private Options(
       String socket,
@@ -27,7 +28,8 @@ final class Options {
       long waitMillis,
       String waitText,
       boolean failWhenUnavailable,
-      boolean children) {
+      boolean children,
+      boolean configPlaceholders) {
     this.socket = socket;
     this.file = file;
     this.propertiesFile = propertiesFile;
@@ -35,6 +37,7 @@ final class Options {
     this.waitText = waitText;
     this.failWhenUnavailable = failWhenUnavailable;
     this.children = children;
+    this.configPlaceholders = configPlaceholders;
   }
 
   static Options parse(String args, Map<String, String> env) {
@@ -44,6 +47,7 @@ final class Options {
     String waitText = "10s";
     String onUnavailable = "fail";
     String children = "true";
+    String placeholders = "true";
     if (args != null && !args.trim().isEmpty()) {
       for (String pair : args.split(",")) {
         int eq = pair.indexOf('=');
@@ -64,11 +68,14 @@ final class Options {
           onUnavailable = value;
         } else if (key.equals("children")) {
           children = value;
+        } else if (key.equals("config-placeholders")) {
+          placeholders = value;
         } else {
           throw bad(
               "unknown option '"
                   + key
-                  + "'; known: socket, file, properties-file, wait, on-unavailable, children");
+                  + "'; known: socket, file, properties-file, wait, on-unavailable, children,"
+                  + " config-placeholders");
         }
       }
     }
@@ -77,6 +84,9 @@ final class Options {
     }
     if (!children.equals("true") && !children.equals("false")) {
       throw bad("children=" + children + " is not one of: true, false");
+    }
+    if (!placeholders.equals("true") && !placeholders.equals("false")) {
+      throw bad("config-placeholders=" + placeholders + " is not one of: true, false");
     }
     if (socket != null && file != null) {
       throw bad("socket and file are exclusive; give one");
@@ -100,7 +110,8 @@ final class Options {
         millis(waitText),
         waitText,
         onUnavailable.equals("fail"),
-        children.equals("true"));
+        children.equals("true"),
+        placeholders.equals("true"));
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */

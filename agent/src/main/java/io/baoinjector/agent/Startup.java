@@ -56,21 +56,32 @@ public final class Startup {
     }
     transport.start();
     if (!transport.awaitFirst(o.waitMillis)) {
+      String starting = transport.starting();
       String why = transport.refusal();
       String line =
-          "sidecar not reachable at "
-              + transport.where()
-              + " after "
-              + o.waitText
-              + (why == null ? "" : " (" + why + ")");
+          starting != null
+              ? "sidecar at "
+                  + transport.where()
+                  + " is still starting after "
+                  + o.waitText
+                  + (starting.isEmpty() ? "" : ": " + starting)
+              : "sidecar not reachable at "
+                  + transport.where()
+                  + " after "
+                  + o.waitText
+                  + (why == null ? "" : " (" + why + ")");
       if (o.failWhenUnavailable) {
         Log.line(line);
         exit(1);
         return;
       }
-      Log.line(line + "; using the real environment until it is (on-unavailable=env)");
+      Log.line(
+          line
+              + "; using the real environment until it is"
+              + (starting != null ? " ready" : "")
+              + " (on-unavailable=env)");
     }
-    Installer.install(inst);
+    Installer.install(inst, o.configPlaceholders);
   }
 
   /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */

@@ -21,6 +21,8 @@ class OptionsTest {
     assertEquals("10s", o.waitText);
     assertTrue(o.failWhenUnavailable);
     assertTrue(o.children);
+    assertTrue(o.configPlaceholders);
+    assertFalse(Options.parse("config-placeholders=false", Map.of()).configPlaceholders);
   }
 
   @Test
@@ -50,7 +52,8 @@ class OptionsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children",
+        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders",
+        "config-placeholders=yes|config-placeholders=yes is not one of: true, false",
         "socket|option 'socket' must be key=value",
         "wait=10|wait=10 is not a duration; use e.g. 500ms, 10s, 2m",
         "wait=s|wait=s is not a duration; use e.g. 500ms, 10s, 2m",

@@ -6,4 +6,11 @@ import org.openjdk.jmh.annotations.Fork;
 @Fork(
     value = 1,
     jvmArgsAppend = "-javaagent:../agent/target/bao-injector-agent.jar=file=target/bench.env")
-public class WithAgent extends GetenvBenchmark {}
+public class WithAgent extends GetenvBenchmark {
+  @Override
+  void checkPlaceholder(String value) {
+    if (!"bench-managed-value".equals(value)) {
+      throw new IllegalStateException("the agent did not resolve ${bao:DB_PASSWORD}");
+    }
+  }
+}

@@ -144,10 +144,52 @@ public final class OpenBao implements AutoCloseable {
     throw new IllegalStateException("bao server not healthy after " + timeout + ":\n" + log());
   }
 
+  /**
+   * Freezes the server with SIGSTOP (a hung node): connections are still accepted by the kernel,
+   * but nothing answers until {@link #resume()}.
+   */
+  public synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} server run again with SIGCONT. */
+  public synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("OpenBao is not running");
+    }
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException(
+            "kill -"
+                + name
+                + " "
+                + process.pid()
+                + " failed: "
+                + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Kills the server (an outage). */
   public synchronized void stop() {
     if (process == null) {
       return;
+    }
+    if (process.isAlive()) {
+      signal("CONT"); // a paused server would hold SIGTERM until it runs again
     }
     process.destroy();
     try {

@@ -1,6 +1,7 @@
 package io.baoinjector.agent.bootstrap;
 
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The only methods the inlined advice calls (see {@code agent.install}). They run inside {@code
@@ -12,6 +13,9 @@ import java.util.Map;
  * {@link #copyForChild} hook once; a per-thread flag keeps a second {@code start} on the same
  * thread (from inside that path) from recursing. Process starts allocate anyway, so the flag costs
  * nothing that matters.
+ *
+ * <p>The config hooks ({@code Properties} load/store, {@code PropertyResourceBundle}) are not on
+ * any read path; see {@link Placeholders} for their locking.
  */
 public final class Hooks {
   /**
@@ -94,5 +98,32 @@ public final class Hooks {
     } finally {
       starting[0] = false;
     }
+  }
+
+  /** End of {@code Properties.load(..)} and {@code loadFromXML}: see {@link Placeholders}. */
+  public static void propertiesLoaded(Properties props) {
+    try {
+      Placeholders.loaded(props);
+    } catch (RuntimeException e) {
+      // a Properties subclass whose accessors throw: the application's load result stands as is
+    }
+  }
+
+  /** End of a {@code PropertyResourceBundle} constructor, with its {@code lookup} table. */
+  public static void bundleLoaded(Map<?, ?> lookup) {
+    try {
+      Placeholders.bundleLoaded(lookup);
+    } catch (RuntimeException e) {
+      // as above: the bundle keeps what it loaded
+    }
+  }
+
+  /**
+   * Start of {@code store}, {@code save}, {@code storeToXML} and {@code list}: the object the JDK
+   * method goes on to write, which for one holding placeholders is a copy with the placeholders.
+   */
+  public static Properties forOutput(Properties self, Properties defaults) {
+    // no catch-all here: a store that fails is better than one that writes the secret to disk
+    return Placeholders.forOutput(self, defaults);
   }
 }

@@ -14,7 +14,14 @@ public final class ManagedEnv {
   // own unmodifiable environment map.
   private static volatile HashMap<String, String> values = new HashMap<String, String>();
 
+  /** Whether a snapshot from the sidecar has been published (false while on-unavailable=env). */
+  private static volatile boolean arrived;
+
   private ManagedEnv() {}
+
+  static boolean arrived() {
+    return arrived;
+  }
 
   /** The current snapshot; callers must not modify it. */
   public static Map<String, String> current() {
@@ -26,8 +33,13 @@ public final class ManagedEnv {
     return values.get(name);
   }
 
-  /** Publishes a new snapshot (a private copy of {@code next}); called by the transport thread. */
+  /**
+   * Publishes a new snapshot (a private copy of {@code next}) and rewrites the config placeholders
+   * to it; called by the transport thread.
+   */
   public static void replace(Map<String, String> next) {
     values = new HashMap<String, String>(next);
+    arrived = true;
+    Placeholders.refresh();
   }
 }

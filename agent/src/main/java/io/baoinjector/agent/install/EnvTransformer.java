@@ -79,17 +79,33 @@ final class EnvTransformer implements ClassFileTransformer {
     }
   }
 
-  static byte[] rewrite(final String className, byte[] original) {
-    final int major = ((original[6] & 0xff) << 8) | (original[7] & 0xff);
-    byte[] readable = original;
-    if (major > NEWEST_READABLE) {
-      // A JDK newer than the bundled ASM: the parts we touch are unchanged, read it as the newest
-      // version ASM knows and write the original version back.
-      readable = original.clone();
-      readable[6] = (byte) (NEWEST_READABLE >>> 8);
-      readable[7] = (byte) NEWEST_READABLE;
+  /** The class file's major version. */
+  static int major(byte[] classFile) {
+    return ((classFile[6] & 0xff) << 8) | (classFile[7] & 0xff);
+  }
+
+  /**
+   * A JDK newer than the bundled ASM: the parts we touch are unchanged, so read it as the newest
+   * version ASM knows (and write the original version back, see {@link #written}).
+   */
+  static byte[] readable(byte[] original) {
+    if (major(original) <= NEWEST_READABLE) {
+      return original;
     }
-    ClassReader reader = new ClassReader(readable);
+    byte[] readable = original.clone();
+    readable[6] = (byte) (NEWEST_READABLE >>> 8);
+    readable[7] = (byte) NEWEST_READABLE;
+    return readable;
+  }
+
+  /** The version to write for a class whose original major version was {@code major}. */
+  static int written(int version, int major) {
+    return major > NEWEST_READABLE ? (version & 0xffff0000) | major : version;
+  }
+
+  static byte[] rewrite(final String className, byte[] original) {
+    final int major = major(original);
+    ClassReader reader = new ClassReader(readable(original));
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
     reader.accept(
         new ClassVisitor(Opcodes.ASM9, writer) {
@@ -101,8 +117,7 @@ final class EnvTransformer implements ClassFileTransformer {
               String signature,
               String superName,
               String[] interfaces) {
-            int v = major > NEWEST_READABLE ? (version & 0xffff0000) | major : version;
-            super.visit(v, access, name, signature, superName, interfaces);
+            super.visit(written(version, major), access, name, signature, superName, interfaces);
           }
 
           @Override

@@ -1,5 +1,6 @@
 package io.baoinjector.agent.install;
 
+import io.baoinjector.agent.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 
 /** Installs the hooks: the only public entry of this package. */
@@ -8,12 +9,13 @@ public final class Installer {
 
   /**
    * Rewrites {@code ProcessEnvironment} and {@code ProcessBuilder} (loading them first, so both go
-   * through retransformation the same way whether or not the JVM touched them yet).
+   * through retransformation the same way whether or not the JVM touched them yet), and with {@code
+   * configPlaceholders} the config-loading classes.
    *
-   * @throws IllegalStateException when either class could not be rewritten; the JVM applies a
+   * @throws IllegalStateException when a class could not be rewritten; the JVM applies a
    *     transformation whole or not at all, so a failed class is left as the JDK shipped it
    */
-  public static void install(Instrumentation inst) throws Exception {
+  public static void install(Instrumentation inst, boolean configPlaceholders) throws Exception {
     Class<?> environment = Class.forName("java.lang.ProcessEnvironment", false, null);
     // loaded before the transformer is added, so it is rewritten once (by retransformation), not
     // also as it loads
@@ -26,6 +28,29 @@ public final class Installer {
     if (transformer.failure() != null || !transformer.done()) {
       throw new IllegalStateException(
           "could not rewrite java.lang.ProcessEnvironment and java.lang.ProcessBuilder",
+          transformer.failure());
+    }
+    if (configPlaceholders) {
+      installPlaceholders(inst);
+    }
+  }
+
+  /**
+   * {@code config-placeholders}: rewrites {@code Properties} and {@code PropertyResourceBundle},
+   * then treats the system properties (set from {@code -D} before {@code premain}) as loaded.
+   */
+  private static void installPlaceholders(Instrumentation inst) throws Exception {
+    Class<?> properties = Class.forName("java.util.Properties", false, null);
+    Class<?> bundle = Class.forName("java.util.PropertyResourceBundle", false, null);
+    // initialized here, on the premain thread, not inside the first application load
+    Hooks.propertiesLoaded(System.getProperties());
+    PropertiesTransformer transformer = new PropertiesTransformer();
+    inst.addTransformer(transformer, true);
+    inst.retransformClasses(properties, bundle);
+    if (transformer.failure() != null || !transformer.done()) {
+      throw new IllegalStateException(
+          "could not rewrite java.util.Properties and java.util.PropertyResourceBundle;"
+              + " config-placeholders=false runs without them",
           transformer.failure());
     }
   }

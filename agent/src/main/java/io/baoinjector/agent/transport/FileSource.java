@@ -2,9 +2,9 @@ package io.baoinjector.agent.transport;
 
 import io.baoinjector.shared.Dotenv;
 import io.baoinjector.shared.wire.EnvDocument;
+import io.baoinjector.shared.wire.Utf8;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -48,7 +48,7 @@ final class FileSource implements Source {
       if (last == null || !now.equals(seen)) {
         Map<String, String> values;
         try {
-          values = Dotenv.decode(new String(Files.readAllBytes(dotenv), StandardCharsets.UTF_8));
+          values = Dotenv.decode(Utf8.decodeLines(Files.readAllBytes(dotenv), "dotenv"));
         } catch (IllegalArgumentException e) {
           throw new IOException(e.getMessage()); // names the line only, never a value
         }
@@ -77,8 +77,10 @@ final class FileSource implements Source {
 
   private Map<String, String> properties() throws IOException {
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(properties, StandardCharsets.UTF_8)) {
-      p.load(r);
+    // decoded here, not by a Reader, so that a malformed byte names its line
+    String text = Utf8.decodeLines(Files.readAllBytes(properties), properties.toString());
+    try {
+      p.load(new StringReader(text));
     } catch (IllegalArgumentException e) {
       throw new IOException(properties + ": malformed \\uXXXX escape");
     }

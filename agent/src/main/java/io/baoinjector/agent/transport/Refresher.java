@@ -24,11 +24,21 @@ final class Refresher implements Runnable {
   }
 
   private volatile boolean gaveUp;
-  private volatile String refusal;
+  private volatile Exception failure;
 
   /** Why the sidecar refused the last attempt (a 403), or null when it did not refuse. */
   String refusal() {
-    return refusal;
+    Exception f = failure;
+    return f instanceof SocketSource.Refused ? f.getMessage() : null;
+  }
+
+  /**
+   * What the sidecar still lacks when the last attempt found it starting (e.g. {@code 2 names
+   * unresolved (A, B)}, possibly empty), or null when it was not starting.
+   */
+  String starting() {
+    Exception f = failure;
+    return f instanceof Starting ? ((Starting) f).detail : null;
   }
 
   boolean awaitFirst(long millis) throws InterruptedException {
@@ -42,6 +52,7 @@ final class Refresher implements Runnable {
     EnvDocument last = null;
     boolean failing = false;
     while (true) {
+      boolean longPoll = last != null;
       try {
         EnvDocument next = source.next(last);
         if (last == null
@@ -57,11 +68,16 @@ final class Refresher implements Runnable {
         last = next;
         failing = false;
         first.countDown();
-        backoff.reset();
+        failure = null;
+        // Only a long-poll that worked proves the sidecar healthy: a plain GET can succeed
+        // while every long-poll breaks, and resetting on it made a lost/reached loop at 10 Hz.
+        if (longPoll) {
+          backoff.reset();
+        }
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {
-        refusal = e instanceof SocketSource.Refused ? e.getMessage() : null;
+        failure = e;
         if (!failing && first.getCount() == 0) {
           Log.line(
               "lost the sidecar at "

@@ -1,17 +1,20 @@
 package io.baoinjector.agent.transport;
 
 import io.baoinjector.shared.wire.EnvDocument;
+import io.baoinjector.shared.wire.Json;
 import io.baoinjector.shared.wire.MiniHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 
 /**
  * The sidecar's socket API: {@code GET /v1/env} once, then the long-poll {@code GET
  * /v1/env?after=N&instance=ID&wait=30s}, one connection per request. A restarted sidecar has
- * another instance id, so it answers at once with its own snapshot, which the caller takes whole.
+ * another instance id, so it answers at once with its own snapshot, which the caller takes whole. A
+ * sidecar that has not resolved every name answers 503: {@link Starting}, not a snapshot.
  */
 final class SocketSource implements Source {
   static final int LONG_POLL_SECONDS = 30;
@@ -56,10 +59,19 @@ final class SocketSource implements Source {
         throw new Refused(
             "the sidecar refused this process: HTTP 403, its uid is not in outputs.socket.allow-uids");
       }
+      Starting starting = response.status == 503 ? Starting.fromBody(response.body) : null;
+      if (starting != null) {
+        throw starting;
+      }
       if (response.status != 200) {
         throw new IOException("the sidecar answered HTTP " + response.status);
       }
-      return EnvDocument.parse(response.body);
+      Map<String, Object> doc = Json.parseObject(response.body);
+      Starting notReady = Starting.check(doc);
+      if (notReady != null) {
+        throw notReady;
+      }
+      return EnvDocument.of(doc);
     } finally {
       watchdog.disarm();
       channel.close();

@@ -50,4 +50,12 @@ public final class Transport {
   public String refusal() {
     return refresher.refusal();
   }
+
+  /**
+   * When the last attempt found the sidecar still starting: what it lacks (e.g. {@code 2 names
+   * unresolved (A, B)}, possibly empty); null when it was not starting.
+   */
+  public String starting() {
+    return refresher.starting();
+  }
 }

@@ -22,8 +22,9 @@ import java.util.UUID;
 
 /**
  * Just enough of the sidecar's socket API for the agent's tests: {@code GET /v1/env} and its
- * long-poll, with the exact JSON of PRODUCT.md. Tests change its values (each change bumps the
- * revision), stop it, and start a new instance on the same path. The lead adds real-sidecar tests.
+ * long-poll, with the sidecar's JSON (docs/outputs.md), including the 503 "starting" answer. Tests
+ * change its values (each change bumps the revision), stop it, start a new instance on the same
+ * path, and make it misbehave (hang, break long-polls). Real-sidecar tests are in RealSidecarIT.
  */
 final class FakeSidecar implements AutoCloseable {
   final Path socket;
@@ -33,8 +34,11 @@ final class FakeSidecar implements AutoCloseable {
   private long revision;
   private Map<String, String> values = new TreeMap<>();
   private Map<String, String> properties = new TreeMap<>();
+  private final List<Long> requestNanos = new ArrayList<>();
   private volatile boolean closed;
   private int hangs;
+  private List<String> unresolved; // non-null: starting, /v1/env answers 503
+  private boolean breakLongPolls;
 
   private FakeSidecar(Path socket, long revision) throws IOException {
     this.socket = socket;
@@ -55,6 +59,7 @@ final class FakeSidecar implements AutoCloseable {
   synchronized FakeSidecar set(Map<String, String> values, Map<String, String> properties) {
     this.values = new TreeMap<>(values);
     this.properties = new TreeMap<>(properties);
+    unresolved = null;
     revision++;
     notifyAll();
     return this;
@@ -72,8 +77,37 @@ final class FakeSidecar implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Until {@link #set} is called, {@code /v1/env} (plain and long-poll, which returns at once)
+   * answers 503 with the sidecar's "starting" body listing {@code names}.
+   */
+  synchronized FakeSidecar starting(List<String> names) {
+    unresolved = List.copyOf(names);
+    notifyAll();
+    return this;
+  }
+
+  /** Long-polls get their connection closed without an answer; plain GETs still work. */
+  synchronized FakeSidecar breakLongPolls() {
+    breakLongPolls = true;
+    return this;
+  }
+
   synchronized List<String> requests() {
     return new ArrayList<>(requests);
+  }
+
+  /** How many requests matching {@code prefix} arrived within {@code nanos} of the first such. */
+  synchronized int countWithin(String prefix, long nanos) {
+    Long first = null;
+    int n = 0;
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).startsWith(prefix)) {
+        first = first == null ? requestNanos.get(i) : first;
+        n += requestNanos.get(i) - first <= nanos ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   @Override
@@ -115,6 +149,10 @@ final class FakeSidecar implements AutoCloseable {
       String target = requestLine.split(" ")[1];
       synchronized (this) {
         requests.add(target);
+        requestNanos.add(System.nanoTime());
+        if (breakLongPolls && target.contains("after=")) {
+          return;
+        }
         if (hangs > 0) {
           hangs--;
           while (!closed) {
@@ -127,6 +165,7 @@ final class FakeSidecar implements AutoCloseable {
       int status = 200;
       if (target.equals("/v1/env") || target.startsWith("/v1/env?")) {
         body = answer(query(target));
+        status = body.startsWith("{\"status\":\"starting\"") ? 503 : 200;
       } else {
         status = 404;
         body = "{\"error\":\"not found\"}";
@@ -156,11 +195,21 @@ final class FakeSidecar implements AutoCloseable {
       long waitMillis = Long.parseLong(q.getOrDefault("wait", "30s").replace("s", "")) * 1000;
       long deadline = System.currentTimeMillis() + waitMillis;
       while (!closed
+          && unresolved == null
           && instance.equals(q.get("instance"))
           && revision == after
           && System.currentTimeMillis() < deadline) {
         wait(Math.max(1, deadline - System.currentTimeMillis()));
       }
+    }
+    if (unresolved != null) {
+      return "{\"status\":\"starting\",\"instance\":"
+          + json(instance)
+          + ",\"revision\":"
+          + revision
+          + ",\"stale\":false,\"unresolved\":["
+          + String.join(",", unresolved.stream().map(FakeSidecar::json).toList())
+          + "]}";
     }
     return "{\"instance\":"
         + json(instance)

@@ -34,8 +34,11 @@ final class Jvms {
     if (probeClasses == null) {
       Path dir = Files.createTempDirectory("probe-app");
       Path src = dir.resolve("Probe.java");
-      try (InputStream in = Jvms.class.getResourceAsStream("/apps/Probe.java")) {
+      Path configSrc = dir.resolve("ConfigProbe.java");
+      try (InputStream in = Jvms.class.getResourceAsStream("/apps/Probe.java");
+          InputStream config = Jvms.class.getResourceAsStream("/apps/ConfigProbe.java")) {
         Files.copy(in, src);
+        Files.copy(config, configSrc);
       }
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
       int rc =
@@ -49,7 +52,8 @@ final class Jvms {
               "-nowarn",
               "-d",
               dir.toString(),
-              src.toString());
+              src.toString(),
+              configSrc.toString());
       assertEquals(0, rc, "Probe.java did not compile");
       probeClasses = dir;
     }

@@ -5,11 +5,13 @@ import static io.baoinjector.agent.it.Jvms.agentArg;
 import static io.baoinjector.agent.it.Jvms.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -150,6 +152,62 @@ class RealSidecarIT {
                 + " after 2s (the sidecar refused this process: HTTP 403, its uid is not in"
                 + " outputs.socket.allow-uids)\n",
             app.stderr());
+      }
+    }
+  }
+
+  /**
+   * Issue 8, defect 5: the sidecar is up but OpenBao is not, so no name has a value. The agent's
+   * default (on-unavailable=fail) must stop the app with one line, not start it on the real
+   * environment.
+   */
+  @Test
+  void aSidecarWhoseOpenBaoIsUnreachableFailsTheAppsStart() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg = work.resolve("unreachable.yaml");
+      Path sock = t.resolve("agent.sock");
+      Files.writeString(
+          cfg,
+          """
+          openbao:
+            address: http://127.0.0.1:%d
+          auth:
+            method: token
+          secrets:
+            DB_PASSWORD: secret/app/db#password
+          outputs:
+            socket:
+              path: %s
+          """
+              .formatted(closedPort, sock));
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(
+              work, Map.of("BAO_TOKEN", "canary-token-unused"), "run", "-c", cfg.toString())) {
+        sidecar.awaitHealth(sock, r -> r.status() == 503, java.time.Duration.ofSeconds(60));
+        AppJvm app =
+            app(
+                Jvms.JDK17,
+                List.of(agentArg(AGENT_JAR, "socket=" + sock + ",wait=2s")),
+                Map.of("DB_PASSWORD", "canary-real-env"));
+        assertEquals(1, app.waitFor());
+        assertEquals(List.of(), app.remainingStdout(), "main never ran");
+        String stderr = app.stderr();
+        // the sidecar names what is missing (503) or, before it did, serves an empty revision 0
+        assertTrue(
+            stderr.equals(
+                    "bao-injector agent: sidecar at "
+                        + sock
+                        + " is still starting after 2s: 1 name unresolved (DB_PASSWORD)\n")
+                || stderr.equals(
+                    "bao-injector agent: sidecar at "
+                        + sock
+                        + " is still starting after 2s: no values yet (revision 0)\n"),
+            stderr);
       }
     }
   }

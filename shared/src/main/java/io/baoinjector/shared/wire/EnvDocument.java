@@ -24,7 +24,11 @@ public final class EnvDocument {
   }
 
   public static EnvDocument parse(String json) throws WireFormatException {
-    Map<String, Object> doc = Json.parseObject(json);
+    return of(Json.parseObject(json));
+  }
+
+  /** From a document already read by {@link Json#parseObject}. */
+  public static EnvDocument of(Map<String, Object> doc) throws WireFormatException {
     Object instance = doc.get("instance");
     if (!(instance instanceof String)) {
       throw new WireFormatException("env: \"instance\" must be a string");

@@ -12,8 +12,8 @@ import java.util.Map;
  * <p>The one hand-written parser the project allows: objects become {@link Map}s (insertion order,
  * unmodifiable), arrays {@link List}s, strings {@link String}, integers {@link Long}, other numbers
  * {@link Double}, and {@code true/false/null} as usual. Nesting is capped at {@value #MAX_DEPTH};
- * duplicate keys, trailing content, unescaped control characters and lone surrogates in escapes are
- * rejected. Error messages name the offset, never the text around it (it may be a secret).
+ * duplicate keys, trailing content, unescaped control characters and lone surrogates (escaped or
+ * raw) are rejected. Error messages name the offset, never the text around it (it may be a secret).
  */
 public final class Json {
   static final int MAX_DEPTH = 32;
@@ -138,7 +138,14 @@ public final class Json {
         throw error("unescaped control character in a string");
       }
       if (c != '\\') {
-        sb.append(c);
+        if (Character.isHighSurrogate(c)) {
+          sb.append(c).append(lowSurrogate(false));
+        } else if (Character.isLowSurrogate(c)) {
+          pos--;
+          throw error("lone surrogate in a string");
+        } else {
+          sb.append(c);
+        }
         continue;
       }
       char e = next();
@@ -164,13 +171,41 @@ public final class Json {
           sb.append('\t');
           break;
         case 'u':
-          sb.append(hex4());
+          char u = hex4();
+          if (Character.isHighSurrogate(u)) {
+            sb.append(u).append(lowSurrogate(true));
+          } else if (Character.isLowSurrogate(u)) {
+            pos -= 6;
+            throw error("lone surrogate in a string");
+          } else {
+            sb.append(u);
+          }
           break;
         default:
           pos--;
           throw error("invalid escape");
       }
     }
+  }
+
+  /**
+   * The low half that must follow a high surrogate, written the same way (raw, or as an escape);
+   * anything else is a lone surrogate, which no valid UTF-8 (so no value the sidecar read) holds.
+   */
+  private char lowSurrogate(boolean escaped) throws WireFormatException {
+    int at = pos;
+    if (!escaped && pos < text.length() && Character.isLowSurrogate(text.charAt(pos))) {
+      return text.charAt(pos++);
+    }
+    if (escaped && text.startsWith("\\u", pos)) {
+      pos += 2;
+      char low = hex4();
+      if (Character.isLowSurrogate(low)) {
+        return low;
+      }
+    }
+    pos = at - (escaped ? 6 : 1);
+    throw error("lone surrogate in a string");
   }
 
   private char hex4() throws WireFormatException {

@@ -24,7 +24,7 @@ public final class MiniHttp {
 
   private MiniHttp() {}
 
-  /** A response: status code and the body decoded as UTF-8. */
+  /** A response: status code and the body decoded as UTF-8 (strictly: see {@link Utf8}). */
   public static final class Response {
     public final int status;
     public final String body;
@@ -113,7 +113,7 @@ public final class MiniHttp {
     } else {
       body = untilEof(in);
     }
-    return new Response(status, new String(body, StandardCharsets.UTF_8));
+    return new Response(status, Utf8.decode(body, "http: body"));
   }
 
   private static byte[] chunked(InputStream in) throws IOException {

@@ -51,6 +51,34 @@ class JsonTest {
     assertEquals(message, e.getMessage());
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"a\":\"\\ud800\"}|json: lone surrogate in a string at offset 6",
+        "{\"a\":\"x\\udc00\"}|json: lone surrogate in a string at offset 7",
+        "{\"a\":\"\\ud800\\u0041\"}|json: lone surrogate in a string at offset 6",
+        "{\"a\":\"\\ud800\\ud800\"}|json: lone surrogate in a string at offset 6",
+        "{\"a\":\"\\ud83d\ude00\"}|json: lone surrogate in a string at offset 6",
+      })
+  void rejectsLoneSurrogateEscapes(String text, String message) {
+    WireFormatException e = assertThrows(WireFormatException.class, () -> Json.parseObject(text));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void rejectsLoneRawSurrogatesAndKeepsRawPairs() throws Exception {
+    assertEquals("😀", Json.parseObject("{\"a\":\"\ud83d\ude00\"}").get("a"));
+    assertEquals(
+        "json: lone surrogate in a string at offset 6",
+        assertThrows(WireFormatException.class, () -> Json.parseObject("{\"a\":\"\ud83dx\"}"))
+            .getMessage());
+    assertEquals(
+        "json: lone surrogate in a string at offset 6",
+        assertThrows(WireFormatException.class, () -> Json.parseObject("{\"a\":\"\ude00\"}"))
+            .getMessage());
+  }
+
   @Test
   void rejectsControlCharactersAndDeepNesting() {
     assertEquals(

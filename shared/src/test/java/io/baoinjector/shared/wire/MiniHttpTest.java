@@ -88,6 +88,26 @@ class MiniHttpTest {
     assertThrows(EOFException.class, () -> exchange("HTTP/1.1 200 OK\r\nX: y", sent));
   }
 
+  @Test
+  void aBodyThatIsNotUtf8IsAnErrorNotReplacementCharacters() {
+    byte[] head =
+        "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"a\":\"pw-"
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] response = java.util.Arrays.copyOf(head, head.length + 5);
+    response[head.length] = (byte) 0xc3; // a lead byte whose continuation is missing
+    response[head.length + 1] = (byte) 0x28;
+    response[head.length + 2] = (byte) 'x';
+    response[head.length + 3] = (byte) '"';
+    response[head.length + 4] = (byte) '}';
+    WireFormatException e =
+        assertThrows(
+            WireFormatException.class,
+            () ->
+                MiniHttp.get(
+                    new ByteArrayInputStream(response), new ByteArrayOutputStream(), "/v1/env"));
+    assertEquals("http: body: invalid UTF-8 at byte 9", e.getMessage());
+  }
+
   private static String repeat(char c, int n) {
     char[] chars = new char[n];
     java.util.Arrays.fill(chars, c);

@@ -20,7 +20,9 @@ import java.util.Set;
  * @param properties Java system property names to entries (the {@code properties:} section)
  * @param unresolved names (of either map) that have no value yet or failed at the last attempt; a
  *     failed name keeps its last value in {@code values}
- * @param stale true while OpenBao is unreachable or sealed and these are last-known-good values
+ * @param stale true while these are last-known-good values: OpenBao is unreachable or sealed, or
+ *     (as {@link SnapshotHub#current()} works it out when asked) no round has reached OpenBao for
+ *     longer than {@link SnapshotHub#staleWindow(java.time.Duration) the stale window}
  * @param ready true once every name has resolved at least once
  */
 public record Snapshot(
@@ -54,6 +56,14 @@ public record Snapshot(
       Objects.requireNonNull(source, "source == null");
       Objects.requireNonNull(fetchedAt, "fetchedAt == null");
     }
+  }
+
+  /** This snapshot marked stale (same revision and content). */
+  Snapshot asStale() {
+    return stale
+        ? this
+        : new Snapshot(
+            instanceId, revision, values, properties, unresolved, true, ready, updatedAt);
   }
 
   /** The plain values by name, for the one place that hands them to a consumer. */

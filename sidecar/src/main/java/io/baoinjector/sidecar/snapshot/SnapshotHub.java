@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.snapshot;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * Holds the current {@link Snapshot} and hands new ones to listeners and long-pollers. The only
  * writer is the refresher; readers never block it. The revision grows only when content changes; a
  * change of status alone (stale, unresolved) publishes a new snapshot with the same revision.
+ *
+ * <p>Staleness is the data's age, worked out whenever a snapshot is handed out ({@link #current()}:
+ * health, env, metrics), not only when a round ends: a round blocked on a hung OpenBao publishes
+ * nothing, and its values still go stale once no round has reached OpenBao for longer than the
+ * stale window.
  */
 public final class SnapshotHub {
   private static final Logger log = LoggerFactory.getLogger(SnapshotHub.class);
@@ -25,6 +31,12 @@ public final class SnapshotHub {
   private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private volatile Snapshot current;
+  private volatile Duration staleAfter;
+  private volatile Instant lastGoodAt;
+  private volatile Aged aged;
+
+  /** {@code stale} is {@code from} marked stale, kept so an aged snapshot is copied once. */
+  private record Aged(Snapshot from, Snapshot stale) {}
 
   public SnapshotHub() {
     this(randomId(), Clock.systemUTC());
@@ -47,9 +59,43 @@ public final class SnapshotHub {
     return instanceId;
   }
 
-  /** The current snapshot; revision 0 and not ready until the first publish. */
+  /**
+   * How long values stay fresh after the last round that reached OpenBao: the refresh interval plus
+   * a budget for the round itself, the larger of 5 s and half the interval (30 s: 45 s).
+   */
+  public static Duration staleWindow(Duration interval) {
+    Duration half = interval.dividedBy(2);
+    return interval.plus(half.compareTo(Duration.ofSeconds(5)) > 0 ? half : Duration.ofSeconds(5));
+  }
+
+  /** Values not confirmed with OpenBao for longer than {@code window} are stale (null: never). */
+  public void staleAfter(Duration window) {
+    this.staleAfter = window;
+  }
+
+  /**
+   * The current snapshot; revision 0 and not ready until the first publish. Stale when the last
+   * round said so or when no round has reached OpenBao within the stale window.
+   */
   public Snapshot current() {
-    return current;
+    return withAge(current);
+  }
+
+  private Snapshot withAge(Snapshot s) {
+    Duration window = staleAfter;
+    Instant good = lastGoodAt;
+    if (s.stale()
+        || window == null
+        || good == null
+        || !clock.instant().isAfter(good.plus(window))) {
+      return s;
+    }
+    Aged a = aged;
+    if (a == null || a.from() != s) {
+      a = new Aged(s, s.asStale());
+      aged = a;
+    }
+    return a.stale();
   }
 
   public void addListener(SnapshotListener l) {
@@ -94,6 +140,9 @@ public final class SnapshotHub {
                   ready,
                   candidate.updatedAt());
       current = next;
+      if (!stale) {
+        lastGoodAt = next.updatedAt();
+      }
       lock.notifyAll();
     }
     for (SnapshotListener l : listeners) {
@@ -116,7 +165,7 @@ public final class SnapshotHub {
     long deadline = System.nanoTime() + wait.toNanos();
     synchronized (lock) {
       while (true) {
-        Snapshot s = current;
+        Snapshot s = withAge(current);
         if (clientInstance != null && !clientInstance.equals(instanceId)) {
           return s;
         }

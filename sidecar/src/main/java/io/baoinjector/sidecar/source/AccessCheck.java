@@ -34,7 +34,7 @@ public final class AccessCheck {
   public static List<Result> run(SidecarConfig config, OpenBaoClient client, TokenProvider tokens) {
     Set<String> paths = new LinkedHashSet<>();
     new NameTable(config).sourceKeys().forEach(k -> paths.add(k.path()));
-    MountResolver mounts = new MountResolver(client, tokens);
+    MountResolver mounts = new MountResolver(new Reader(client, tokens));
     Map<String, String[]> api = new LinkedHashMap<>();
     List<String> ask = new ArrayList<>();
     for (String p : paths) {

@@ -116,8 +116,7 @@ final class DirectSource implements SecretSource {
     } else {
       leaseId = null;
     }
-    last =
-        data.isObject() ? new SecretData(SecretData.values(data), null, true) : SecretData.ABSENT;
+    last = data.isObject() ? SecretData.of(data, null) : SecretData.ABSENT;
     return last;
   }
 }

@@ -57,7 +57,7 @@ final class KvV2Source implements SecretSource {
       return prev;
     }
     if (prev != null && !metadataDenied && !forceRead) {
-      Integer current = currentVersion();
+      Integer current = currentVersion(now);
       if (current != null && current.equals(prev.version())) {
         return prev;
       }
@@ -73,10 +73,13 @@ final class KvV2Source implements SecretSource {
     forceRead = true;
   }
 
-  private Integer currentVersion() {
+  private Integer currentVersion(Instant now) {
     try {
       JsonNode md = reader.get(mount.path() + "metadata/" + mount.relative(path)).path("data");
       int v = md.path("current_version").asInt(0);
+      if (v > 0 && gone(md.path("versions").path(Integer.toString(v)), now)) {
+        return -1; // the current version was deleted or destroyed: read it to learn which
+      }
       return v > 0 ? v : null;
     } catch (NotFoundException e) {
       return -1; // metadata gone: the secret was destroyed; differs from any version we hold
@@ -92,6 +95,20 @@ final class KvV2Source implements SecretSource {
     }
   }
 
+  /** A version's metadata says it is destroyed, or deleted (a deletion time already passed). */
+  private static boolean gone(JsonNode version, Instant now) {
+    if (version.path("destroyed").asBoolean(false)) {
+      return true;
+    }
+    String at = version.path("deletion_time").asText("");
+    try {
+      // delete_version_after sets a deletion time in the future at write time
+      return !at.isEmpty() && !Instant.parse(at).isAfter(now);
+    } catch (java.time.format.DateTimeParseException e) {
+      return true;
+    }
+  }
+
   private SecretData readData() {
     String api = mount.path() + "data/" + mount.relative(path) + (pin > 0 ? "?version=" + pin : "");
     try {
@@ -102,11 +119,13 @@ final class KvV2Source implements SecretSource {
               ? d.path("metadata").path("version").asInt()
               : null;
       if (!data.isObject()) {
-        return new SecretData(java.util.Map.of(), version, false); // deleted version
+        return SecretData.absentVersion(d.path("metadata")); // servers that answer 200
       }
-      return new SecretData(SecretData.values(data), version, true);
+      return SecretData.of(data, version);
     } catch (NotFoundException e) {
-      return SecretData.ABSENT;
+      // A deleted or destroyed version is a 404 that carries the version's metadata.
+      JsonNode body = e.body();
+      return SecretData.absentVersion(body == null ? null : body.path("data").path("metadata"));
     }
   }
 }

@@ -9,9 +9,19 @@ package io.baoinjector.sidecar.source;
  */
 record Mount(String path, String type, int kvVersion) {
 
+  /**
+   * What a refused lookup leaves: read the path directly, as the CLI's KV v1 fallback does (right
+   * for KV v1 and every non-KV engine, wrong for KV v2, so it is looked up again after a failure).
+   */
+  static final Mount GUESSED = new Mount("", "unknown", 1);
+
   /** The path relative to the mount: {@code secret/app/db} on {@code secret/} is {@code app/db}. */
   String relative(String fullPath) {
     return fullPath.startsWith(path) ? fullPath.substring(path.length()) : fullPath;
+  }
+
+  boolean guessed() {
+    return path.isEmpty();
   }
 
   boolean isKvV2() {

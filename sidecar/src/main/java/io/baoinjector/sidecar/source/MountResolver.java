@@ -2,9 +2,7 @@ package io.baoinjector.sidecar.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.openbao.NotFoundException;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
-import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -13,33 +11,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds which engine serves a path the way {@code bao kv get} does: {@code GET
  * sys/internal/ui/mounts/PATH}. Answers are cached per mount, so N paths on {@code secret/} cost
- * one call. When the endpoint refuses (old servers, policies), the path is treated as KV v1 — the
- * CLI's own fallback — which is also right for non-KV engines (both are read directly).
+ * one call.
+ *
+ * <p>The lookup goes through the {@link Reader}, so a 403 follows the one 403 rule: a dead token is
+ * replaced and the lookup asked again, never taken for an answer. OpenBao lets any token look up a
+ * mount it may use some path on, whatever its policy says about {@code sys/internal/ui/mounts}; a
+ * 403 with a live token means the token may use nothing there. Then (and on a 404, old servers) the
+ * path is read directly, the CLI's KV v1 fallback, and the guess is {@link Mount#guessed() marked}
+ * so the refresher looks it up again once the read fails.
  */
 final class MountResolver {
   private static final Logger log = LoggerFactory.getLogger(MountResolver.class);
 
-  private final OpenBaoClient client;
-  private final TokenProvider tokens;
+  private final Reader reader;
   private final Map<String, Mount> byMount = new ConcurrentHashMap<>();
 
-  MountResolver(OpenBaoClient client, TokenProvider tokens) {
-    this.client = client;
-    this.tokens = tokens;
+  MountResolver(Reader reader) {
+    this.reader = reader;
   }
 
   Mount resolve(String path) {
-    for (Mount m : byMount.values()) {
-      if (path.startsWith(m.path())) {
-        return m;
-      }
+    Mount cached = cached(path);
+    if (cached != null) {
+      return cached;
     }
     JsonNode data;
     try {
-      data = client.get("sys/internal/ui/mounts/" + path, tokens.currentToken()).path("data");
+      data = reader.get("sys/internal/ui/mounts/" + path).path("data");
     } catch (PermissionDeniedException | NotFoundException e) {
       log.debug("mount lookup for {} refused ({}); reading it directly", path, e.getMessage());
-      return new Mount("", "unknown", 1);
+      return Mount.GUESSED;
     }
     String mountPath = data.path("path").asText("");
     String type = data.path("type").asText("");
@@ -47,10 +48,30 @@ final class MountResolver {
     if (type.equals("kv") || type.equals("generic")) {
       version = "2".equals(data.path("options").path("version").asText("1")) ? 2 : 1;
     }
-    Mount m = new Mount(mountPath, type, version);
-    if (!mountPath.isEmpty()) {
-      byMount.put(mountPath, m);
+    if (mountPath.isEmpty()) {
+      return Mount.GUESSED;
     }
+    Mount m = new Mount(mountPath, type, version);
+    byMount.put(mountPath, m);
     return m;
+  }
+
+  /** Forgets the cached mount of {@code path}, so its next lookup asks OpenBao again. */
+  void forget(String path) {
+    Mount m = cached(path);
+    if (m != null) {
+      byMount.remove(m.path(), m);
+    }
+  }
+
+  /** The longest cached mount path that is a prefix of {@code path} (mounts can nest). */
+  private Mount cached(String path) {
+    Mount best = null;
+    for (Mount m : byMount.values()) {
+      if (path.startsWith(m.path()) && (best == null || m.path().length() > best.path().length())) {
+        best = m;
+      }
+    }
+    return best;
   }
 }

@@ -145,12 +145,33 @@ final class NameTable {
         complete = false;
         if (st != null && st.lastGood() != null && !st.failing()) {
           Reference r = n.getValue();
-          if (!st.lastGood().present()) {
+          if (!st.lastGood().present() && st.lastGood().gone() != null) {
+            warnOnce(
+                n.getKey() + "#gone",
+                "{}: {} {} ({})",
+                n.getKey(),
+                r.path(),
+                st.lastGood().gone(),
+                st.lastGood().gone().endsWith("destroyed")
+                    ? (r.pinned() ? "pin a version that exists" : "write a new version")
+                    : "bao kv undelete -versions="
+                        + st.lastGood().version()
+                        + " "
+                        + r.path()
+                        + " restores it");
+          } else if (!st.lastGood().present()) {
             warnOnce(
                 n.getKey() + "#absent",
                 "{}: {} does not exist (check the path with bao kv get)",
                 n.getKey(),
                 r.path());
+          } else if (st.lastGood().nullKeys().contains(r.key())) {
+            warnOnce(
+                n.getKey() + "#null",
+                "{}: key \"{}\" of {} is null (write a string value)",
+                n.getKey(),
+                r.key(),
+                r.path() + (r.pinned() ? " version " + r.version() : ""));
           } else {
             warnOnce(
                 n.getKey() + "#nokey",

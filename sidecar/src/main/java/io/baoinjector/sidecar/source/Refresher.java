@@ -3,7 +3,6 @@ package io.baoinjector.sidecar.source;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
-import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.Snapshot;
@@ -45,22 +44,12 @@ public final class Refresher implements AutoCloseable {
   private final Duration interval;
   private final Clock clock;
   private final RefreshObserver observer;
-  private final Map<SourceKey, Tracked> sources = new LinkedHashMap<>();
+  private final Map<SourceKey, SourceSlot> sources = new LinkedHashMap<>();
   private final Backoff outageBackoff;
   private ScheduledExecutorService loop;
   private volatile OpenBaoException outage;
   private boolean everComplete;
   private Instant lastFullRound = Instant.EPOCH;
-
-  /** A source plus its failure bookkeeping. */
-  private static final class Tracked {
-    SecretSource source;
-    boolean failing;
-    OpenBaoException lastError;
-    Instant confirmedAt;
-    Instant retryAt;
-    final Backoff backoff = Backoff.standard();
-  }
 
   public Refresher(
       SidecarConfig config,
@@ -71,7 +60,7 @@ public final class Refresher implements AutoCloseable {
       RefreshObserver observer) {
     this.names = new NameTable(config);
     this.reader = new Reader(client, tokens);
-    this.mounts = new MountResolver(client, tokens);
+    this.mounts = new MountResolver(reader);
     this.hub = Objects.requireNonNull(hub, "hub == null");
     this.interval = config.refresh().interval();
     this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -81,8 +70,9 @@ public final class Refresher implements AutoCloseable {
         new Backoff(
             Duration.ofSeconds(1),
             cap.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : cap);
+    hub.staleAfter(SnapshotHub.staleWindow(interval));
     for (SourceKey k : names.sourceKeys()) {
-      sources.put(k, new Tracked());
+      sources.put(k, new SourceSlot());
     }
     // Until the first round, health lists every name as unresolved (not an empty list).
     hub.publish(Map.of(), Map.of(), names.initiallyUnresolved(), false, false);
@@ -107,8 +97,8 @@ public final class Refresher implements AutoCloseable {
     Map<String, String> m = new LinkedHashMap<>();
     sources.forEach(
         (k, t) -> {
-          if (t.failing && t.lastError instanceof PermissionDeniedException e) {
-            m.put(k.path(), e.getMessage());
+          if (t.deniedMessage() != null) {
+            m.put(k.path(), t.deniedMessage());
           }
         });
     return m;
@@ -119,7 +109,7 @@ public final class Refresher implements AutoCloseable {
     java.util.List<String> l = new java.util.ArrayList<>();
     sources.forEach(
         (k, t) -> {
-          if (t.source instanceof KvV2Source kv && kv.metadataDenied()) {
+          if (t.source() instanceof KvV2Source kv && kv.metadataDenied()) {
             l.add(k.path());
           }
         });
@@ -128,8 +118,8 @@ public final class Refresher implements AutoCloseable {
 
   /** The source reading {@code path} (current version), for tests. */
   synchronized SecretSource source(String path) {
-    Tracked t = sources.get(new SourceKey(path, 0));
-    return t == null ? null : t.source;
+    SourceSlot t = sources.get(new SourceKey(path, 0));
+    return t == null ? null : t.source();
   }
 
   /** Starts the background rounds (the {@code run} command). */
@@ -167,21 +157,22 @@ public final class Refresher implements AutoCloseable {
     }
   }
 
+  /** One background round as the loop runs it; returns the delay to the next one (for tests). */
+  synchronized Duration roundAndNextDelay() {
+    round(false);
+    return nextDelay();
+  }
+
   private synchronized Duration nextDelay() {
     Instant now = clock.instant();
     if (outage != null) {
       return outageBackoff.next();
     }
     Instant at = lastFullRound.plus(interval);
-    for (Tracked t : sources.values()) {
-      if (t.source != null && t.source.due() != null && t.source.due().isBefore(at)) {
-        at = t.source.due();
-      }
-      if (t.failing && t.retryAt != null && t.retryAt.isBefore(at)) {
-        at = t.retryAt;
-      }
-      if (t.source == null) {
-        at = now; // never resolved: try again at once (a new round is cheap)
+    for (SourceSlot t : sources.values()) {
+      Instant wake = t.wakeAt();
+      if (wake != null && wake.isBefore(at)) {
+        at = wake;
       }
     }
     Duration d = Duration.between(now, at);
@@ -193,49 +184,37 @@ public final class Refresher implements AutoCloseable {
     Instant now = clock.instant();
     boolean full = all || !now.isBefore(lastFullRound.plus(interval));
     OpenBaoException unreachable = null;
-    for (Map.Entry<SourceKey, Tracked> e : sources.entrySet()) {
-      Tracked t = e.getValue();
-      if (!isDue(t, now, full, all)) {
+    for (Map.Entry<SourceKey, SourceSlot> e : sources.entrySet()) {
+      SourceSlot t = e.getValue();
+      if (!t.isDue(now, full, all)) {
         continue;
       }
       try {
-        if (t.source == null) {
-          t.source = create(e.getKey());
+        if (t.source() == null) {
+          create(e.getKey(), t);
         }
-        t.source.refresh(now);
-        if (t.failing) {
+        SecretData d = t.source().refresh(now);
+        if (t.failing()) {
           log.info("{}: readable again", e.getKey().path());
         }
-        t.failing = false;
-        t.lastError = null;
-        t.confirmedAt = now;
-        t.backoff.reset();
+        t.succeeded(now, d);
       } catch (UnavailableException ex) {
         unreachable = ex;
         break;
       } catch (OpenBaoException ex) {
-        if (!t.failing
-            || t.lastError == null
-            || !t.lastError.getMessage().equals(ex.getMessage())) {
+        if (t.failed(now, ex)) {
           log.warn(
               "{}: {} (keeping the last value; retrying with backoff)",
               e.getKey().path(),
               ex.getMessage());
         }
-        t.failing = true;
-        t.lastError = ex;
-        t.retryAt = now.plus(t.backoff.next());
+      }
+      if (t.dropIfMisjudged()) {
+        mounts.forget(e.getKey().path());
       }
     }
     if (unreachable != null) {
-      sources
-          .values()
-          .forEach(
-              t -> {
-                if (t.source != null) {
-                  t.source.invalidate();
-                }
-              });
+      sources.values().forEach(SourceSlot::invalidate);
       if (outage == null) {
         log.warn(
             "{}: {}; serving last-known-good values (stale)",
@@ -259,11 +238,8 @@ public final class Refresher implements AutoCloseable {
     NameTable.Resolved r =
         names.resolve(
             k -> {
-              Tracked t = sources.get(k);
-              if (t == null || t.source == null) {
-                return null;
-              }
-              return new SourceState(t.source.last(), t.failing, t.confirmedAt);
+              SourceSlot t = sources.get(k);
+              return t == null ? null : new SourceState(t.lastGood(), t.failing(), t.confirmedAt());
             },
             prev);
     everComplete |= r.complete() && unreachable == null;
@@ -276,21 +252,11 @@ public final class Refresher implements AutoCloseable {
     return next;
   }
 
-  private static boolean isDue(Tracked t, Instant now, boolean full, boolean all) {
-    if (all || t.source == null) {
-      return true;
-    }
-    if (t.failing) {
-      return t.retryAt == null || !now.isBefore(t.retryAt);
-    }
-    Instant due = t.source.due();
-    return due != null ? !now.isBefore(due) : full;
-  }
-
-  private SecretSource create(SourceKey key) {
+  private void create(SourceKey key, SourceSlot slot) {
     Mount m = mounts.resolve(key.path());
     if (m.isKvV2()) {
-      return new KvV2Source(key.path(), m, key.version(), reader);
+      slot.created(new KvV2Source(key.path(), m, key.version(), reader), false);
+      return;
     }
     if (key.version() > 0) {
       log.warn(
@@ -299,7 +265,7 @@ public final class Refresher implements AutoCloseable {
           key.version(),
           m.path().isEmpty() ? "the mount" : m.path());
     }
-    return new DirectSource(key.path(), reader, observer);
+    slot.created(new DirectSource(key.path(), reader, observer), m.guessed());
   }
 
   /** Stops the background rounds. Idempotent. */

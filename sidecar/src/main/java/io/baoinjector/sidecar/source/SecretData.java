@@ -1,33 +1,73 @@
 package io.baoinjector.sidecar.source;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one secret path holds right now: its keys (values wrapped, so {@code toString} leaks
  * nothing) and, for KV v2, the version they came from. An empty map with {@code present == false}
  * means the secret does not exist (deleted, destroyed, never written).
+ *
+ * @param nullKeys keys whose JSON value is null (they have no value, and say so in messages)
+ * @param gone why a KV v2 version is absent ({@code version 2 was destroyed}), or null when the
+ *     secret was simply not found
  */
-record SecretData(Map<String, SecretValue> data, Integer version, boolean present) {
+record SecretData(
+    Map<String, SecretValue> data,
+    Integer version,
+    boolean present,
+    Set<String> nullKeys,
+    String gone) {
   SecretData {
     data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    nullKeys = Collections.unmodifiableSet(new LinkedHashSet<>(nullKeys));
+  }
+
+  SecretData(Map<String, SecretValue> data, Integer version, boolean present) {
+    this(data, version, present, Set.of(), null);
   }
 
   static final SecretData ABSENT = new SecretData(Map.of(), null, false);
 
-  /** Reads a JSON object of strings (non-string values are written as JSON text). */
-  static Map<String, SecretValue> values(com.fasterxml.jackson.databind.JsonNode obj) {
+  /** A present secret from a JSON object of strings (other values are kept as JSON text). */
+  static SecretData of(JsonNode obj, Integer version) {
     Map<String, SecretValue> m = new LinkedHashMap<>();
-    obj.fields()
-        .forEachRemaining(
+    Set<String> nulls = new LinkedHashSet<>();
+    obj.properties()
+        .forEach(
             e -> {
-              com.fasterxml.jackson.databind.JsonNode v = e.getValue();
-              if (!v.isNull()) {
+              JsonNode v = e.getValue();
+              if (v.isNull()) {
+                nulls.add(e.getKey());
+              } else {
                 m.put(e.getKey(), SecretValue.of(v.isTextual() ? v.asText() : v.toString()));
               }
             });
-    return m;
+    return new SecretData(m, version, true, nulls, null);
+  }
+
+  /**
+   * An absent KV v2 version, from the {@code metadata} OpenBao sends with the 404 of a deleted or
+   * destroyed version (null or without it: not found).
+   */
+  static SecretData absentVersion(JsonNode metadata) {
+    if (metadata == null || !metadata.path("version").isNumber()) {
+      return ABSENT;
+    }
+    int v = metadata.path("version").asInt();
+    String why;
+    if (metadata.path("destroyed").asBoolean(false)) {
+      why = "version " + v + " was destroyed";
+    } else if (!metadata.path("deletion_time").asText("").isEmpty()) {
+      why = "version " + v + " was deleted";
+    } else {
+      return ABSENT;
+    }
+    return new SecretData(Map.of(), v, false, Set.of(), why);
   }
 }

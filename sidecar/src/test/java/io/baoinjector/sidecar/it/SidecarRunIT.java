@@ -277,6 +277,55 @@ class SidecarRunIT {
   }
 
   @Test
+  void healthTurnsStaleWithinTheWindowWhileOpenBaoHangs(
+      OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("password", "pw1"));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path cfg = work.resolve("sidecar.yaml");
+      Files.writeString(
+          cfg,
+          """
+          openbao:
+            address: %s
+          auth:
+            method: token
+          secrets:
+            DB_PASSWORD: secret/app/db#password
+          refresh:
+            interval: 1s
+          outputs:
+            socket:
+              path: %s
+          """
+              .formatted(bao.address(), t.resolve("agent.sock")));
+      Path sock = t.resolve("agent.sock");
+      try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
+        p.awaitReady(sock);
+        // SIGSTOP: the refresh round blocks on a read that waits out its 30 s timeout.
+        bao.pause();
+        long paused = System.nanoTime();
+        p.awaitHealth(sock, r -> r.body().contains("\"stale\":true"), Duration.ofSeconds(60));
+        double seconds = (System.nanoTime() - paused) / 1e9;
+        System.out.printf("figure: health stale %.1f s after SIGSTOP of OpenBao%n", seconds);
+        // interval 1 s + budget 5 s, plus slack for a loaded machine.
+        assertTrue(seconds < 10, "stale after " + seconds + " s of a hung OpenBao");
+        assertTrue(
+            UnixHttp.get(sock, "/metrics").body().contains("bao_injector_stale 1"),
+            "the metric agrees with health");
+        assertEquals(
+            "pw1",
+            JSON.readTree(UnixHttp.get(sock, "/v1/secrets/DB_PASSWORD").body())
+                .path("value")
+                .asText(),
+            "last-known-good values are still served");
+        bao.resume();
+        p.awaitHealth(sock, r -> r.body().contains("\"stale\":false"), Duration.ofSeconds(60));
+        assertEquals(0, p.terminate());
+      }
+    }
+  }
+
+  @Test
   void theHealthListenerServesNoSecrets(OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work)
       throws Exception {
     bao.put("app/db", Map.of("password", "pw"));

@@ -239,6 +239,116 @@ class RefresherTest {
     assertEquals(List.of("secret/app/db"), r.metadataDeniedPaths());
   }
 
+  /** A token that is dead until the first 403 verdict, which "logs in" again with root. */
+  private static final class DeadThenRoot implements io.baoinjector.sidecar.token.TokenProvider {
+    private volatile String token = "dead-token";
+    private final String root;
+
+    DeadThenRoot(String root) {
+      this.root = root;
+    }
+
+    @Override
+    public io.baoinjector.sidecar.SecretValue currentToken() {
+      return io.baoinjector.sidecar.SecretValue.of(token);
+    }
+
+    @Override
+    public io.baoinjector.sidecar.token.ForbiddenVerdict onForbidden(
+        io.baoinjector.sidecar.SecretValue used) {
+      if (used.reveal().equals("dead-token")) {
+        token = root;
+        return io.baoinjector.sidecar.token.ForbiddenVerdict.RETRY;
+      }
+      return io.baoinjector.sidecar.token.ForbiddenVerdict.DENIED;
+    }
+  }
+
+  @Test
+  void aDeadTokenOnTheMountLookupIsReplacedNotTakenForKvV1(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "pw"));
+    Refresher r =
+        new Refresher(
+            Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
+            Fixtures.client(bao),
+            new DeadThenRoot(bao.rootToken()),
+            new SnapshotHub(),
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    Snapshot s = r.loadAll();
+    assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal(), "read as KV v2");
+    assertEquals(1, s.values().get("DB_PASSWORD").version());
+    assertTrue(r.source("secret/app/db") instanceof KvV2Source);
+  }
+
+  @Test
+  void aPolicyThatDeniesTheMountsEndpointStillReadsKvV2(OpenBao bao) {
+    // OpenBao answers sys/internal/ui/mounts/PATH for any mount the token may use some path on,
+    // whatever the policy says about that endpoint (checked on 2.7.2), so KV v2 is still found.
+    bao.put("app/db", Map.of("password", "pw"));
+    bao.writePolicy(
+        "no-mounts",
+        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+            + "path \"sys/internal/ui/mounts/*\" { capabilities = [\"deny\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("no-mounts")));
+    Refresher r =
+        new Refresher(
+            Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
+            Fixtures.client(bao),
+            new Fixtures.FixedToken(token),
+            new SnapshotHub(),
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    Snapshot s = r.loadAll();
+    assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal());
+    assertEquals(1, s.values().get("DB_PASSWORD").version(), "read as KV v2");
+    r.loadAll();
+    assertEquals(List.of("secret/app/db"), r.metadataDeniedPaths(), "the metadata fallback");
+  }
+
+  @Test
+  void aPathOnAMountTheTokenMayNotUseIsLookedUpAgainOnceGranted(OpenBao bao) {
+    bao.enableKvV2("other");
+    bao.kvV2Put("other", "app", Map.of("key", "granted"));
+    bao.writePolicy("p", "path \"secret/data/x\" { capabilities = [\"read\"] }\n");
+    String token = bao.createToken(Map.of("policies", List.of("p")));
+    Refresher r =
+        new Refresher(
+            Fixtures.config(bao, Map.of("KEY", "other/app#key")),
+            Fixtures.client(bao),
+            new Fixtures.FixedToken(token),
+            new SnapshotHub(),
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    assertEquals(Set.of("KEY"), r.loadAll().unresolved());
+    assertTrue(r.deniedPaths().containsKey("other/app"), r.deniedPaths().toString());
+
+    bao.writePolicy(
+        "p",
+        "path \"other/data/app\" { capabilities = [\"read\"] }\n"
+            + "path \"other/metadata/app\" { capabilities = [\"read\"] }\n");
+    Snapshot s = r.loadAll();
+    assertEquals("granted", s.values().get("KEY").value().reveal());
+    assertTrue(s.unresolved().isEmpty());
+  }
+
+  @Test
+  void aMountReplacedByAnotherKvVersionIsLookedUpAgain(OpenBao bao) {
+    bao.enableKvV1("legacy");
+    bao.kvV1Put("legacy", "app", Map.of("key", "from-v1"));
+    Refresher r =
+        refresher(bao, new SnapshotHub(), Fixtures.config(bao, Map.of("KEY", "legacy/app#key")));
+    assertEquals("from-v1", r.loadAll().values().get("KEY").value().reveal());
+
+    bao.api("DELETE", "sys/mounts/legacy", null);
+    bao.enableKvV2("legacy");
+    bao.kvV2Put("legacy", "app", Map.of("key", "from-v2"));
+    r.loadAll(); // reads the path as KV v1: absent, so the mount is looked up again next time
+    Snapshot s = r.loadAll();
+    assertEquals("from-v2", s.values().get("KEY").value().reveal());
+    assertEquals(1, s.values().get("KEY").version());
+  }
+
   @Test
   void outageServesStaleValuesAndRecoversWithoutRestart(OpenBao bao) throws Exception {
     bao.put("app/db", Map.of("password", "before"));

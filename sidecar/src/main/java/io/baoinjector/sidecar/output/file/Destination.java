@@ -3,12 +3,15 @@ package io.baoinjector.sidecar.output.file;
 import io.baoinjector.sidecar.output.Modes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -30,6 +33,9 @@ final class Destination {
   private final Integer uid;
   private final Integer gid;
   private final SecureRandom random = new SecureRandom();
+
+  /** Test hook: runs between the write and the mode change, to make the swap race deterministic. */
+  volatile Runnable beforeModeChange;
 
   private Destination(String key, Path path, int mode, Integer uid, Integer gid) {
     this.key = key;
@@ -92,6 +98,29 @@ final class Destination {
   }
 
   /**
+   * One warning line when {@code dir} is writable by group or others without the sticky bit
+   * (Kubernetes' emptyDir is 0777): any writer there can rename our file away or put its own in its
+   * place after our rename, which no care in writing can prevent. Not refused, since that is the
+   * shipped setup; null when the directory is private or sticky.
+   */
+  static String sharedDirectoryWarning(String key, Path dir) throws IOException {
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+    if ((mode & 0022) == 0 || (mode & 01000) != 0) {
+      return null;
+    }
+    return key
+        + ".path: directory "
+        + dir
+        + " is writable by "
+        + ((mode & 0002) != 0 ? "others" : "its group")
+        + " ("
+        + Modes.octal(mode & 07777)
+        + ", no sticky bit): another writer there can replace "
+        + "the file after it is written; give the directory to the sidecar alone (fsGroup, mode"
+        + " 0750) or set the sticky bit";
+  }
+
+  /**
    * A test write: creates, chowns and removes a temp file beside the destination, so a read-only
    * directory or a chown we may not do fails at start, not at the first rotation.
    */
@@ -107,7 +136,7 @@ final class Destination {
       Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      throw new IOException(key + ".path: cannot rename into " + path + ": " + e.getMessage());
+      throw new IOException(key + ".path: cannot rename into " + path + ": " + reason(e));
     }
     fsyncDirectory();
   }
@@ -116,10 +145,14 @@ final class Destination {
     Path tmp =
         path.resolveSibling(
             "." + path.getFileName() + ".tmp-" + HexFormat.of().formatHex(nextBytes()));
+    // CREATE_NEW (O_EXCL) never opens an existing file or follows a planted symlink, and the
+    // file is born with at most the final mode, so it is never readable by more than the
+    // destination will be.
     try (FileChannel ch =
         FileChannel.open(
             tmp,
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
             PosixFilePermissions.asFileAttribute(Modes.permissions(mode)))) {
       java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
@@ -128,18 +161,47 @@ final class Destination {
       ch.force(true);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      throw new IOException(
-          key + ".path: cannot write in " + path.getParent() + ": " + e.getMessage());
+      throw new IOException(key + ".path: cannot write in " + path.getParent() + ": " + reason(e));
+    }
+    Runnable hook = beforeModeChange;
+    if (hook != null) {
+      hook.run();
     }
     try {
-      // The umask may have removed bits (never added any): make the mode exactly as configured.
-      Files.setPosixFilePermissions(tmp, Modes.permissions(mode));
-      chown(tmp);
+      setModeAndOwner(tmp);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
       throw e;
     }
     return tmp;
+  }
+
+  /**
+   * The umask may have removed bits from the created mode (never added any), so the mode is set
+   * exactly, and the owner changed. The JDK has no fchmod/fchown on an open channel, so both go by
+   * path, and another writer in the directory may have replaced the temp file by then: both calls
+   * refuse to follow a symlink (chmod by an O_NOFOLLOW open and fchmod, chown by lchown), so a
+   * planted link makes the write fail instead of changing the mode or owner of whatever it points
+   * at. A hard link to someone else's file is refused too (a link count above one).
+   */
+  private void setModeAndOwner(Path tmp) throws IOException {
+    try {
+      if ((Integer) Files.getAttribute(tmp, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1
+          || !Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("not the file we created");
+      }
+      Files.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(Modes.permissions(mode));
+    } catch (IOException e) {
+      throw new IOException(
+          key
+              + ".path: the temp file "
+              + tmp
+              + " was replaced before its mode was set (another user can write in "
+              + path.getParent()
+              + "); nothing written, give the directory to the sidecar alone");
+    }
+    chown(tmp);
   }
 
   private void chown(Path tmp) throws IOException {
@@ -158,6 +220,30 @@ final class Destination {
               + " ("
               + e.getClass().getSimpleName()
               + "); run the sidecar as root or with CAP_CHOWN, or drop uid/gid");
+    }
+  }
+
+  /**
+   * The cause as a reader wants it: the JDK's AccessDeniedException message is only the path, which
+   * hides the one word that matters.
+   */
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied (the sidecar runs as uid "
+          + uid()
+          + "; make the directory writable for it)";
+    }
+    if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+      return ((FileSystemException) e).getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static String uid() {
+    try {
+      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | RuntimeException e) {
+      return "?";
     }
   }
 

@@ -64,6 +64,10 @@ public final class FileOutput implements Output, SnapshotListener {
     }
     destination =
         Destination.check(key, spec.path(), spec.mode(), spec.uid(), spec.gid(), spec.allowDisk());
+    String shared = Destination.sharedDirectoryWarning(key, destination.path().getParent());
+    if (shared != null) {
+      log.warn("{}", shared);
+    }
     renderer = Renderers.of(key, spec);
     destination.probe();
     renderThread =
@@ -93,6 +97,11 @@ public final class FileOutput implements Output, SnapshotListener {
     } catch (RejectedExecutionException e) {
       // stopped
     }
+  }
+
+  /** The destination, for tests (its race hook). */
+  Destination destination() {
+    return destination;
   }
 
   /**

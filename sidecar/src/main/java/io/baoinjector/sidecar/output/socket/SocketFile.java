@@ -5,16 +5,24 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Puts a listening socket at its configured path with no moment where it is looser than the
@@ -28,9 +36,12 @@ import java.util.HexFormat;
  * remove the directory. A client can only ever find the socket at its final path with its final
  * mode.
  *
- * <p>The staging path is {@code <dir>/.bi<6 hex>/s}: at most 9 bytes longer than the directory, so
- * a configured path within the kernel's 107-byte limit whose file name is 8 bytes or longer always
- * fits; a shorter name close to the limit is refused at start with the reason.
+ * <p>The parent directory may be writable by others (an emptyDir is 0777, no sticky bit), who can
+ * rename our staging directory away and put a symlink in its place at any moment. So after the
+ * {@code mkdir} the staging directory is opened ({@code O_NOFOLLOW}), checked through that
+ * descriptor (ours, 0700), and every later step — bind, chmod, chown, rename — goes through {@code
+ * /proc/self/fd/N/s}, which reaches that very directory whatever its name now holds. That path is
+ * short, so any configured path within the kernel's 107 bytes works.
  */
 final class SocketFile {
   static final int MAX_PATH_BYTES = 107;
@@ -41,7 +52,12 @@ final class SocketFile {
   private final int mode;
   private final Integer uid;
   private final Integer gid;
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Path SELF = Path.of("/proc/self");
   private Path stagingDir;
+  private FileChannel stagingHandle;
+  private Path stagingRef;
   private Object fileKey;
 
   SocketFile(Path path, int mode, Integer uid, Integer gid) {
@@ -65,6 +81,12 @@ final class SocketFile {
       throw new IOException(
           "outputs.socket.path: directory " + dir + " does not exist; create it (a tmpfs mount)");
     }
+    if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new IOException(
+          "outputs.socket.path: "
+              + path
+              + " is longer than the kernel's 107 bytes for a socket path; use a shorter path");
+    }
     checkExisting();
     SecureRandom rnd = new SecureRandom();
     for (int attempt = 0; ; attempt++) {
@@ -73,9 +95,7 @@ final class SocketFile {
       Path candidate = dir.resolve(".bi" + HexFormat.of().formatHex(b));
       try {
         stagingDir =
-            Files.createDirectory(
-                candidate,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(candidate, PosixFilePermissions.asFileAttribute(PRIVATE));
         break;
       } catch (FileAlreadyExistsException e) {
         if (attempt > 20) {
@@ -83,19 +103,53 @@ final class SocketFile {
         }
       }
     }
-    // createDirectory applies the umask, which can only remove bits; make sure of 0700 anyway.
-    Files.setPosixFilePermissions(stagingDir, PosixFilePermissions.fromString("rwx------"));
-    Path staged = stagingDir.resolve("s");
-    if (staged.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        > MAX_PATH_BYTES) {
+    try {
+      stagingHandle =
+          FileChannel.open(stagingDir, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      stagingRef = procFdOf(stagingDir);
+      // Through the descriptor, so this is the directory we opened whatever now bears its name.
+      // createDirectory applied the umask, which can only remove bits; make it exactly 0700.
+      Files.setPosixFilePermissions(stagingRef, PRIVATE);
+      PosixFileAttributes a = Files.readAttributes(stagingRef, PosixFileAttributes.class);
+      if (!a.isDirectory()
+          || !a.permissions().equals(PRIVATE)
+          || !Files.getAttribute(stagingRef, "unix:uid")
+              .equals(Files.getAttribute(SELF, "unix:uid"))) {
+        throw new IOException("not the directory we created");
+      }
+    } catch (IOException e) {
       cleanup();
       throw new IOException(
-          "outputs.socket.path: "
-              + path
-              + " leaves no room for the private staging path next to it (needs 9 bytes more than"
-              + " its directory, at most 107); use a shorter directory or a longer file name");
+          "outputs.socket.path: cannot prepare a private directory in "
+              + dir
+              + " ("
+              + e.getMessage()
+              + "); another user may be writing there, give the directory to the sidecar alone");
     }
-    return staged;
+    return stagingRef.resolve("s");
+  }
+
+  /**
+   * {@code /proc/self/fd/N} for the directory just opened in {@link #stagingHandle}: the JDK hides
+   * descriptor numbers, so it is found by device and inode. A path through it reaches that
+   * directory even if another writer in the parent renamed it away and put a symlink in its place.
+   */
+  private Path procFdOf(Path opened) throws IOException {
+    Map<String, Object> want =
+        Files.readAttributes(opened, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          Map<String, Object> got = Files.readAttributes(fd, "unix:dev,ino");
+          if (got.equals(want)) {
+            return fd;
+          }
+        } catch (IOException e) {
+          // closed meanwhile, or not ours to stat: not the one
+        }
+      }
+    }
+    throw new IOException("its descriptor is not in /proc/self/fd");
   }
 
   private void checkExisting() throws IOException {
@@ -127,8 +181,18 @@ final class SocketFile {
     }
   }
 
-  /** Sets mode and owner on the bound socket and renames it into place. */
+  /**
+   * Sets mode and owner on the bound socket and renames it into place. A socket cannot be opened,
+   * so its mode cannot be set without following links ({@code fchmod} needs a descriptor, and the
+   * JDK has no {@code fchmodat}); instead the path runs through the staging directory's descriptor,
+   * and its last part is in a 0700 directory only we can write: nothing on the way can be swapped.
+   * The owner is set with {@code lchown}.
+   */
   void publish(Path staged) throws IOException {
+    int st = (Integer) Files.getAttribute(staged, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    if ((st & S_IFMT) != S_IFSOCK) {
+      throw new IOException("outputs.socket.path: the bound socket " + staged + " is not a socket");
+    }
     Files.setPosixFilePermissions(staged, Modes.permissions(mode));
     try {
       if (uid != null) {
@@ -145,21 +209,44 @@ final class SocketFile {
     }
     Files.move(staged, path, StandardCopyOption.ATOMIC_MOVE);
     fileKey = Files.readAttributes(path, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
-    cleanup();
+    removeStagingDir();
   }
 
-  /** Removes the staging directory (and anything left in it). */
-  void cleanup() {
+  /**
+   * Removes the staging directory, by name only if the name still is our directory. The descriptor
+   * stays open until {@link #cleanup()}: Jetty deletes its bind path when it stops, and that path
+   * must not come to mean another directory.
+   */
+  private void removeStagingDir() {
     if (stagingDir == null) {
       return;
     }
     try {
-      Files.deleteIfExists(stagingDir.resolve("s"));
-      Files.deleteIfExists(stagingDir);
+      if (stagingRef != null) {
+        Files.deleteIfExists(stagingRef.resolve("s"));
+        Object ours = Files.getAttribute(stagingRef, "unix:ino");
+        if (ours.equals(Files.getAttribute(stagingDir, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
+          Files.deleteIfExists(stagingDir);
+        }
+      }
     } catch (IOException e) {
       // best effort: a leftover empty 0700 directory is harmless
     }
     stagingDir = null;
+  }
+
+  /** Removes the staging directory (and anything left in it) and closes its descriptor. */
+  void cleanup() {
+    removeStagingDir();
+    if (stagingHandle != null) {
+      try {
+        stagingHandle.close();
+      } catch (IOException e) {
+        // nothing to do
+      }
+      stagingHandle = null;
+      stagingRef = null;
+    }
   }
 
   /** Removes the socket at the final path if it is still the one we put there. */

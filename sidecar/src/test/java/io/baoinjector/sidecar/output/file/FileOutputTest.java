@@ -87,6 +87,21 @@ class FileOutputTest {
         "i", ++revision, entries(values), entries(props), Set.of(), false, true, Instant.now());
   }
 
+  private static final AtomicInteger REVISIONS = new AtomicInteger();
+
+  /** A ready snapshot of {@code values}, no properties, for the other tests of this package. */
+  static Snapshot snapshot(Map<String, String> values) {
+    return new Snapshot(
+        "i",
+        REVISIONS.incrementAndGet(),
+        entries(values),
+        Map.of(),
+        Set.of(),
+        false,
+        true,
+        Instant.now());
+  }
+
   static Map<String, Snapshot.Entry> entries(Map<String, String> m) {
     Map<String, Snapshot.Entry> out = new LinkedHashMap<>();
     m.forEach(
