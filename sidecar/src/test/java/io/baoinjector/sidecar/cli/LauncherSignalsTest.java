@@ -63,7 +63,8 @@ class LauncherSignalsTest {
   /** Starts bin/bao-injector; the script execs java, so its pid is the sidecar JVM's. */
   void start(String childScript) throws IOException {
     ProcessBuilder pb =
-        new ProcessBuilder("sh", Launcher.script().toString(), "sh", "-c", childScript);
+        new ProcessBuilder(
+            "sh", Launcher.script().toString(), "exec", "--", "sh", "-c", childScript);
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -88,7 +89,16 @@ class LauncherSignalsTest {
       assertTrue(sidecar.isAlive(), "the sidecar died: " + read("err"));
       assertTrue(
           System.nanoTime() < deadline,
-          "never saw [" + text + "] in " + file + ": " + read(file) + "\nstderr: " + read("err"));
+          "never saw ["
+              + text
+              + "] in "
+              + file
+              + ": "
+              + read(file)
+              + "\nstderr: "
+              + read("err")
+              + "\nsidecar: "
+              + sidecar.info().arguments().map(List::of).orElse(List.of()));
       Thread.sleep(20);
     }
   }
@@ -125,6 +135,7 @@ class LauncherSignalsTest {
     kill("QUIT", sidecar.pid());
     await("vm.log", "Full thread dump");
     assertFalse(read("out").contains("thread dump"), read("out"));
+    assertFalse(read("err").contains("Full thread dump"), "stderr is the child's too");
     assertEquals("ready " + childPid + " V=one SR=unset\nusr1\nusr2\n", read("out"));
     assertTrue(sidecar.isAlive(), "the sidecar survives QUIT");
     assertTrue(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false));

@@ -110,50 +110,56 @@ class LauncherTest {
     return tmp.resolve("jdk");
   }
 
-  @Test
-  void hotSpotsSuspendSignalMovesOffUsr2AndTheVmLogIsAFreshPrivateFile() throws Exception {
+  Launcher runStandIn(String tmpdir, String... args) throws Exception {
     Path jar = Files.writeString(tmp.resolve("x.jar"), "");
+    return Launcher.run(
+        copyOfScript(),
+        Map.of(
+            "BAO_INJECTOR_JAR",
+            jar.toString(),
+            "JAVA_HOME",
+            standInJava().toString(),
+            "TMPDIR",
+            tmpdir),
+        args);
+  }
+
+  @Test
+  void hotSpotsSuspendSignalMovesOffUsr2AndExecsVmLogIsAFreshPrivateFile() throws Exception {
     Path logs = Files.createDirectories(tmp.resolve("logs"));
-    Launcher r =
-        Launcher.run(
-            copyOfScript(),
-            Map.of(
-                "BAO_INJECTOR_JAR",
-                jar.toString(),
-                "JAVA_HOME",
-                standInJava().toString(),
-                "TMPDIR",
-                logs.toString()),
-            "run");
+    Launcher r = runStandIn(logs.toString(), "exec", "--", "true");
     assertEquals(0, r.exit, r.toString());
     assertTrue(r.out.startsWith(VM_OUTPUT + "[-XX:LogFile=" + logs + "/bao-injector-vm."), r.out);
-    assertTrue(r.out.endsWith("[-jar]\n[" + jar + "]\n[run]\nSR=39\n"), r.out);
+    String jar = tmp.resolve("x.jar").toString();
+    assertTrue(r.out.endsWith("[-jar]\n[" + jar + "]\n[exec]\n[--]\n[true]\nSR=39\n"), r.out);
     String log = r.out.split("\\[-XX:LogFile=")[1].split("]")[0];
     assertEquals(
         "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(log))));
   }
 
   @Test
-  void withoutAWritableTmpdirVmOutputGoesToStderrNotStdout() throws Exception {
-    Path jar = Files.writeString(tmp.resolve("x.jar"), "");
-    Launcher r =
-        Launcher.run(
-            copyOfScript(),
-            Map.of(
-                "BAO_INJECTOR_JAR",
-                jar.toString(),
-                "JAVA_HOME",
-                standInJava().toString(),
-                "TMPDIR",
-                "/nonexistent",
-                "_JAVA_SR_SIGNUM",
-                "40"),
-            "run");
+  void withoutAWritableTmpdirExecsVmOutputGoesToStderrNotStdout() throws Exception {
+    Launcher r = runStandIn("/nonexistent", "exec", "--", "true");
     assertEquals(0, r.exit, r.toString());
     assertEquals(
         "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
-            + jar
-            + "]\n[run]\nSR=40\n",
+            + tmp.resolve("x.jar")
+            + "]\n[exec]\n[--]\n[true]\nSR=39\n",
         r.out);
+  }
+
+  @Test
+  void otherCommandsSendVmOutputToStderrAndLeaveNoFile() throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Launcher r = runStandIn(logs.toString(), "env", "-c", "x.yaml");
+    assertEquals(0, r.exit, r.toString());
+    assertEquals(
+        "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
+            + tmp.resolve("x.jar")
+            + "]\n[env]\n[-c]\n[x.yaml]\nSR=39\n",
+        r.out);
+    try (var files = Files.list(logs)) {
+      assertEquals(0, files.count());
+    }
   }
 }

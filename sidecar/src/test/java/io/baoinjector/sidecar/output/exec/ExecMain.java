@@ -13,7 +13,12 @@ import java.util.Set;
 public final class ExecMain {
   private ExecMain() {}
 
+  /** {@code [exec --] CMD ARGS…}: the optional prefix lets bin/bao-injector see an exec. */
   public static void main(String[] args) throws Exception {
+    List<String> command = List.of(args);
+    if (command.size() > 2 && command.get(0).equals("exec") && command.get(1).equals("--")) {
+      command = command.subList(2, command.size());
+    }
     Snapshot s =
         new SnapshotHub()
             .publish(
@@ -24,7 +29,7 @@ public final class ExecMain {
                 false,
                 true);
     int code =
-        new ExecRunner(List.of(args), Set.of(), OnChangePolicy.NONE, Duration.ofSeconds(10)).run(s);
+        new ExecRunner(command, Set.of(), OnChangePolicy.NONE, Duration.ofSeconds(10)).run(s);
     System.exit(code);
   }
 }
