@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -62,6 +63,10 @@ class LauncherSignalsTest {
 
   /** Starts bin/bao-injector; the script execs java, so its pid is the sidecar JVM's. */
   void start(String childScript) throws IOException {
+    start(childScript, Map.of());
+  }
+
+  void start(String childScript, Map<String, String> env) throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(
             "sh", Launcher.script().toString(), "exec", "--", "sh", "-c", childScript);
@@ -70,6 +75,7 @@ class LauncherSignalsTest {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("BAO_INJECTOR_JAR", execMainJar().toString());
     pb.environment().put("BAO_INJECTOR_VM_LOG", dir.resolve("vm.log").toString());
+    pb.environment().putAll(env);
     // stdout is what the child and the sidecar share; stderr not INHERIT, so that a leftover
     // child holding it cannot stall the build
     sidecar =
@@ -163,6 +169,29 @@ class LauncherSignalsTest {
     System.out.printf(
         "LauncherSignalsTest: child gone %d ms after the sidecar's SIGKILL was reaped%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  /** A restart comes from another thread than the first start; that child must die too. */
+  @Test
+  void aChildRestartedOnChangeAlsoDiesWithASigkilledSidecar() throws Exception {
+    Path trigger = dir.resolve("change-now");
+    start(
+        "echo \"ready $$ V=$V\"; exec sleep 600",
+        Map.of("EXEC_MAIN_RESTART_ON", trigger.toString()));
+    long first = awaitReady();
+    Files.writeString(trigger, "");
+    await("out", "V=two\n");
+    String second = read("out").lines().filter(l -> l.endsWith("V=two")).findFirst().orElseThrow();
+    childPid = Long.parseLong(second.split(" ")[1]);
+    assertFalse(alive(first), "the first child was stopped for the restart");
+    assertTrue(alive(childPid), "the restarted child runs");
+    kill("KILL", sidecar.pid());
+    assertTrue(sidecar.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (alive(childPid)) {
+      assertTrue(System.nanoTime() < deadline, "restarted child outlived its sidecar by 10 s");
+      Thread.sleep(20);
+    }
   }
 
   /** Alive: /proc/PID exists and is not a zombie (an orphan's reaper may be slow to reap it). */
