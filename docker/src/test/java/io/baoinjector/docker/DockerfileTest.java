@@ -107,6 +107,28 @@ class DockerfileTest {
         copy);
   }
 
+  /** What bin/bao-injector does for exec's signals, the image must do too. */
+  @Test
+  void sidecarMovesHotSpotsSuspendSignalKeepsVmOutputOffStdoutAndHasSetpriv() {
+    Dockerfile df = sidecar();
+    assertEquals("39", df.env().get("_JAVA_SR_SIGNUM"), "SIGUSR2 would crash the JVM");
+    List<String> entrypoint = Dockerfile.execForm(df.last("ENTRYPOINT"));
+    int unlock = entrypoint.indexOf("-XX:+UnlockDiagnosticVMOptions");
+    assertTrue(unlock > 0, entrypoint.toString());
+    for (String flag :
+        List.of(
+            "-XX:+DisplayVMOutputToStderr",
+            "-XX:-DisplayVMOutput",
+            "-XX:+LogVMOutput",
+            "-XX:LogFile=/tmp/bao-injector-vm.log")) {
+      assertTrue(entrypoint.indexOf(flag) > unlock, flag + " after the unlock: " + entrypoint);
+    }
+    assertFalse(entrypoint.contains("-Xrs"), "-Xrs makes SIGQUIT kill the sidecar");
+    assertTrue(
+        df.all("RUN").stream().anyMatch(r -> r.contains("apk add --no-cache setpriv")),
+        "exec needs util-linux setpriv for the child's parent-death signal");
+  }
+
   @Test
   void sidecarHealthcheckProbesTheExposedHealthListener() {
     Dockerfile df = sidecar();

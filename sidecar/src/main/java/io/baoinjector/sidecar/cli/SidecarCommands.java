@@ -130,12 +130,8 @@ public final class SidecarCommands implements CommandHandlers {
       try {
         return runner.run(snap);
       } catch (IOException e) {
-        ctx.err()
-            .println(
-                "bao-injector: exec: cannot start "
-                    + request.command().get(0)
-                    + ": "
-                    + e.getMessage());
+        // the message already reads "exec: cannot start CMD: why" (or names setpriv)
+        ctx.err().println("bao-injector: " + e.getMessage());
         return 127;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

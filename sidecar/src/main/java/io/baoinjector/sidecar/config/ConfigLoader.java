@@ -1,13 +1,16 @@
 package io.baoinjector.sidecar.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +26,12 @@ import java.util.Objects;
 public final class ConfigLoader {
   static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
+  /**
+   * The largest config file read. A real one is a few KiB; the cap keeps a mistaken {@code -c} (a
+   * log, a dump, a 50 MB scalar) from costing gigabytes of parser memory and minutes of CPU.
+   */
+  static final int MAX_BYTES = 1 << 20;
+
   private ConfigLoader() {}
 
   /**
@@ -36,24 +45,7 @@ public final class ConfigLoader {
   public static SidecarConfig load(Path file, Map<String, String> env) {
     Objects.requireNonNull(file, "file == null");
     String name = file.toString();
-    if (Files.isDirectory(file)) {
-      throw new ConfigException(
-          name, 0, null, "is a directory, not a config file", "pass the file with -c PATH");
-    }
-    if (!Files.exists(file)) {
-      throw new ConfigException(
-          name, 0, null, "config file not found", "create it or pass another with -c PATH");
-    }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (AccessDeniedException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file", "check its permissions");
-    } catch (IOException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
-    }
+    byte[] bytes = readBounded(file, name);
     String yaml;
     try {
       yaml =
@@ -67,6 +59,57 @@ public final class ConfigLoader {
       throw new ConfigException(name, 0, null, "the file is not UTF-8 text", "save it as UTF-8");
     }
     return load(yaml, file, env);
+  }
+
+  /**
+   * Reads at most {@link #MAX_BYTES} + 1 bytes, and only from a regular file: opening a FIFO blocks
+   * until a writer comes, and {@code /dev/zero} never ends.
+   */
+  private static byte[] readBounded(Path file, String name) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(
+          name, 0, null, "config file not found", "create it or pass another with -c PATH");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file", "check its permissions");
+    } catch (IOException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
+    }
+    if (attrs.isDirectory()) {
+      throw new ConfigException(
+          name, 0, null, "is a directory, not a config file", "pass the file with -c PATH");
+    }
+    if (!attrs.isRegularFile()) {
+      throw new ConfigException(
+          name,
+          0,
+          null,
+          "is not a regular file (a FIFO, socket or device)",
+          "pass a YAML file with -c PATH");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file", "check its permissions");
+    } catch (IOException e) {
+      throw new ConfigException(
+          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new ConfigException(
+          name,
+          0,
+          null,
+          "is larger than 1 MiB, too large for a config file",
+          "pass sidecar.yaml with -c PATH; keep large values in OpenBao or in files it names");
+    }
+    return bytes;
   }
 
   /**

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
+  /**
+   * Ten years: far beyond any sensible interval or timeout, and far below what overflows {@link
+   * Duration#toNanos()} (292 years), which the schedulers use.
+   */
+  static final Duration MAX = Duration.ofHours(87_600);
+
   private Durations() {}
 
   /**
@@ -25,17 +31,20 @@ final class Durations {
       long n;
       try {
         n = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("\"" + t + "\" is too large");
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  default -> Duration.ofHours(n);
+                });
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw tooLarge(t);
       }
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-              });
+      if (total.compareTo(MAX) > 0) {
+        throw tooLarge(t);
+      }
       at = m.end();
     }
     if (t.isEmpty() || at != t.length()) {
@@ -45,6 +54,10 @@ final class Durations {
       throw new IllegalArgumentException("\"" + t + "\" is zero; it must be positive");
     }
     return total;
+  }
+
+  private static IllegalArgumentException tooLarge(String t) {
+    return new IllegalArgumentException("\"" + t + "\" is too large; the most is " + format(MAX));
   }
 
   /** The shortest text {@link #parse} reads back as {@code d}, for summaries. */

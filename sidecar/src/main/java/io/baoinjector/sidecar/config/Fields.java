@@ -153,6 +153,10 @@ final class Fields {
     if (raw.isBlank()) {
       throw error(key, "empty path", "give a path or remove the key");
     }
+    if (raw.indexOf('\0') >= 0) {
+      // Path.of would throw InvalidPathException, which is no config error
+      throw error(key, "the path contains a NUL character", "remove it");
+    }
     return ctx.resolve(raw);
   }
 

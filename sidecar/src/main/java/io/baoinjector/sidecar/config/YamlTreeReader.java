@@ -19,7 +19,14 @@ import java.util.Map;
 final class YamlTreeReader {
   private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
+  /**
+   * The deepest nesting accepted. A real config nests four levels; the tree is built by recursion,
+   * and thousands of {@code [} or {@code {a:} would end in a StackOverflowError.
+   */
+  static final int MAX_DEPTH = 32;
+
   private final String file;
+  private int depth;
 
   private YamlTreeReader(String file) {
     this.file = file;
@@ -78,17 +85,33 @@ final class YamlTreeReader {
     }
     switch (t) {
       case START_OBJECT:
-        return mapping(p, line, path);
+        enter(line, path);
+        YamlNode.Mapping m = mapping(p, line, path);
+        depth--;
+        return m;
       case START_ARRAY:
+        enter(line, path);
         ArrayList<YamlNode> items = new ArrayList<>();
         JsonToken next;
         while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
           items.add(node(p, next, path + "[" + items.size() + "]"));
         }
+        depth--;
         return new YamlNode.Sequence(line, items);
       default:
         String text = t == JsonToken.VALUE_NULL ? null : p.getText();
         return new YamlNode.Scalar(line, t, text);
+    }
+  }
+
+  private void enter(int line, String path) {
+    if (++depth > MAX_DEPTH) {
+      throw new ConfigException(
+          file,
+          line,
+          path.isEmpty() ? null : path.length() > 120 ? path.substring(0, 120) + "…" : path,
+          "nested more than " + MAX_DEPTH + " levels deep",
+          "a config nests a few levels; check the brackets and indentation");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class LauncherTest {
   @TempDir Path tmp;
+
+  /** VM output off the stdout an exec child shares (SIGQUIT thread dumps, VM warnings). */
+  static final String VM_OUTPUT =
+      "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n"
+          + "[-XX:-DisplayVMOutput]\n[-XX:+LogVMOutput]\n";
 
   private Path copyOfScript() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("sidecar/bin"));
@@ -58,7 +64,13 @@ class LauncherTest {
     Launcher r =
         Launcher.run(
             script,
-            Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "JAVA_OPTS", "-Xmx64m -Dx=1"),
+            Map.of(
+                "JAVA_HOME",
+                tmp.resolve("jdk").toString(),
+                "JAVA_OPTS",
+                "-Xmx64m -Dx=1",
+                "BAO_INJECTOR_VM_LOG",
+                "/var/log/vm log"),
             "exec",
             "--",
             "echo",
@@ -67,7 +79,8 @@ class LauncherTest {
             "");
     assertEquals(2, r.exit, "the jar's exit code is the launcher's");
     assertEquals(
-        "[-Xmx64m]\n[-Dx=1]\n[-jar]\n["
+        VM_OUTPUT
+            + "[-XX:LogFile=/var/log/vm log]\n[-Xmx64m]\n[-Dx=1]\n[-jar]\n["
             + jar.toRealPath()
             + "]\n[exec]\n[--]\n[echo]\n[two words]\n[$HOME]\n[]\n",
         r.out);
@@ -85,5 +98,68 @@ class LauncherTest {
         "bao-injector: JAVA_HOME=/nonexistent has no bin/java; fix JAVA_HOME or unset it to use java"
             + " on PATH\n",
         r.err);
+  }
+
+  /** A stand-in java printing its arguments, then the suspend signal it was given. */
+  private Path standInJava() throws Exception {
+    Path javaBin = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = javaBin.resolve("java");
+    Files.writeString(
+        java, "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\necho \"SR=$_JAVA_SR_SIGNUM\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return tmp.resolve("jdk");
+  }
+
+  Launcher runStandIn(String tmpdir, String... args) throws Exception {
+    Path jar = Files.writeString(tmp.resolve("x.jar"), "");
+    return Launcher.run(
+        copyOfScript(),
+        Map.of(
+            "BAO_INJECTOR_JAR",
+            jar.toString(),
+            "JAVA_HOME",
+            standInJava().toString(),
+            "TMPDIR",
+            tmpdir),
+        args);
+  }
+
+  @Test
+  void hotSpotsSuspendSignalMovesOffUsr2AndExecsVmLogIsAFreshPrivateFile() throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Launcher r = runStandIn(logs.toString(), "exec", "--", "true");
+    assertEquals(0, r.exit, r.toString());
+    assertTrue(r.out.startsWith(VM_OUTPUT + "[-XX:LogFile=" + logs + "/bao-injector-vm."), r.out);
+    String jar = tmp.resolve("x.jar").toString();
+    assertTrue(r.out.endsWith("[-jar]\n[" + jar + "]\n[exec]\n[--]\n[true]\nSR=39\n"), r.out);
+    String log = r.out.split("\\[-XX:LogFile=")[1].split("]")[0];
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(log))));
+  }
+
+  @Test
+  void withoutAWritableTmpdirExecsVmOutputGoesToStderrNotStdout() throws Exception {
+    Launcher r = runStandIn("/nonexistent", "exec", "--", "true");
+    assertEquals(0, r.exit, r.toString());
+    assertEquals(
+        "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
+            + tmp.resolve("x.jar")
+            + "]\n[exec]\n[--]\n[true]\nSR=39\n",
+        r.out);
+  }
+
+  @Test
+  void otherCommandsSendVmOutputToStderrAndLeaveNoFile() throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Launcher r = runStandIn(logs.toString(), "env", "-c", "x.yaml");
+    assertEquals(0, r.exit, r.toString());
+    assertEquals(
+        "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
+            + tmp.resolve("x.jar")
+            + "]\n[env]\n[-c]\n[x.yaml]\nSR=39\n",
+        r.out);
+    try (var files = Files.list(logs)) {
+      assertEquals(0, files.count());
+    }
   }
 }

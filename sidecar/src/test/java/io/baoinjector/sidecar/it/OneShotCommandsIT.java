@@ -156,6 +156,27 @@ class OneShotCommandsIT {
   }
 
   @Test
+  void execOfAMissingCommandSaysSoOnceAndExits127(OpenBao bao, @TempDir Path work)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
+    Path cfg = config(work, bao, SECRETS, "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work,
+            Map.of("BAO_TOKEN", bao.rootToken()),
+            "exec",
+            "-c",
+            cfg.toString(),
+            "--",
+            "/nonexistent/cmd");
+    assertEquals(127, r.exit(), r.stderr());
+    assertTrue(
+        r.stderr().contains("bao-injector: exec: cannot start /nonexistent/cmd: no such file\n"),
+        r.stderr());
+    assertEquals(1, r.stderr().split("cannot start", -1).length - 1, r.stderr());
+  }
+
+  @Test
   void oneShotCommandsLeaveTheSecretIdFileForRun(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", "x"));
     bao.writePolicy("app", "path \"secret/*\" { capabilities = [\"read\"] }\n");

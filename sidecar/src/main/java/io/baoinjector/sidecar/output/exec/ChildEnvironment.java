@@ -53,6 +53,9 @@ final class ChildEnvironment {
       s.add("VAULT_" + suffix);
       s.add("BAO_" + suffix);
     }
+    // bin/bao-injector moves the sidecar JVM's suspend signal off SIGUSR2 so USR2 can be
+    // forwarded; a child JVM has no reason to inherit that choice
+    s.add("_JAVA_SR_SIGNUM");
     STRIPPED = Set.copyOf(s);
   }
 

@@ -35,10 +35,14 @@ public final class ExecRunner implements SnapshotListener {
   private final ProcessBuilder.Redirect stderr;
   private final boolean trapSignals;
   private final ExecutorService actions;
+  private final ChildLauncher launcher = new ChildLauncher();
   private final Object lock = new Object();
   private Process child;
   private Map<String, String> childMapped;
-  private boolean restarting;
+
+  /** Values for the next child, set by an on-change restart; the run thread starts it. */
+  private Map<String, String> restartWith;
+
   private boolean stopping;
   private int starts;
 
@@ -86,17 +90,20 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   /**
-   * Starts the child with {@code initial}'s values, forwards TERM/INT/HUP to it, and blocks until
-   * it exits for good (restarts in between are followed). Returns its exit code (128+N when it was
-   * killed by signal N, as a shell reports it).
+   * Starts the child with {@code initial}'s values, forwards TERM/INT/HUP/USR1/USR2 to it, and
+   * blocks until it exits for good (restarts in between are followed). Returns its exit code (128+N
+   * when it was killed by signal N, as a shell reports it).
    *
-   * @throws IOException when CMD cannot be started (not found, not executable)
+   * <p>Every child is started from the calling thread, which stays here as long as any child runs:
+   * the child's parent-death signal (see {@link ChildLauncher}) fires when that thread ends.
+   *
+   * @throws IOException when CMD cannot be started (not found, not executable, no setpriv)
    */
   public int run(Snapshot initial) throws IOException, InterruptedException {
     // Trap first: a signal that arrives before the child exists must not kill the sidecar and
     // orphan the child; a TERM/INT received meanwhile is passed on as soon as the child runs.
     if (trapSignals) {
-      Signals.trap(this::forward, "TERM", "INT", "HUP");
+      trapSignals();
     }
     synchronized (lock) {
       child = start(initial.revealValues());
@@ -111,15 +118,37 @@ public final class ExecRunner implements SnapshotListener {
       }
       int code = p.waitFor();
       synchronized (lock) {
-        while (restarting) {
-          lock.wait();
+        if (restartWith != null && !stopping) {
+          Map<String, String> values = restartWith;
+          restartWith = null;
+          try {
+            child = start(values);
+            lock.notifyAll();
+            continue;
+          } catch (IOException e) {
+            log.error("exec: cannot restart {}: {}", command.get(0), e.getMessage());
+          }
         }
-        if (child == p) {
-          stopping = true;
-          actions.shutdownNow();
-          return code;
-        }
+        stopping = true;
+        restartWith = null;
+        lock.notifyAll();
+        actions.shutdownNow();
+        return code;
       }
+    }
+  }
+
+  private void trapSignals() {
+    int suspendResume = Signals.hotSpotSuspendResumeSignal();
+    if (suspendResume == Signals.SIGUSR2) {
+      // Trapping it would take it from HotSpot, which suspends threads with it (JFR sampling);
+      // left alone, a SIGUSR2 from outside crashes the JVM. bin/bao-injector and the image move it.
+      log.warn(
+          "exec: SIGUSR2 is this JVM's thread suspend signal and is not forwarded; start the"
+              + " sidecar with bin/bao-injector or set _JAVA_SR_SIGNUM=39");
+      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1");
+    } else {
+      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1", "USR2");
     }
   }
 
@@ -153,6 +182,7 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   private void apply(Map<String, String> values) {
+    Process p;
     synchronized (lock) {
       if (child == null || stopping || values.equals(childMapped)) {
         return; // nothing the child sees has changed
@@ -168,18 +198,19 @@ public final class ExecRunner implements SnapshotListener {
         return;
       }
       log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
-      restarting = true;
-      try {
-        terminate(child);
-        child = start(values);
-      } catch (IOException e) {
-        log.error("exec: cannot restart {}: {}", command.get(0), e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        restarting = false;
-        lock.notifyAll();
+      restartWith = values;
+      p = child;
+    }
+    // run() starts the next child once this one has exited (see there why that thread)
+    try {
+      terminate(p);
+      synchronized (lock) {
+        while (restartWith != null && !stopping) {
+          lock.wait();
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -196,18 +227,24 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   private Process start(Map<String, String> mapped) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = ChildEnvironment.build(realEnv, mapped, passEnv);
+    ProcessBuilder pb = new ProcessBuilder(launcher.commandLine(command, env));
     pb.environment().clear();
-    pb.environment().putAll(ChildEnvironment.build(realEnv, mapped, passEnv));
+    pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(stdout).redirectError(stderr);
+    Process p;
     try {
-      Process p = pb.start();
-      childMapped = mapped;
-      starts++;
-      return p;
+      p = pb.start();
     } catch (IOException e) {
-      throw new IOException("exec: cannot start " + command.get(0) + ": " + e.getMessage());
+      // the JDK's message repeats the program name: "Cannot run program "x": error=2, ..."
+      String m = String.valueOf(e.getMessage());
+      int cut = m.indexOf("error=");
+      throw new IOException(
+          "exec: cannot start " + command.get(0) + ": " + (cut < 0 ? m : m.substring(cut)));
     }
+    childMapped = mapped;
+    starts++;
+    return p;
   }
 
   private static void send(Process p, String signal) {

@@ -3,6 +3,8 @@ package io.baoinjector.sidecar.output.exec;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,18 +15,41 @@ import java.util.Set;
 public final class ExecMain {
   private ExecMain() {}
 
+  /** {@code [exec --] CMD ARGS…}: the optional prefix lets bin/bao-injector see an exec. */
   public static void main(String[] args) throws Exception {
-    Snapshot s =
-        new SnapshotHub()
-            .publish(
-                Map.of(
-                    "V", new Snapshot.Entry(SecretValue.of("one"), 1, "secret/x#v", Instant.now())),
-                Map.of(),
-                Set.of(),
-                false,
-                true);
-    int code =
-        new ExecRunner(List.of(args), Set.of(), OnChangePolicy.NONE, Duration.ofSeconds(10)).run(s);
+    List<String> command = List.of(args);
+    if (command.size() > 2 && command.get(0).equals("exec") && command.get(1).equals("--")) {
+      command = command.subList(2, command.size());
+    }
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s = hub.publish(entry("one"), Map.of(), Set.of(), false, true);
+    // With EXEC_MAIN_RESTART_ON=FILE: restart on change, and V changes once FILE appears.
+    String trigger = System.getenv("EXEC_MAIN_RESTART_ON");
+    OnChangePolicy policy = trigger == null ? OnChangePolicy.NONE : OnChangePolicy.RESTART;
+    ExecRunner runner = new ExecRunner(command, Set.of(), policy, Duration.ofSeconds(10));
+    if (trigger != null) {
+      hub.addListener(runner);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (!Files.exists(Path.of(trigger))) {
+                    Thread.sleep(20); // polls for the test's file
+                  }
+                  hub.publish(entry("two"), Map.of(), Set.of(), false, true);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "exec-main-trigger");
+      t.setDaemon(true);
+      t.start();
+    }
+    int code = runner.run(s);
     System.exit(code);
+  }
+
+  static Map<String, Snapshot.Entry> entry(String v) {
+    return Map.of("V", new Snapshot.Entry(SecretValue.of(v), 1, "secret/x#v", Instant.now()));
   }
 }

@@ -127,6 +127,35 @@ class ExecRunnerTest {
   }
 
   @Test
+  void aCommandThatCannotStartIsNamedOnceWithTheReason() throws Exception {
+    Path notExecutable = Files.writeString(dir.resolve("script"), "echo hi\n");
+    String path = System.getenv("PATH");
+    assertEquals("no such file", ChildLauncher.problem("/nonexistent/cmd", path));
+    assertEquals("is a directory", ChildLauncher.problem(dir.toString(), path));
+    assertEquals(
+        "not executable (chmod +x it)", ChildLauncher.problem(notExecutable.toString(), "/x"));
+    assertEquals("not found on PATH", ChildLauncher.problem("no-such-cmd-7f3a", path));
+    assertEquals("not found on PATH", ChildLauncher.problem("sh", "/nonexistent"));
+    assertEquals(null, ChildLauncher.problem("sh", path));
+    ExecRunner r =
+        runner(List.of("no-such-cmd-7f3a"), Map.of("PATH", path), Set.of(), OnChangePolicy.NONE);
+    IOException e = assertThrows(IOException.class, () -> r.run(publish("A", "1")));
+    assertEquals("exec: cannot start no-such-cmd-7f3a: not found on PATH", e.getMessage());
+  }
+
+  @Test
+  void theSidecarsSuspendSignalIsNotInherited() throws Exception {
+    ExecRunner r =
+        runner(
+            List.of("sh", "-c", "echo \"${_JAVA_SR_SIGNUM:-unset}\""),
+            Map.of("PATH", System.getenv("PATH"), "_JAVA_SR_SIGNUM", "39"),
+            Set.of(),
+            OnChangePolicy.NONE);
+    assertEquals(0, r.run(publish("A", "1")));
+    assertEquals("unset\n", out());
+  }
+
+  @Test
   void restartOnChangeStartsTheChildAgainWithNewValuesOnlyWhenTheyChanged() throws Exception {
     ExecRunner r =
         runner(
