@@ -46,6 +46,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final LongPolls polls;
   private final SocketServer.Limits limits;
   private final Set<Connection> inFlight;
+  private final AuditThrottle throttle;
 
   ApiHandler(
       SnapshotHub hub,
@@ -54,7 +55,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       Set<Integer> allowedUids,
       LongPolls polls,
       SocketServer.Limits limits,
-      Set<Connection> inFlight) {
+      Set<Connection> inFlight,
+      AuditThrottle throttle) {
     this.hub = hub;
     this.metrics = metrics;
     this.filesReady = filesReady;
@@ -62,6 +64,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.polls = polls;
     this.limits = limits;
     this.inFlight = inFlight;
+    this.throttle = throttle;
   }
 
   @Override
@@ -85,12 +88,17 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     PeerCredentials peer = unix ? PeerCredentials.of(connection.getEndPoint()) : null;
     if (peer != null && !allowedUids.isEmpty() && !allowedUids.contains(peer.uid())) {
-      AUDIT.warn(
-          "denied peer={} uid={} gid={} pid=unavailable endpoint={}",
-          peer.user(),
-          peer.uid(),
-          peer.group(),
-          route);
+      // Normally closed at accept (ConnectionGate); this is the second layer.
+      long suppressed = throttle.admit("denied|" + peer.uid() + "|" + route);
+      if (suppressed >= 0) {
+        AUDIT.warn(
+            "denied peer={} uid={} gid={} pid=unavailable endpoint={} suppressed={}",
+            peer.user(),
+            peer.uid(),
+            peer.group(),
+            route,
+            suppressed);
+      }
       return send(response, done, route, 403, Json.error(403, "peer uid is not allowed"));
     }
     switch (route) {
