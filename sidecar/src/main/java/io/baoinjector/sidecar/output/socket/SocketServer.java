@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -86,6 +87,7 @@ public final class SocketServer implements Output {
   private final Consumer<String> onListenerLost;
   private AuditThrottle throttle = new AuditThrottle();
   private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
+  private final List<ConnectionGate> gates = new ArrayList<>();
   private ScheduledExecutorService timer;
   private LongPolls polls;
   private SocketFile socketFile;
@@ -190,7 +192,8 @@ public final class SocketServer implements Output {
     if (socket != null) {
       socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
       staged = socketFile.prepare();
-      uds = new UnixDomainServerConnector(server, 0, 1, factory);
+      GatedConnectors.Unix gated = new GatedConnectors.Unix(server, factory);
+      uds = gated;
       uds.setUnixDomainPath(staged);
       uds.setIdleTimeout(limits.idleTimeout().toMillis());
       uds.setAcceptQueueSize(128);
@@ -204,12 +207,13 @@ public final class SocketServer implements Output {
               true,
               metrics,
               throttle);
-      uds.addEventListener(gate);
-      uds.getBean(SelectorManager.class).addEventListener(gate);
+      gated.gate(gate);
+      gates.add(gate);
       server.addConnector(uds);
     }
     if (http != null) {
-      tcp = new ServerConnector(server, 0, 1, factory);
+      GatedConnectors.Tcp gated = new GatedConnectors.Tcp(server, factory);
+      tcp = gated;
       tcp.setHost(http.address().getHostString());
       tcp.setPort(http.address().getPort());
       tcp.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -223,8 +227,8 @@ public final class SocketServer implements Output {
               false,
               metrics,
               throttle);
-      tcp.addEventListener(gate);
-      tcp.getSelectorManager().addEventListener(gate);
+      gated.gate(gate);
+      gates.add(gate);
       server.addConnector(tcp);
     }
     server.setErrorHandler(new JsonErrorHandler());
@@ -254,6 +258,10 @@ public final class SocketServer implements Output {
       }
     }
     started = true;
+    long linger = ConnectionGate.LINGER.toMillis() / 2;
+    for (ConnectionGate g : gates) {
+      timer.scheduleWithFixedDelay(g::closeLingering, linger, linger, TimeUnit.MILLISECONDS);
+    }
     timer.scheduleWithFixedDelay(
         this::checkListeners,
         LISTENER_CHECK.toMillis(),
@@ -342,6 +350,7 @@ public final class SocketServer implements Output {
     if (timer != null) {
       timer.shutdownNow();
     }
+    gates.forEach(ConnectionGate::closeAllLingering);
   }
 
   @Override
