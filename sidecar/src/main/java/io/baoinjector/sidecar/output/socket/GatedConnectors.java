@@ -1,7 +1,10 @@
 package io.baoinjector.sidecar.output.socket;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -17,6 +20,42 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class GatedConnectors {
   private GatedConnectors() {}
+
+  /** The socket's connector, bound to {@code path} (the staging path) when the server starts. */
+  static Unix unix(
+      Server server,
+      ConnectionFactory factory,
+      Path path,
+      ConnectionGate gate,
+      RequestDeadline deadline,
+      Duration idleTimeout) {
+    Unix c = new Unix(server, factory);
+    c.setUnixDomainPath(path);
+    c.setIdleTimeout(idleTimeout.toMillis());
+    c.setAcceptQueueSize(128);
+    c.addEventListener(deadline);
+    c.gate(gate);
+    server.addConnector(c);
+    return c;
+  }
+
+  /** The TCP listener's connector. */
+  static Tcp tcp(
+      Server server,
+      ConnectionFactory factory,
+      InetSocketAddress address,
+      ConnectionGate gate,
+      RequestDeadline deadline,
+      Duration idleTimeout) {
+    Tcp c = new Tcp(server, factory);
+    c.setHost(address.getHostString());
+    c.setPort(address.getPort());
+    c.setIdleTimeout(idleTimeout.toMillis());
+    c.addEventListener(deadline);
+    c.gate(gate);
+    server.addConnector(c);
+    return c;
+  }
 
   static final class Unix extends UnixDomainServerConnector {
     private volatile ConnectionGate gate;

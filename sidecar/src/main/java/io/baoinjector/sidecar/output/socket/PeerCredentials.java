@@ -24,7 +24,7 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
  * lines say {@code pid=unavailable} rather than guess. Names map back to uids through {@code
  * /etc/passwd} <em>before</em> a string of digits is read as a number: a user may be named {@code
  * 4242}, and the JDK then hands us "4242" for a uid that is not 4242. An allowed uid that makes
- * this ambiguous is refused at start ({@link SocketServer#resolveAllowed}).
+ * this ambiguous is refused at start ({@link #resolveAllowed}).
  */
 record PeerCredentials(String user, int uid, String group) {
   static final Path PASSWD = Paths.get("/etc/passwd");
@@ -74,6 +74,47 @@ record PeerCredentials(String user, int uid, String group) {
   /** The user name of {@code uid} in the user database, or null. */
   static String nameOf(int uid) {
     return Passwd.read().names.get(uid);
+  }
+
+  /**
+   * The uids of {@code allow-uids}, names looked up before digits are read as numbers. Refuses a
+   * uid whose user name is all digits and another number: the JDK hands us the peer's user name, so
+   * that user and the uid its name spells would look alike.
+   */
+  static java.util.Set<Integer> resolveAllowed(List<String> names) throws IOException {
+    java.util.Set<Integer> out = new java.util.LinkedHashSet<>();
+    if (names == null) {
+      return out;
+    }
+    for (String n : names) {
+      int uid = uidOf(n.trim());
+      if (uid < 0) {
+        throw new IOException(
+            "outputs.socket.allow-uids: no user '"
+                + n
+                + "' in "
+                + PASSWD
+                + "; use a numeric uid or an existing user name");
+      }
+      String name = nameOf(uid);
+      if (name != null
+          && !name.isEmpty()
+          && name.chars().allMatch(Character::isDigit)
+          && !name.equals(Integer.toString(uid))) {
+        throw new IOException(
+            "outputs.socket.allow-uids: '"
+                + n
+                + "' is uid "
+                + uid
+                + ", whose user name '"
+                + name
+                + "' is all digits, so the peer check cannot tell it from uid "
+                + name
+                + "; rename that user or remove it from allow-uids");
+      }
+      out.add(uid);
+    }
+    return out;
   }
 
   /**

@@ -10,7 +10,6 @@ import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -162,7 +161,8 @@ public final class SocketServer implements Output {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    Set<Integer> allowed = socket == null ? Set.of() : resolveAllowed(socket.allowUids());
+    Set<Integer> allowed =
+        socket == null ? Set.of() : PeerCredentials.resolveAllowed(socket.allowUids());
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -192,12 +192,6 @@ public final class SocketServer implements Output {
     if (socket != null) {
       socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
       staged = socketFile.prepare();
-      GatedConnectors.Unix gated = new GatedConnectors.Unix(server, factory);
-      uds = gated;
-      uds.setUnixDomainPath(staged);
-      uds.setIdleTimeout(limits.idleTimeout().toMillis());
-      uds.setAcceptQueueSize(128);
-      uds.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
       ConnectionGate gate =
           new ConnectionGate(
               "socket",
@@ -207,17 +201,10 @@ public final class SocketServer implements Output {
               true,
               metrics,
               throttle);
-      gated.gate(gate);
       gates.add(gate);
-      server.addConnector(uds);
+      uds = GatedConnectors.unix(server, factory, staged, gate, deadline(), limits.idleTimeout());
     }
     if (http != null) {
-      GatedConnectors.Tcp gated = new GatedConnectors.Tcp(server, factory);
-      tcp = gated;
-      tcp.setHost(http.address().getHostString());
-      tcp.setPort(http.address().getPort());
-      tcp.setIdleTimeout(limits.idleTimeout().toMillis());
-      tcp.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
       ConnectionGate gate =
           new ConnectionGate(
               "http",
@@ -227,9 +214,10 @@ public final class SocketServer implements Output {
               false,
               metrics,
               throttle);
-      gated.gate(gate);
       gates.add(gate);
-      server.addConnector(tcp);
+      tcp =
+          GatedConnectors.tcp(
+              server, factory, http.address(), gate, deadline(), limits.idleTimeout());
     }
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(
@@ -270,6 +258,10 @@ public final class SocketServer implements Output {
     log.info("{}", describe());
   }
 
+  private RequestDeadline deadline() {
+    return new RequestDeadline(timer, inFlight, limits.requestTimeout());
+  }
+
   /** Reports, once, a listener whose channel closed under a server that should be running. */
   void checkListeners() {
     if (!started || lost) {
@@ -285,47 +277,6 @@ public final class SocketServer implements Output {
       lost = true;
       onListenerLost.accept(dead + " closed unexpectedly; exiting so that it is restarted");
     }
-  }
-
-  /**
-   * The uids of {@code allow-uids}, names looked up before digits are read as numbers. Refuses a
-   * uid whose user name is all digits and another number: the JDK hands us the peer's user name, so
-   * that user and the uid its name spells would look alike.
-   */
-  static Set<Integer> resolveAllowed(java.util.List<String> names) throws IOException {
-    Set<Integer> out = new LinkedHashSet<>();
-    if (names == null) {
-      return out;
-    }
-    for (String n : names) {
-      int uid = PeerCredentials.uidOf(n.trim());
-      if (uid < 0) {
-        throw new IOException(
-            "outputs.socket.allow-uids: no user '"
-                + n
-                + "' in "
-                + PeerCredentials.PASSWD
-                + "; use a numeric uid or an existing user name");
-      }
-      String name = PeerCredentials.nameOf(uid);
-      if (name != null
-          && !name.isEmpty()
-          && name.chars().allMatch(Character::isDigit)
-          && !name.equals(Integer.toString(uid))) {
-        throw new IOException(
-            "outputs.socket.allow-uids: '"
-                + n
-                + "' is uid "
-                + uid
-                + ", whose user name '"
-                + name
-                + "' is all digits, so the peer check cannot tell it from uid "
-                + name
-                + "; rename that user or remove it from allow-uids");
-      }
-      out.add(uid);
-    }
-    return out;
   }
 
   /**

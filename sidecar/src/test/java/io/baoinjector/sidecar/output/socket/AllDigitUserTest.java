@@ -51,7 +51,7 @@ class AllDigitUserTest {
   void allowingThatUserByNameOrUidIsRefusedNamingTheKey() {
     for (String entry : List.of(NAME, Integer.toString(UID))) {
       IOException e =
-          assertThrows(IOException.class, () -> SocketServer.resolveAllowed(List.of(entry)));
+          assertThrows(IOException.class, () -> PeerCredentials.resolveAllowed(List.of(entry)));
       String m = e.getMessage();
       assertTrue(m.startsWith("outputs.socket.allow-uids: '" + entry + "'"), m);
       assertTrue(m.contains("all digits") && !m.contains("\n"), m);
@@ -60,7 +60,7 @@ class AllDigitUserTest {
 
   @Test
   void otherUsersStillResolve() throws IOException {
-    assertEquals(Set.of(0, 65534), SocketServer.resolveAllowed(List.of("root", "65534")));
+    assertEquals(Set.of(0, 65534), PeerCredentials.resolveAllowed(List.of("root", "65534")));
   }
 
   static void run(String... cmd) throws Exception {
