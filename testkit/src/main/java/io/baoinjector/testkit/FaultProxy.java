@@ -118,7 +118,7 @@ public final class FaultProxy implements AutoCloseable {
     return forwarded.get();
   }
 
-  /** Connections reset, stalled or answered 503 instead of being forwarded. */
+  /** Connections reset or stalled and requests answered 503, instead of being forwarded. */
   public long refused() {
     return refused.get();
   }
@@ -166,10 +166,7 @@ public final class FaultProxy implements AutoCloseable {
             open.add(client);
           }
         }
-        case HTTP_503 -> {
-          refused.incrementAndGet();
-          spawn(client, () -> answer503(client));
-        }
+        case HTTP_503 -> spawn(client, () -> answer503(client));
         case PASS -> spawn(client, () -> forward(client));
       }
     }
@@ -268,6 +265,7 @@ public final class FaultProxy implements AutoCloseable {
         if (head == null) {
           return;
         }
+        refused.incrementAndGet();
         in.skipNBytes(contentLength(new String(head, StandardCharsets.ISO_8859_1).toLowerCase()));
         String h =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"

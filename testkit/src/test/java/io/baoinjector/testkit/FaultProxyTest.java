@@ -108,6 +108,7 @@ class FaultProxyTest {
       }
       assertEquals(0, served.get());
       assertEquals(0, p.forwarded());
+      assertEquals(3, p.refused(), "each 503 is counted");
     }
   }
 
