@@ -241,16 +241,21 @@ public final class OpenBao implements AutoCloseable {
     api("PUT", "sys/seal", null);
   }
 
+  /** Unseals with the server's key and waits until it is active again. */
   public void unseal() {
-    if (unsealKey != null) {
-      api("PUT", "sys/unseal", Map.of("key", unsealKey));
-      return;
+    String key = unsealKey;
+    if (key == null) {
+      Matcher m = UNSEAL.matcher(log());
+      if (!m.find()) {
+        throw new IllegalStateException("no unseal key in the dev server's output");
+      }
+      key = m.group(1);
     }
-    Matcher m = UNSEAL.matcher(log());
-    if (!m.find()) {
-      throw new IllegalStateException("no unseal key in the dev server's output");
+    api("PUT", "sys/unseal", Map.of("key", key));
+    if (process != null) {
+      // a Raft node is unsealed before it is active (leader again): writes fail until then
+      waitHealthy(Duration.ofSeconds(30));
     }
-    api("PUT", "sys/unseal", Map.of("key", m.group(1)));
   }
 
   // ---- HTTP API -------------------------------------------------------------------------------
