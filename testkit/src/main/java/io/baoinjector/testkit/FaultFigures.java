@@ -89,6 +89,42 @@ public final class FaultFigures {
     }
   }
 
+  /**
+   * Remote TCP ports {@code pid} has established connections to, from {@code /proc}: which HA node
+   * a client is talking to, without a proxy in the way (a proxy would change how a dead node fails:
+   * EOF instead of a refused connect).
+   */
+  public static java.util.Set<Integer> connectedPorts(long pid) {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    java.util.Set<Integer> ports = new java.util.TreeSet<>();
+    try (java.nio.file.DirectoryStream<Path> fds =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : fds) {
+        try {
+          String link = Files.readSymbolicLink(fd).toString();
+          if (link.startsWith("socket:[")) {
+            inodes.add(link.substring(8, link.length() - 1));
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+      for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] f = line.trim().split("\\s+");
+          // sl local remote st ... inode (field 9); st 01 = ESTABLISHED
+          if (f.length > 9 && f[3].equals("01") && inodes.contains(f[9])) {
+            String remote = f[2];
+            ports.add(Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the sockets of " + pid, e);
+    }
+    return ports;
+  }
+
   /** Lines in {@code text} (a process's log). */
   public static long lines(String text) {
     return text.isEmpty() ? 0 : text.split("\n", -1).length - (text.endsWith("\n") ? 1 : 0);

@@ -84,6 +84,16 @@ public final class RaftCluster implements AutoCloseable {
     return a;
   }
 
+  /** The node whose API port is {@code port}, or -1. */
+  public int nodeOfPort(int port) {
+    for (int i = 0; i < SIZE; i++) {
+      if (apiPorts[i] == port) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** An API client (root token) of node {@code i}; use {@link #leaderClient()} for writes. */
   public OpenBao client(int i) {
     return clients[i];
