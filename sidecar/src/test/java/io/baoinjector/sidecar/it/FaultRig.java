@@ -39,6 +39,7 @@ final class FaultRig implements AutoCloseable {
   private final long t0 = System.nanoTime();
   private SidecarProcess sidecar;
   private SecretReader reader;
+  private final List<SecretReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long peakRssKb;
   private long logLines;
 
@@ -116,8 +117,8 @@ final class FaultRig implements AutoCloseable {
   int write(OpenBao bao) {
     String value = "canary-" + writes.incrementAndGet() + "-" + System.nanoTime();
     int v = bao.put(PATH, Map.of("password", value));
-    if (reader != null) {
-      reader.expect(v, value);
+    for (SecretReader r : readers) {
+      r.expect(v, value);
     }
     pending.put(v, value);
     return v;
@@ -130,9 +131,22 @@ final class FaultRig implements AutoCloseable {
     sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
     sidecar.awaitReady(socket());
     if (reader == null) {
-      reader = SecretReader.start(socket(), NAME, Duration.ofMillis(150));
-      pending.forEach(reader::expect);
+      reader = addReader(Duration.ofMillis(150));
     }
+    return sidecar;
+  }
+
+  /** Another app-side reader (load), told about every write like the first. */
+  SecretReader addReader(Duration period) {
+    SecretReader r = SecretReader.start(socket(), NAME, period);
+    pending.forEach(r::expect);
+    readers.add(r);
+    return r;
+  }
+
+  /** Restarts a killed sidecar on the same config (the old socket file is still there). */
+  SidecarProcess restartSidecar() {
+    sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
     return sidecar;
   }
 
@@ -228,9 +242,7 @@ final class FaultRig implements AutoCloseable {
 
   @Override
   public void close() {
-    if (reader != null) {
-      reader.close();
-    }
+    readers.forEach(SecretReader::close);
     if (sidecar != null) {
       sidecar.close();
     }
