@@ -212,6 +212,17 @@ final class FaultRig implements AutoCloseable {
     sampleRss();
     sidecar.kill();
     logLines += lines(sidecar);
+    oldLogs.append(sidecar.stderr()).append(sidecar.stdout());
+  }
+
+  private final StringBuilder oldLogs = new StringBuilder();
+
+  /** Every value written is a canary: none may reach any sidecar's output. */
+  void assertNoValueInLogs() {
+    String all = oldLogs + (sidecar == null ? "" : sidecar.stderr() + sidecar.stdout());
+    if (all.contains("canary-")) {
+      throw new AssertionError("a secret value reached the sidecar's log");
+    }
   }
 
   private static long lines(SidecarProcess p) {

@@ -46,6 +46,7 @@ class OutageFaultsIT {
           .put("fresh_after_restart_s", fresh)
           .put("logins_after_restart", (long) logins)
           .emit();
+      rig.assertNoValueInLogs();
       assertEquals(0, rig.reader().failed(), rig.why());
       assertTrue(logins >= 1, "the token expired while OpenBao was down: a re-login is due");
     }
@@ -73,6 +74,7 @@ class OutageFaultsIT {
           .put("cpu_pct_sealed", cpuShare * 100)
           .put("logins", (long) rig.logins())
           .emit();
+      rig.assertNoValueInLogs();
       assertEquals(0, rig.reader().failed(), rig.why());
     }
   }

@@ -84,6 +84,7 @@ class RaftFailoverIT {
             .put("max_fresh_after_failover_s", maxFresh)
             .put("logins", (long) logins)
             .emit();
+        rig.assertNoValueInLogs();
         assertEquals(0, rig.reader().failed(), rig.why());
         assertTrue(logins <= failovers, "logins " + logins + " for " + failovers + " failovers");
       }

@@ -69,6 +69,7 @@ class SidecarCrashIT {
           .put("max_down_s", maxDown)
           .put("load_wrong_reads", wrong)
           .emit();
+      rig.assertNoValueInLogs();
       assertEquals(0, wrong, "a read served a value that is not OpenBao's\n" + rig.why());
     }
   }
