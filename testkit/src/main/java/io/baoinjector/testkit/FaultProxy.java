@@ -1,6 +1,5 @@
 package io.baoinjector.testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +39,6 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   static final int MAX_THREADS = 64;
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int MAX_HELD = 256;
   private static final byte[] BODY_503 =
       "{\"errors\":[\"fault proxy: service unavailable\"]}".getBytes(StandardCharsets.US_ASCII);
@@ -215,7 +213,7 @@ public final class FaultProxy implements AutoCloseable {
   /** Client to server, framing HTTP/1.1 requests (Content-Length bodies) to count them. */
   private void pumpRequests(InputStream in, OutputStream out) throws IOException {
     while (true) {
-      byte[] head = readHead(in);
+      byte[] head = HttpHeads.read(in);
       if (head == null) {
         return;
       }
@@ -231,7 +229,7 @@ public final class FaultProxy implements AutoCloseable {
         in.transferTo(out);
         return;
       }
-      long length = contentLength(lower);
+      long length = HttpHeads.contentLength(lower);
       byte[] buf = new byte[8192];
       while (length > 0) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, length));
@@ -261,12 +259,13 @@ public final class FaultProxy implements AutoCloseable {
       InputStream in = client.getInputStream();
       OutputStream out = client.getOutputStream();
       while (!closed) {
-        byte[] head = readHead(in);
+        byte[] head = HttpHeads.read(in);
         if (head == null) {
           return;
         }
         refused.incrementAndGet();
-        in.skipNBytes(contentLength(new String(head, StandardCharsets.ISO_8859_1).toLowerCase()));
+        in.skipNBytes(
+            HttpHeads.contentLength(new String(head, StandardCharsets.ISO_8859_1).toLowerCase()));
         String h =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                 + "Content-Length: "
@@ -279,37 +278,6 @@ public final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       // client went away
     }
-  }
-
-  /** The request head up to and including the blank line; null at a clean end of stream. */
-  private static byte[] readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(512);
-    int matched = 0;
-    while (matched < 4) {
-      int c = in.read();
-      if (c < 0) {
-        if (b.size() == 0) {
-          return null;
-        }
-        throw new IOException("connection ended inside a request head");
-      }
-      b.write(c);
-      if (b.size() > MAX_HEADER_BYTES) {
-        throw new IOException("request head too large");
-      }
-      matched = (c == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (c == '\r' ? 1 : 0);
-    }
-    return b.toByteArray();
-  }
-
-  private static long contentLength(String lowerHead) {
-    int i = lowerHead.indexOf("\r\ncontent-length:");
-    if (i < 0) {
-      return 0;
-    }
-    int start = i + "\r\ncontent-length:".length();
-    int end = lowerHead.indexOf("\r\n", start);
-    return Long.parseLong(lowerHead.substring(start, end).trim());
   }
 
   private static void reset(Socket s) {

@@ -36,6 +36,7 @@ final class FaultRig implements AutoCloseable {
   private final TmpfsDir tmpfs = new TmpfsDir();
   private final Path config;
   private final AtomicInteger writes = new AtomicInteger();
+  private final Map<Integer, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
   private final long t0 = System.nanoTime();
   private SidecarProcess sidecar;
   private SecretReader reader;
@@ -124,8 +125,6 @@ final class FaultRig implements AutoCloseable {
     return v;
   }
 
-  private final Map<Integer, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Starts the sidecar, waits until ready, and starts the reader (once). */
   SidecarProcess startSidecar() {
     sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
@@ -148,6 +147,15 @@ final class FaultRig implements AutoCloseable {
   SidecarProcess restartSidecar() {
     sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
     return sidecar;
+  }
+
+  /** Waits up to 15 s for {@code version} to be served; fails with the sidecar's log tail. */
+  double awaitFresh(int version) {
+    try {
+      return reader.awaitVersion(version, Duration.ofSeconds(15));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + why(), e);
+    }
   }
 
   SidecarProcess sidecar() {

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class OutageFaultsIT {
-  static final Duration FRESH = Duration.ofSeconds(15);
 
   /** (c) SIGKILL for more than 2 x the 5 s token TTL, then restart on the same data. */
   @Test
@@ -29,7 +28,7 @@ class OutageFaultsIT {
         FaultRig rig = FaultRig.create(work, bao, List.of(bao.address()), "5s", "1h")) {
       rig.write(bao);
       rig.startSidecar();
-      rig.reader().awaitVersion(1, FRESH);
+      rig.awaitFresh(1);
       double logins0 = rig.logins();
       bao.kill();
       FaultRig.pace(down.toMillis());
@@ -37,7 +36,7 @@ class OutageFaultsIT {
       bao.restart();
       double restartS = (System.nanoTime() - restarted) / 1e9;
       int v = rig.write(bao);
-      double fresh = rig.reader().awaitVersion(v, FRESH);
+      double fresh = rig.awaitFresh(v);
       double logins = rig.logins() - logins0;
       rig.figures("openbao-killed")
           .put("down_s", down.toSeconds())
@@ -60,14 +59,14 @@ class OutageFaultsIT {
         FaultRig rig = FaultRig.create(work, bao, List.of(bao.address()), "5s", "1h")) {
       rig.write(bao);
       rig.startSidecar();
-      rig.reader().awaitVersion(1, FRESH);
+      rig.awaitFresh(1);
       double cpu0 = rig.cpuSeconds();
       bao.seal();
       FaultRig.pace(sealed.toMillis());
       double cpuShare = (rig.cpuSeconds() - cpu0) / sealed.toSeconds();
       bao.unseal();
       int v = rig.write(bao);
-      double fresh = rig.reader().awaitVersion(v, FRESH);
+      double fresh = rig.awaitFresh(v);
       rig.figures("sealed")
           .put("sealed_s", sealed.toSeconds())
           .put("fresh_after_unseal_s", fresh)

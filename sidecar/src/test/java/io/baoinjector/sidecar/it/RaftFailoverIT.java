@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class RaftFailoverIT {
-  static final Duration FRESH = Duration.ofSeconds(15);
 
   @Test
   void leaderStepDownAndSigkillUnderContinuousReads(@TempDir Path work) throws Exception {
@@ -34,7 +33,7 @@ class RaftFailoverIT {
       try (FaultRig rig = FaultRig.create(work, admin, cluster.addresses(), "1h", "24h")) {
         rig.write(admin);
         rig.startSidecar();
-        rig.reader().awaitVersion(1, FRESH);
+        rig.awaitFresh(1);
         double logins0 = rig.logins();
         List<String> events = new ArrayList<>();
         double maxFresh = 0;
@@ -61,7 +60,7 @@ class RaftFailoverIT {
                     : cluster.awaitLeader(Duration.ofSeconds(60));
             double election = (System.nanoTime() - t0) / 1e9;
             int v = writeWithRetry(rig, cluster);
-            double fresh = rig.reader().awaitVersion(v, FRESH);
+            double fresh = rig.awaitFresh(v);
             failovers++;
             events.add(
                 String.format(

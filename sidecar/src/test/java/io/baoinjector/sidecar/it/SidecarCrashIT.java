@@ -38,7 +38,7 @@ class SidecarCrashIT {
         load.add(rig.addReader(Duration.ofMillis(20)));
       }
       load.add(rig.reader());
-      rig.reader().awaitVersion(1, FRESH);
+      rig.awaitFresh(1);
       double maxDown = 0;
       long downReads = 0;
       for (int c = 0; c < crashes; c++) {
@@ -53,12 +53,12 @@ class SidecarCrashIT {
         downReads += failed(load) - failedBefore;
         long failedAfterReady = failed(load);
         int v = rig.write(bao);
-        double fresh = rig.reader().awaitVersion(v, FRESH);
+        double fresh = rig.awaitFresh(v);
         FaultRig.pace(2000);
         assertEquals(
             failedAfterReady, failed(load), "a read failed after the restart\n" + rig.why());
         maxDown = Math.max(maxDown, down);
-        assertTrue(fresh < FRESH.toSeconds());
+        assertTrue(fresh < FRESH.toSeconds(), "fresh after " + fresh + " s");
       }
       long wrong = load.stream().mapToLong(SecretReader::wrong).sum();
       long reads = load.stream().mapToLong(SecretReader::reads).sum();

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(OpenBaoExtension.class)
 @Timeout(900)
 class TokenFaultsIT {
-  static final Duration FRESH = Duration.ofSeconds(15);
 
   /** (a) 5 s tokens, 20 s max TTL: renewals and re-logins for many TTLs, never a failed read. */
   @Test
@@ -37,7 +36,7 @@ class TokenFaultsIT {
         last = rig.write(bao);
         FaultRig.pace(2000);
       }
-      double fresh = rig.reader().awaitVersion(last, FRESH);
+      double fresh = rig.awaitFresh(last);
       double logins = rig.logins();
       double renewals = rig.renewals();
       rig.figures("renewal-cadence")
@@ -68,7 +67,7 @@ class TokenFaultsIT {
         FaultRig rig = FaultRig.create(work, bao, List.of(proxy.address()), "5s", "1h")) {
       rig.write(bao);
       rig.startSidecar();
-      rig.reader().awaitVersion(1, FRESH);
+      rig.awaitFresh(1);
       StringBuilder perBurst = new StringBuilder();
       double maxCpuShare = 0;
       long maxAttempts = 0;
@@ -86,7 +85,7 @@ class TokenFaultsIT {
         double cpuShare = (rig.cpuSeconds() - cpu0) / wall;
         long attempts = proxy.refused() - attempts0;
         proxy.mode(FaultProxy.Mode.PASS);
-        double fresh = rig.reader().awaitVersion(rig.write(bao), FRESH);
+        double fresh = rig.awaitFresh(rig.write(bao));
         perBurst.append(
             String.format(
                 "%s:%d(%d+%d)/%.0fs:cpu%.0f%%:fresh%.1fs,",
@@ -122,11 +121,11 @@ class TokenFaultsIT {
     try (FaultRig rig = FaultRig.create(work, bao, List.of(bao.address()), "1h", "24h")) {
       rig.write(bao);
       rig.startSidecar();
-      rig.reader().awaitVersion(1, FRESH);
+      rig.awaitFresh(1);
       double logins0 = rig.logins();
       bao.api("PUT", "sys/leases/revoke-prefix/auth/approle/login", null);
       int v = rig.write(bao);
-      double fresh = rig.reader().awaitVersion(v, FRESH);
+      double fresh = rig.awaitFresh(v);
       FaultRig.pace(3000); // keep reading on the new token for a while
       double logins = rig.logins() - logins0;
       rig.figures("token-revoked")
