@@ -240,6 +240,7 @@ final class FaultRig implements AutoCloseable {
   /** The figures every scenario reports, ready for extra keys. */
   FaultFigures figures(String scenario) {
     sampleRss();
+    keepLogs(scenario);
     return FaultFigures.of(scenario)
         .put("soak", SOAK)
         .put("duration_s", (System.nanoTime() - t0) / 1e9)
@@ -249,6 +250,18 @@ final class FaultRig implements AutoCloseable {
         .put("max_stale_s", reader.maxStaleSeconds())
         .put("peak_rss_kb", peakRssKb)
         .put("log_lines", logLines + (sidecar.isAlive() ? lines(sidecar) : 0));
+  }
+
+  /** Copies the sidecars' logs to {@code target/fault-logs/SCENARIO.log} (they hold no values). */
+  private void keepLogs(String scenario) {
+    try {
+      Path dir = Files.createDirectories(Path.of("target", "fault-logs"));
+      Files.writeString(
+          dir.resolve(scenario + ".log"),
+          oldLogs + (sidecar == null ? "" : sidecar.stderr() + sidecar.stdout()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Fails with the reader's first failures and the sidecar's log tail. */
