@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.testkit.FaultFigures;
+import io.baoinjector.testkit.FaultRig;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.RaftCluster;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.testkit.FaultRig;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SecretReader;

@@ -1,11 +1,5 @@
-package io.baoinjector.sidecar.it;
+package io.baoinjector.testkit;
 
-import io.baoinjector.testkit.FaultFigures;
-import io.baoinjector.testkit.OpenBao;
-import io.baoinjector.testkit.SecretReader;
-import io.baoinjector.testkit.SidecarProcess;
-import io.baoinjector.testkit.TmpfsDir;
-import io.baoinjector.testkit.UnixHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,14 +17,14 @@ import java.util.stream.Collectors;
  * process logged in with it (secret-id kept, so re-login works), an app-side {@link SecretReader}
  * on {@code DB_PASSWORD}, writes that tell the reader what OpenBao holds, and the figures line.
  */
-final class FaultRig implements AutoCloseable {
-  static final String NAME = "DB_PASSWORD";
-  static final String PATH = "app/db";
+public final class FaultRig implements AutoCloseable {
+  public static final String NAME = "DB_PASSWORD";
+  public static final String PATH = "app/db";
   private static final Pattern SAMPLE =
       Pattern.compile("^(bao_injector_[a-z_]+)(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
   /** Soak runs ({@code -Pfault-soak}) stretch each scenario to its full length. */
-  static final boolean SOAK = Boolean.getBoolean("fault.soak");
+  public static final boolean SOAK = Boolean.getBoolean("fault.soak");
 
   private final Path work;
   private final TmpfsDir tmpfs = new TmpfsDir();
@@ -53,7 +47,7 @@ final class FaultRig implements AutoCloseable {
    * Creates role {@code fault} on {@code admin} (tokens of {@code ttl}, at most {@code maxTtl}),
    * reading {@code secret/app/db}, and a sidecar config pointing at {@code addresses}.
    */
-  static FaultRig create(
+  public static FaultRig create(
       Path work, OpenBao admin, List<String> addresses, String ttl, String maxTtl)
       throws IOException {
     admin.writePolicy(
@@ -99,7 +93,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Paces a scenario (a rate, never a stand-in for an event: events are polled). */
-  static void pace(long millis) {
+  public static void pace(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
@@ -108,14 +102,14 @@ final class FaultRig implements AutoCloseable {
     }
   }
 
-  Path socket() {
+  public Path socket() {
     return tmpfs.resolve("agent.sock");
   }
 
   /**
    * Writes a fresh value to OpenBao through {@code bao} and tells the reader; returns the version.
    */
-  int write(OpenBao bao) {
+  public int write(OpenBao bao) {
     String value = "canary-" + writes.incrementAndGet() + "-" + System.nanoTime();
     int v = bao.put(PATH, Map.of("password", value));
     for (SecretReader r : readers) {
@@ -125,8 +119,13 @@ final class FaultRig implements AutoCloseable {
     return v;
   }
 
+  /** Every value written so far, by KV version (a second reader checks against these). */
+  public Map<Integer, String> written() {
+    return Map.copyOf(pending);
+  }
+
   /** Starts the sidecar, waits until ready, and starts the reader (once). */
-  SidecarProcess startSidecar() {
+  public SidecarProcess startSidecar() {
     sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
     sidecar.awaitReady(socket());
     if (reader == null) {
@@ -136,7 +135,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Another app-side reader (load), told about every write like the first. */
-  SecretReader addReader(Duration period) {
+  public SecretReader addReader(Duration period) {
     SecretReader r = SecretReader.start(socket(), NAME, period);
     pending.forEach(r::expect);
     readers.add(r);
@@ -144,13 +143,13 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Restarts a killed sidecar on the same config (the old socket file is still there). */
-  SidecarProcess restartSidecar() {
+  public SidecarProcess restartSidecar() {
     sidecar = SidecarProcess.start(work, Map.of(), "run", "-c", config.toString());
     return sidecar;
   }
 
   /** Waits up to 15 s for {@code version} to be served; fails with the sidecar's log tail. */
-  double awaitFresh(int version) {
+  public double awaitFresh(int version) {
     try {
       return reader.awaitVersion(version, Duration.ofSeconds(15));
     } catch (AssertionError e) {
@@ -158,16 +157,16 @@ final class FaultRig implements AutoCloseable {
     }
   }
 
-  SidecarProcess sidecar() {
+  public SidecarProcess sidecar() {
     return sidecar;
   }
 
-  SecretReader reader() {
+  public SecretReader reader() {
     return reader;
   }
 
   /** The sum of a metric's samples whose labels contain every one of {@code labels}. */
-  double metric(String name, String... labels) {
+  public double metric(String name, String... labels) {
     String text;
     try {
       text = UnixHttp.get(socket(), "/metrics").body();
@@ -192,31 +191,31 @@ final class FaultRig implements AutoCloseable {
     return sum;
   }
 
-  double logins() {
+  public double logins() {
     return metric("bao_injector_logins_total", "outcome=\"ok\"");
   }
 
-  double renewals() {
+  public double renewals() {
     return metric("bao_injector_renewals_total", "kind=\"token\"", "outcome=\"ok\"");
   }
 
-  double failedRenewals() {
+  public double failedRenewals() {
     return metric("bao_injector_renewals_total", "kind=\"token\"", "outcome=\"error\"");
   }
 
-  double cpuSeconds() {
+  public double cpuSeconds() {
     return FaultFigures.cpuSeconds(sidecar.pid());
   }
 
   /** Samples the current sidecar's peak RSS (call before killing it). */
-  void sampleRss() {
+  public void sampleRss() {
     if (sidecar != null && sidecar.isAlive()) {
       peakRssKb = Math.max(peakRssKb, FaultFigures.peakRssKb(sidecar.pid()));
     }
   }
 
   /** SIGKILLs the sidecar, keeping its figures. */
-  void killSidecar() {
+  public void killSidecar() {
     sampleRss();
     sidecar.kill();
     logLines += lines(sidecar);
@@ -226,7 +225,7 @@ final class FaultRig implements AutoCloseable {
   private final StringBuilder oldLogs = new StringBuilder();
 
   /** Every value written is a canary: none may reach any sidecar's output. */
-  void assertNoValueInLogs() {
+  public void assertNoValueInLogs() {
     String all = oldLogs + (sidecar == null ? "" : sidecar.stderr() + sidecar.stdout());
     if (all.contains("canary-")) {
       throw new AssertionError("a secret value reached the sidecar's log");
@@ -238,7 +237,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** The figures every scenario reports, ready for extra keys. */
-  FaultFigures figures(String scenario) {
+  public FaultFigures figures(String scenario) {
     sampleRss();
     keepLogs(scenario);
     return FaultFigures.of(scenario)
@@ -265,7 +264,7 @@ final class FaultRig implements AutoCloseable {
   }
 
   /** Fails with the reader's first failures and the sidecar's log tail. */
-  String why() {
+  public String why() {
     String err = sidecar == null ? "" : sidecar.stderr();
     return reader.summary()
         + "\n--- sidecar log tail:\n"
