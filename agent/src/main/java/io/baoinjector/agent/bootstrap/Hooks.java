@@ -126,4 +126,22 @@ public final class Hooks {
     // no catch-all here: a store that fails is better than one that writes the secret to disk
     return Placeholders.forOutput(self, defaults);
   }
+
+  /** End of a Spring Cloud {@code ContextRefresher} constructor: see {@link SpringRefresh}. */
+  public static void contextRefresher(Object refresher) {
+    try {
+      SpringRefresh.register(refresher);
+    } catch (RuntimeException e) {
+      // the context starts as without the agent; it only misses the refresh on rotation
+    }
+  }
+
+  /** End of a Spring Boot {@code SpringApplication} constructor: see {@link SpringRefresh}. */
+  public static void springApplication(Object application) {
+    try {
+      SpringRefresh.springApplication(application);
+    } catch (RuntimeException e) {
+      // a SecurityManager refusing getClassLoader: no hint, and the application starts as usual
+    }
+  }
 }
