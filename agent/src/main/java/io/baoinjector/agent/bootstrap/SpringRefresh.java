@@ -114,9 +114,9 @@ public final class SpringRefresh {
     hintGiven = true;
     System.err.println(
         "bao-injector agent: Spring Boot without spring-cloud-context: after a rotation,"
-            + " System.getenv and the Environment are current, but @ConfigurationProperties and"
-            + " @Value beans keep their startup values (add org.springframework.cloud:"
-            + "spring-cloud-context for a refresh on every rotation)");
+            + " System.getenv and ${NAME} placeholders read the new value, but"
+            + " @ConfigurationProperties and @Value beans keep their startup values (add"
+            + " org.springframework.cloud:spring-cloud-context for a refresh on every rotation)");
   }
 
   private static void work() {
