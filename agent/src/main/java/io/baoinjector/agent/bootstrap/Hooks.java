@@ -15,7 +15,8 @@ import java.util.Properties;
  * nothing that matters.
  *
  * <p>The config hooks ({@code Properties} load/store, {@code PropertyResourceBundle}) are not on
- * any read path; see {@link Placeholders} for their locking.
+ * any read path; see {@link Placeholders} for their locking. The Spring hooks run once per {@code
+ * ContextRefresher} or {@code SpringApplication} constructed; see {@link SpringRefresh}.
  */
 public final class Hooks {
   /**
