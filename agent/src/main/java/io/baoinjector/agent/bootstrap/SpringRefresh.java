@@ -156,7 +156,7 @@ public final class SpringRefresh {
           }
         }
       }
-      live.clear();
+      live.clear(); // no strong reference to a refresher while waiting
       if (starting) {
         synchronized (LOCK) {
           try {
