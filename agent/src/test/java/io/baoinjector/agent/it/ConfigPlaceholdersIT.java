@@ -71,6 +71,9 @@ class ConfigPlaceholdersIT {
     String viaReader = dir.resolve("i18n/msgs.properties").toString();
     assertEquals("loaded 2", app.ask("cfg.load " + viaReader + " reader"));
     assertEquals("looping", app.ask("cfg.loop " + props + " db.password"));
+    // the reader thread has read the value at least once before the rotation (on a busy machine
+    // it may start late, and then could only ever see the rotated value)
+    app.await("cfg.seen", "[" + CANARY + "]");
 
     assertEquals(CANARY, app.ask("cfg.get " + props + " db.password"));
     assertEquals(
