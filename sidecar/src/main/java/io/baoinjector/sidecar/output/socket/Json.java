@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** JSON bodies; maps keep insertion order so the field order reads as PRODUCT.md shows it. */
+/** JSON bodies; maps keep insertion order so the field order reads as docs/outputs.md shows it. */
 final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
