@@ -125,6 +125,7 @@ final class DirectSource implements SecretSource {
     try {
       r = reader.put("sys/leases/renew", Map.of("lease_id", l.id(), "increment", ask));
     } catch (UnavailableException e) {
+      // an outage (a dead token too): the round stops and retries; the lease is unchanged
       throw e;
     } catch (OpenBaoException e) {
       observer.leaseRenewal(false);
@@ -155,8 +156,16 @@ final class DirectSource implements SecretSource {
       return d;
     }
     if (retiring != null) {
-      // only when a successor had to be read early (a refused renewal during an overlap)
-      revoke(retiring);
+      // Only when a successor had to be read early (a refused renewal during an overlap): the
+      // oldest lease has had its overlap cut short. Never an outage from here, as the new lease
+      // is already current.
+      try {
+        if (revokeReplaced) {
+          revoke(retiring);
+        }
+      } catch (UnavailableException e) {
+        log.warn("{}: could not revoke the oldest lease ({}); it expires", path, e.getMessage());
+      }
     }
     retiring = old;
     revokeAt = old.revokeAt(now, overlap);

@@ -123,6 +123,8 @@ class DynamicDatabaseCredsIT {
             o.usernames.size() >= expectedLeases,
             "successive usernames (want " + expectedLeases + "): " + o.usernames.size());
         assertTrue(o.maxLive <= 2, "never more than two leases live: " + o.maxLive);
+        assertEquals(Set.of(1, 2), o.healthSizes, "health lists the live leases");
+        assertTrue(o.healthShowedOverlap, "health marks the old lease replaced in an overlap");
         // two live only in an overlap: at most OVERLAP (+ 2 s of sampling) per replacement
         long replacements = o.usernames.size() - 1;
         assertTrue(
@@ -167,6 +169,8 @@ class DynamicDatabaseCredsIT {
     final List<String> failures = new ArrayList<>();
     final Set<String> usernames = new LinkedHashSet<>();
     final Set<String> leaseIds = new TreeSet<>();
+    final Set<Integer> healthSizes = new TreeSet<>();
+    boolean healthShowedOverlap;
     long queries;
     int maxLive;
     long twoLiveSeconds;
@@ -211,6 +215,13 @@ class DynamicDatabaseCredsIT {
         nextSample = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         List<String> live = leases(bao);
         o.leaseIds.addAll(live);
+        JsonNode health = JSON.readTree(UnixHttp.get(sock, "/v1/health").body()).path("leases");
+        o.healthSizes.add(health.size());
+        for (JsonNode l : health) {
+          if (l.path("replaced").asBoolean() && l.path("expires_in_s").asLong() <= MAX_TTL) {
+            o.healthShowedOverlap = true;
+          }
+        }
         o.maxLive = Math.max(o.maxLive, live.size());
         if (live.size() > 1) {
           o.twoLiveSeconds++;
