@@ -82,6 +82,7 @@ public final class Sidecar implements AutoCloseable {
             .build();
     this.hub = new SnapshotHub();
     metrics.snapshotSource(hub::current);
+    metrics.leaseSource(hub::leases);
     this.refresher =
         new Refresher(
             config,

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import java.io.PrintStream;
@@ -46,6 +47,12 @@ final class CheckSummary {
             + counted(c.envFrom().stream().map(e -> e.path().toString() + prefix(e)).toList()));
     out.println("properties: " + counted(c.properties().keySet()));
     out.println("refresh:    every " + human(c.refresh().interval()));
+    if (!c.leases().equals(LeaseSettings.DEFAULTS)) {
+      out.println(
+          "leases:     overlap "
+              + human(c.leases().overlap())
+              + (c.leases().revokeReplaced() ? ", replaced leases revoked" : ", left to expire"));
+    }
     OutputSettings o = c.outputs();
     if (o.socket() == null && o.http() == null && o.files().isEmpty()) {
       out.println("outputs:    none (exec and env still work)");

@@ -38,6 +38,7 @@ final class ConfigKeys {
               "env-from",
               "properties",
               "refresh",
+              "leases",
               "outputs"));
   static final Section OPENBAO =
       new Section("openbao", List.of("address", "namespace", "ca-cert", "tls-skip-verify"));
@@ -56,6 +57,7 @@ final class ConfigKeys {
               "jwt-file"));
   static final Section ENV_FROM = new Section("env-from[]", List.of("path", "prefix", "sanitize"));
   static final Section REFRESH = new Section("refresh", List.of("interval"));
+  static final Section LEASES = new Section("leases", List.of("overlap", "revoke-replaced"));
   static final Section OUTPUTS = new Section("outputs", List.of("socket", "http", "files"));
   static final Section SOCKET =
       new Section("outputs.socket", List.of("path", "mode", "allow-uids", "uid", "gid"));
@@ -77,7 +79,7 @@ final class ConfigKeys {
               "on-change-timeout"));
 
   static final List<Section> ALL =
-      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, OUTPUTS, SOCKET, HTTP, FILE);
+      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE);
 
   /** Every accepted key as a dotted path, e.g. {@code outputs.files[].mode}. */
   static List<String> allKeyPaths() {

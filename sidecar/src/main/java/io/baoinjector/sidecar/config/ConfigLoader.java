@@ -141,6 +141,11 @@ public final class ConfigLoader {
         new RefreshSettings(
             root.sectionOrEmpty("refresh", ConfigKeys.REFRESH)
                 .duration("interval", DEFAULT_REFRESH_INTERVAL));
+    Fields leaseFields = root.sectionOrEmpty("leases", ConfigKeys.LEASES);
+    LeaseSettings leases =
+        new LeaseSettings(
+            leaseFields.duration("overlap", LeaseSettings.DEFAULTS.overlap()),
+            leaseFields.bool("revoke-replaced", LeaseSettings.DEFAULTS.revokeReplaced()));
     OutputSettings outputs =
         OutputsReader.read(root.sectionOrEmpty("outputs", ConfigKeys.OUTPUTS), ctx);
 
@@ -154,7 +159,8 @@ public final class ConfigLoader {
             envFrom,
             properties,
             refresh,
-            outputs);
+            outputs,
+            leases);
     ConfigValidator.validate(config, ctx);
     return config;
   }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param secrets environment name to reference ({@code secrets:})
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
+ * @param leases how leased secrets are replaced ({@code leases:})
  */
 public record SidecarConfig(
     Path source,
@@ -23,12 +24,46 @@ public record SidecarConfig(
     List<EnvFrom> envFrom,
     Map<String, Reference> properties,
     RefreshSettings refresh,
-    OutputSettings outputs) {
+    OutputSettings outputs,
+    LeaseSettings leases) {
+
+  /** A config with the default {@code leases:} settings. */
+  public SidecarConfig(
+      Path source,
+      OpenBaoSettings openbao,
+      AuthSettings auth,
+      boolean revokeOnExit,
+      Map<String, Reference> secrets,
+      List<EnvFrom> envFrom,
+      Map<String, Reference> properties,
+      RefreshSettings refresh,
+      OutputSettings outputs) {
+    this(
+        source,
+        openbao,
+        auth,
+        revokeOnExit,
+        secrets,
+        envFrom,
+        properties,
+        refresh,
+        outputs,
+        LeaseSettings.DEFAULTS);
+  }
 
   /** The same config with {@code auth} replaced. */
   public SidecarConfig withAuth(AuthSettings auth) {
     return new SidecarConfig(
-        source, openbao, auth, revokeOnExit, secrets, envFrom, properties, refresh, outputs);
+        source,
+        openbao,
+        auth,
+        revokeOnExit,
+        secrets,
+        envFrom,
+        properties,
+        refresh,
+        outputs,
+        leases);
   }
 
   /**

@@ -1,9 +1,11 @@
 package io.baoinjector.sidecar.metrics;
 
+import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -43,6 +45,7 @@ public final class Metrics {
   private final Family renders =
       Family.counter(P + "file_renders_total", "File renders by file path and outcome.");
   private volatile Supplier<Snapshot> snapshot;
+  private volatile Supplier<List<LeaseStatus>> leases;
 
   public Metrics() {
     this(Clock.systemUTC());
@@ -58,6 +61,11 @@ public final class Metrics {
    */
   public void snapshotSource(Supplier<Snapshot> source) {
     this.snapshot = Objects.requireNonNull(source, "source == null");
+  }
+
+  /** Where the lease gauges read from, e.g. {@code hub::leases}. */
+  public void leaseSource(Supplier<List<LeaseStatus>> source) {
+    this.leases = Objects.requireNonNull(source, "source == null");
   }
 
   /** A login attempt: {@code method} as configured (token, approle, kubernetes, jwt). */
@@ -114,6 +122,7 @@ public final class Metrics {
     socketRequests.write(b);
     renders.write(b);
     writeSnapshotGauges(b);
+    writeLeaseGauges(b);
     return b.toString();
   }
 
@@ -154,6 +163,31 @@ public final class Metrics {
         "snapshot_age_seconds",
         "Seconds since the current snapshot was published.",
         seconds(s.updatedAt(), now));
+  }
+
+  /**
+   * One series per live lease, labelled by the OpenBao path as the config names it (like a file
+   * output's path: configuration, not a secret's name or value; never the lease id) and {@code
+   * replaced} ({@code true} in an overlap, so two series of one path mean an overlap).
+   */
+  private void writeLeaseGauges(StringBuilder b) {
+    Supplier<List<LeaseStatus>> src = leases;
+    if (src == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    String name = P + "lease_expiry_seconds";
+    b.append("# HELP ")
+        .append(name)
+        .append(" Seconds until each live lease of a dynamic secret expires unless renewed.\n");
+    b.append("# TYPE ").append(name).append(" gauge\n");
+    for (LeaseStatus l : src.get()) {
+      b.append(name)
+          .append(Family.labels("path", l.path(), "replaced", Boolean.toString(l.replaced())))
+          .append(' ')
+          .append(Family.number(seconds(now, l.expiresAt())))
+          .append('\n');
+    }
   }
 
   private static double seconds(Instant from, Instant to) {

@@ -34,6 +34,7 @@ public final class SnapshotHub {
   private volatile Duration staleAfter;
   private volatile Instant lastGoodAt;
   private volatile Aged aged;
+  private volatile List<LeaseStatus> leases = List.of();
 
   /** {@code stale} is {@code from} marked stale, kept so an aged snapshot is copied once. */
   private record Aged(Snapshot from, Snapshot stale) {}
@@ -66,6 +67,16 @@ public final class SnapshotHub {
   public static Duration staleWindow(Duration interval) {
     Duration half = interval.dividedBy(2);
     return interval.plus(half.compareTo(Duration.ofSeconds(5)) > 0 ? half : Duration.ofSeconds(5));
+  }
+
+  /** The live leases of dynamic secrets, as the last refresh round left them. */
+  public List<LeaseStatus> leases() {
+    return leases;
+  }
+
+  /** Called by the refresher after each round. */
+  public void leases(List<LeaseStatus> now) {
+    this.leases = List.copyOf(now);
   }
 
   /** Values not confirmed with OpenBao for longer than {@code window} are stale (null: never). */

@@ -17,8 +17,10 @@ import java.util.function.BiFunction;
  * RETRY: the token was replaced, read again once. DENIED: the 403 stands. UNAVAILABLE: OpenBao
  * could not be asked, which the refresher treats as an outage; TOKEN_INVALID likewise, with a
  * message that says the token is dead. Sources never log in themselves.
+ *
+ * <p>Not final: source tests script OpenBao's answers (a lease schedule over minutes) with it.
  */
-final class Reader {
+class Reader {
   private final OpenBaoClient client;
   private final TokenProvider tokens;
 

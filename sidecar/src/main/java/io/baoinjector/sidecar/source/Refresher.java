@@ -1,10 +1,12 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
+import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
@@ -42,6 +44,7 @@ public final class Refresher implements AutoCloseable {
   private final MountResolver mounts;
   private final SnapshotHub hub;
   private final Duration interval;
+  private final LeaseSettings leases;
   private final Clock clock;
   private final RefreshObserver observer;
   private final Map<SourceKey, SourceSlot> sources = new LinkedHashMap<>();
@@ -63,6 +66,7 @@ public final class Refresher implements AutoCloseable {
     this.mounts = new MountResolver(reader);
     this.hub = Objects.requireNonNull(hub, "hub == null");
     this.interval = config.refresh().interval();
+    this.leases = config.leases();
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.observer = Objects.requireNonNull(observer, "observer == null");
     Duration cap = interval.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : interval;
@@ -234,6 +238,7 @@ public final class Refresher implements AutoCloseable {
         lastFullRound = now;
       }
     }
+    publishLeases();
     Snapshot prev = hub.current();
     NameTable.Resolved r =
         names.resolve(
@@ -252,6 +257,16 @@ public final class Refresher implements AutoCloseable {
     return next;
   }
 
+  private void publishLeases() {
+    java.util.List<LeaseStatus> l = new java.util.ArrayList<>();
+    for (SourceSlot t : sources.values()) {
+      if (t.source() instanceof DirectSource d) {
+        l.addAll(d.leases());
+      }
+    }
+    hub.leases(l);
+  }
+
   private void create(SourceKey key, SourceSlot slot) {
     Mount m = mounts.resolve(key.path());
     if (m.isKvV2()) {
@@ -265,7 +280,7 @@ public final class Refresher implements AutoCloseable {
           key.version(),
           m.path().isEmpty() ? "the mount" : m.path());
     }
-    slot.created(new DirectSource(key.path(), reader, observer), m.guessed());
+    slot.created(new DirectSource(key.path(), reader, observer, leases), m.guessed());
   }
 
   /** Stops the background rounds. Idempotent. */

@@ -55,6 +55,7 @@ class CheckCommandTest {
         r.out);
     assertTrue(lines.contains("properties: 1: spring.datasource.password"), r.out);
     assertTrue(lines.contains("refresh:    every 1m30s"), r.out);
+    assertTrue(lines.contains("leases:     overlap 45s, left to expire"), r.out);
     assertTrue(
         lines.contains(
             "socket:     /run/bao-injector/agent.sock (mode 0660, allow-uids 1000, app)"),

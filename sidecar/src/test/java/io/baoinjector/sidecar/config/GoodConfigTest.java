@@ -92,7 +92,8 @@ class GoodConfigTest {
                         null,
                         DIR.resolve("config.json.tmpl")),
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
-                    file("/run/secrets/all.json", Format.JSON, null, null))));
+                    file("/run/secrets/all.json", Format.JSON, null, null))),
+            new LeaseSettings(Duration.ofSeconds(45), false));
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));
@@ -126,6 +127,7 @@ class GoodConfigTest {
     assertEquals("token", c.auth().mount());
     assertEquals(SecretValue.of(Fixtures.CANARY_TOKEN), c.auth().token());
     assertEquals(Duration.ofSeconds(30), c.refresh().interval());
+    assertEquals(new LeaseSettings(Duration.ofSeconds(60), true), c.leases());
     assertEquals(new OutputSettings(null, null, List.of()), c.outputs());
     assertEquals(false, c.revokeOnExit());
   }

@@ -1,11 +1,13 @@
 package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +150,19 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     body.put("revision", s.revision());
     body.put("stale", s.stale());
     body.put("unresolved", new ArrayList<>(s.unresolved()));
+    List<Map<String, Object>> leases = new ArrayList<>();
+    Instant now = Instant.now();
+    for (LeaseStatus l : hub.leases()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", l.path());
+      m.put("expires_in_s", Math.max(0, Duration.between(now, l.expiresAt()).toSeconds()));
+      if (l.hardExpiry() != null) {
+        m.put("max_expires_in_s", Math.max(0, Duration.between(now, l.hardExpiry()).toSeconds()));
+      }
+      m.put("replaced", l.replaced());
+      leases.add(m);
+    }
+    body.put("leases", leases);
     return send(response, done, route, ready ? 200 : 503, Json.bytes(body));
   }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,9 +107,30 @@ class SocketServerTest {
     assertEquals(200, r.status());
     assertEquals(
         "{\"status\":\"ready\",\"instance\":\"inst-1\",\"revision\":1,\"stale\":false,"
-            + "\"unresolved\":[\"B\"]}",
+            + "\"unresolved\":[\"B\"],\"leases\":[]}",
         r.body());
     assertTrue(r.head().contains("Content-Type: application/json"), r.head());
+
+    // each live lease: path and expiry, never its id (LeaseStatus has none to leak)
+    java.time.Instant now = java.time.Instant.now();
+    hub.leases(
+        List.of(
+            new LeaseStatus(
+                "database/creds/app", now.plusSeconds(100), now.plusSeconds(100), false),
+            new LeaseStatus("database/creds/app", now.plusSeconds(20), now.plusSeconds(20), true)));
+    JsonNode leases = json(Uds.get(sock(), "/v1/health")).get("leases");
+    assertEquals(2, leases.size(), leases.toString());
+    assertEquals("database/creds/app", leases.get(0).get("path").asText());
+    assertTrue(leases.get(0).get("expires_in_s").asLong() >= 98, leases.toString());
+    assertTrue(leases.get(0).get("max_expires_in_s").asLong() >= 98, leases.toString());
+    assertFalse(leases.get(0).get("replaced").asBoolean());
+    assertTrue(leases.get(1).get("replaced").asBoolean());
+    metrics.leaseSource(hub::leases);
+    String scrape = Uds.get(sock(), "/metrics").body();
+    assertTrue(
+        scrape.contains(
+            "bao_injector_lease_expiry_seconds{path=\"database/creds/app\",replaced=\"true\"} "),
+        scrape);
 
     hub.publish(entries("A", "1"), Map.of(), Set.of(), true, true);
     assertTrue(json(Uds.get(sock(), "/v1/health")).get("stale").asBoolean());
