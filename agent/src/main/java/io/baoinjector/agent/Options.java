@@ -1,5 +1,6 @@
 package io.baoinjector.agent;
 
+import io.baoinjector.agent.bootstrap.Pools;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ final class Options {
   final boolean children;
   final boolean configPlaceholders;
 
+  /** {@code pools}: one of {@code Pools.OFF}, {@code FOLLOW}, {@code EVICT_IDLE}. */
+  final int pools;
+
   private Options(
       String socket,
       String file,
@@ -29,7 +33,8 @@ final class Options {
       String waitText,
       boolean failWhenUnavailable,
       boolean children,
-      boolean configPlaceholders) {
+      boolean configPlaceholders,
+      int pools) {
     this.socket = socket;
     this.file = file;
     this.propertiesFile = propertiesFile;
@@ -38,6 +43,7 @@ final class Options {
     this.failWhenUnavailable = failWhenUnavailable;
     this.children = children;
     this.configPlaceholders = configPlaceholders;
+    this.pools = pools;
   }
 
   static Options parse(String args, Map<String, String> env) {
@@ -48,6 +54,7 @@ final class Options {
     String onUnavailable = "fail";
     String children = "true";
     String placeholders = "true";
+    String pools = "follow";
     if (args != null && !args.trim().isEmpty()) {
       for (String pair : args.split(",")) {
         int eq = pair.indexOf('=');
@@ -70,12 +77,14 @@ final class Options {
           children = value;
         } else if (key.equals("config-placeholders")) {
           placeholders = value;
+        } else if (key.equals("pools")) {
+          pools = value;
         } else {
           throw bad(
               "unknown option '"
                   + key
                   + "'; known: socket, file, properties-file, wait, on-unavailable, children,"
-                  + " config-placeholders");
+                  + " config-placeholders, pools");
         }
       }
     }
@@ -87,6 +96,14 @@ final class Options {
     }
     if (!placeholders.equals("true") && !placeholders.equals("false")) {
       throw bad("config-placeholders=" + placeholders + " is not one of: true, false");
+    }
+    int poolMode = Pools.FOLLOW;
+    if (pools.equals("off")) {
+      poolMode = Pools.OFF;
+    } else if (pools.equals("evict-idle")) {
+      poolMode = Pools.EVICT_IDLE;
+    } else if (!pools.equals("follow")) {
+      throw bad("pools=" + pools + " is not one of: follow, evict-idle, off");
     }
     if (socket != null && file != null) {
       throw bad("socket and file are exclusive; give one");
@@ -111,7 +128,8 @@ final class Options {
         waitText,
         onUnavailable.equals("fail"),
         children.equals("true"),
-        placeholders.equals("true"));
+        placeholders.equals("true"),
+        poolMode);
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.testkit.BaoBinary;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
+import io.baoinjector.testkit.PostgresServer;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import io.baoinjector.testkit.UnixHttp;

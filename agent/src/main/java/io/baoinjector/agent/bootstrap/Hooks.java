@@ -126,4 +126,16 @@ public final class Hooks {
     // no catch-all here: a store that fails is better than one that writes the secret to disk
     return Placeholders.forOutput(self, defaults);
   }
+
+  /**
+   * End of {@code com.zaxxer.hikari.pool.HikariPool(HikariConfig)}: queues the pool for {@link
+   * Pools}; returns at once and never throws into the application's constructor.
+   */
+  public static void poolCreated(Object pool, Object config) {
+    try {
+      Pools.created(pool, config);
+    } catch (Throwable t) {
+      // the pool works as without the agent; it just won't follow rotations
+    }
+  }
 }

@@ -54,4 +54,12 @@ public final class Installer {
           transformer.failure());
     }
   }
+
+  /**
+   * {@code pools=follow|evict-idle}: hooks pool classes as they load (none is loaded yet in {@code
+   * premain}); a JVM without a pool library only pays a name comparison per loaded class.
+   */
+  public static void installPools(Instrumentation inst) {
+    inst.addTransformer(new PoolTransformer(), false);
+  }
 }

@@ -1,6 +1,5 @@
-package example.springboot;
+package io.baoinjector.testkit;
 
-import io.baoinjector.testkit.BaoBinary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * user owns. The binaries come from {@code scripts/ensure-postgres.sh}, which installs the server
  * with apt on a fresh machine.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   private final Path bin;
   private final Path dir;
   private final int port;
@@ -42,7 +41,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Creates and starts a fresh server; on failure nothing is left running. */
-  static PostgresServer start() {
+  public static PostgresServer start() {
     Path bin = Path.of(script("ensure-postgres.sh"));
     Path dir;
     try {
@@ -95,11 +94,11 @@ final class PostgresServer implements AutoCloseable {
         "start");
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
@@ -107,7 +106,7 @@ final class PostgresServer implements AutoCloseable {
    * Runs {@code sql} as the superuser over the Unix socket. The statements go through stdin, so a
    * password in them never shows in a process list.
    */
-  void sql(String sql) {
+  public void sql(String sql) {
     run(
         sql,
         bin.resolve("psql").toString(),
@@ -207,7 +206,7 @@ final class PostgresServer implements AutoCloseable {
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
         p.destroyForcibly();
         throw new IllegalStateException(
-            "the Spring Boot example's test needs a PostgreSQL server and "
+            "this test needs a PostgreSQL server and "
                 + script
                 + " could not provide one (see its message above): apt-get install postgresql");
       }
