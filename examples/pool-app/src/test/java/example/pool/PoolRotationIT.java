@@ -115,7 +115,7 @@ class PoolRotationIT {
         off.awaitLine(0, "env changed"::equals, WAIT); // the agent has the value; the pool doesn't
 
         pg.sql(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE usename = '"
                 + role
                 + "';");
         for (PoolProcess app : apps) {
