@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * --interval-ms} (default 600). No bao-injector code: the agent, if any, is the only thing that can
  * make it follow a rotation.
  *
- * <p>Prints {@code ready}, then {@code ok <n> <user>} or {@code failed <n> <SQLState>} per query,
- * and {@code env changed} once {@code System.getenv("DB_PASSWORD")} no longer holds the startup
- * value (never a value). A line {@code mark} on stdin is echoed in order with the queries, so a
- * test can tell which came after an event; it exits when stdin ends or after {@code --max-queries}
- * (300).
+ * <p>Prints {@code ready}, then {@code ok <n> <user> <backend pid>} or {@code failed <n>
+ * <SQLState>} per query, and {@code env changed} once {@code System.getenv("DB_PASSWORD")} no
+ * longer holds the startup value (never a value). A line {@code mark} on stdin is echoed in order
+ * with the queries, so a test can tell which came after an event; it exits when stdin ends or after
+ * {@code --max-queries} (300).
  *
  * <p>{@code --user-in-properties}: the user goes into the data-source properties and the pool's
  * user name stays null — then HikariCP's {@code DriverDataSource} uses the startup password it
@@ -100,9 +100,9 @@ public final class PoolApp {
   private static String query(HikariDataSource ds, int n) {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select current_user")) {
+        ResultSet rs = s.executeQuery("select current_user, pg_backend_pid()")) {
       rs.next();
-      return "ok " + n + " " + rs.getString(1);
+      return "ok " + n + " " + rs.getString(1) + " " + rs.getInt(2);
     } catch (SQLException e) {
       return "failed " + n + " " + e.getSQLState();
     }

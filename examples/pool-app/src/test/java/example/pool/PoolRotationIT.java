@@ -16,8 +16,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,20 +76,12 @@ class PoolRotationIT {
     String before = password();
     pg.sql("CREATE ROLE " + role + " LOGIN PASSWORD '" + before + "';");
     bao.put("app/db", Map.of("password", before));
-    List<Path> cp =
-        List.of(
-            APP_CLASSES,
-            LIBS.resolve("HikariCP-" + version + ".jar"),
-            LIBS.resolve("postgresql-42.7.11.jar"),
-            LIBS.resolve("slf4j-api-2.0.17.jar"));
-    for (Path p : cp) {
-      assertTrue(Files.exists(p), "missing " + p + " (pre-integration-test copies it)");
-    }
+    List<Path> cp = classPath(version);
     Map<String, String> env = Map.of("DB_URL", pg.jdbcUrl(), "DB_USER", role);
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       List<PoolProcess> apps = new ArrayList<>();
-      try (SidecarProcess sidecar = startSidecar(bao, work, sock)) {
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, false)) {
         String agent = AGENT_JAR + "=socket=" + sock;
         PoolProcess follow = PoolProcess.start("follow", work, cp, agent, env);
         apps.add(follow);
@@ -144,6 +138,153 @@ class PoolRotationIT {
     }
   }
 
+  /**
+   * User name and password both managed: a password-only rotation keeps the pool's connections
+   * ({@code follow}) or soft-evicts them ({@code evict-idle}); a rotation that changes the user
+   * name soft-evicts them in both modes, so every query after it runs as the new role without any
+   * connection being cut (HikariCP's own maxLifetime is 30 minutes).
+   */
+  @ParameterizedTest(name = "HikariCP {0}")
+  @ValueSource(strings = {"4.0.3", "7.1.0"})
+  @Timeout(100)
+  void aNewUserNameEvictsThePoolsConnections(String version, OpenBao bao, @TempDir Path work)
+      throws Exception {
+    String tag = version.replace('.', '_');
+    String roleA = "a_" + tag;
+    String roleB = "b_" + tag;
+    String pa = password();
+    String pb = password();
+    pg.sql("CREATE ROLE " + roleA + " LOGIN PASSWORD '" + pa + "';");
+    pg.sql("CREATE ROLE " + roleB + " LOGIN PASSWORD '" + pb + "';");
+    bao.put("app/db", Map.of("user", roleA, "password", pa));
+    List<Path> cp = classPath(version);
+    Map<String, String> env = Map.of("DB_URL", pg.jdbcUrl());
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path sock = t.resolve("agent.sock");
+      String agent = AGENT_JAR + "=socket=" + sock;
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, true);
+          PoolProcess follow = PoolProcess.start("follow", work, cp, agent, env);
+          PoolProcess evict =
+              PoolProcess.start("evict-idle", work, cp, agent + ",pools=evict-idle", env)) {
+        // mark 1: every query before it ran before the rotation
+        for (PoolProcess app : List.of(follow, evict)) {
+          app.awaitLine(0, l -> l.startsWith("ok "), WAIT);
+          app.mark();
+          app.awaitLine(0, "mark"::equals, WAIT);
+        }
+
+        String pa2 = password();
+        pg.sql("ALTER ROLE " + roleA + " PASSWORD '" + pa2 + "';");
+        bao.put("app/db", Map.of("user", roleA, "password", pa2));
+        follow.awaitErrLine(l -> l.endsWith("to HikariPool-1 (DB_PASSWORD)"), WAIT);
+        evict.awaitErrLine(
+            l -> l.endsWith("to HikariPool-1 (DB_PASSWORD); connections soft-evicted"), WAIT);
+        // mark 2: every query after it ran after the rotation was applied
+        for (PoolProcess app : List.of(follow, evict)) {
+          app.mark();
+          awaitQueriesAfterMark(app, 2, 3);
+        }
+        Set<String> followAfter = pidsAfterMark(follow, 2);
+        assertTrue(
+            pidsBeforeMark(follow, 1).containsAll(followAfter),
+            "follow kept its connections\n" + follow.output());
+        Set<String> evictAfter = pidsAfterMark(evict, 2);
+        evictAfter.retainAll(pidsBeforeMark(evict, 1));
+        assertEquals(
+            Set.of(), evictAfter, "evict-idle replaced its connections\n" + evict.output());
+
+        bao.put("app/db", Map.of("user", roleB, "password", pb));
+        for (PoolProcess app : List.of(follow, evict)) {
+          app.awaitErrLine(
+              l ->
+                  l.contains("to HikariPool-1 (")
+                      && l.contains("DB_USER")
+                      && l.endsWith("; user name changed, connections soft-evicted"),
+              WAIT);
+          app.mark(); // mark 3
+          awaitQueriesAfterMark(app, 3, AFTER_CUT);
+          List<String> lines = app.stdoutLines();
+          List<String> queries =
+              lines.subList(markIndex(lines, 3) + 1, lines.size()).stream()
+                  .filter(l -> l.matches("(ok|failed) .*"))
+                  .toList();
+          assertTrue(
+              queries.stream().allMatch(l -> l.matches("ok \\d+ " + roleB + " \\d+")),
+              app.label + ": every query after the change runs as " + roleB + "\n" + app.output());
+        }
+        for (String secret : List.of(pa, pa2, pb)) {
+          for (PoolProcess app : List.of(follow, evict)) {
+            assertFalse(app.output().contains(secret), "a secret was printed:\n" + app.output());
+          }
+          assertFalse(sidecar.stderr().contains(secret), "a secret was printed by the sidecar");
+        }
+      }
+    }
+  }
+
+  private static void awaitQueriesAfterMark(PoolProcess app, int mark, int queries) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      List<String> lines = app.stdoutLines();
+      int at = lines.stream().filter("mark"::equals).count() >= mark ? markIndex(lines, mark) : -1;
+      if (at >= 0
+          && lines.subList(at + 1, lines.size()).stream()
+                  .filter(l -> l.matches("(ok|failed) .*"))
+                  .count()
+              >= queries) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            app.label + ": no " + queries + " queries after mark " + mark + "\n" + app.output());
+      }
+      app.awaitLine(lines.size(), l -> true, WAIT);
+    }
+  }
+
+  /** Backend pids of the queries before the {@code n}th mark. */
+  private static Set<String> pidsBeforeMark(PoolProcess app, int n) {
+    List<String> lines = app.stdoutLines();
+    return pids(lines.subList(0, markIndex(lines, n)));
+  }
+
+  private static Set<String> pidsAfterMark(PoolProcess app, int n) {
+    List<String> lines = app.stdoutLines();
+    return pids(lines.subList(markIndex(lines, n) + 1, lines.size()));
+  }
+
+  private static int markIndex(List<String> lines, int n) {
+    for (int i = 0, seen = 0; i < lines.size(); i++) {
+      if (lines.get(i).equals("mark") && ++seen == n) {
+        return i;
+      }
+    }
+    throw new AssertionError("no mark " + n + " in " + lines);
+  }
+
+  private static Set<String> pids(List<String> lines) {
+    Set<String> pids = new HashSet<>();
+    for (String l : lines) {
+      if (l.startsWith("ok ")) {
+        pids.add(l.substring(l.lastIndexOf(' ') + 1));
+      }
+    }
+    return pids;
+  }
+
+  private static List<Path> classPath(String version) {
+    List<Path> cp =
+        List.of(
+            APP_CLASSES,
+            LIBS.resolve("HikariCP-" + version + ".jar"),
+            LIBS.resolve("postgresql-42.7.11.jar"),
+            LIBS.resolve("slf4j-api-2.0.17.jar"));
+    for (Path p : cp) {
+      assertTrue(Files.exists(p), "missing " + p + " (pre-integration-test copies it)");
+    }
+    return cp;
+  }
+
   private static void assertAllAfterMark(PoolProcess app, String prefix) {
     List<String> lines = app.stdoutLines();
     List<String> after = lines.subList(lines.indexOf("mark") + 1, lines.size());
@@ -165,7 +306,8 @@ class PoolRotationIT {
     return "pw-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  static SidecarProcess startSidecar(OpenBao bao, Path work, Path sock) throws Exception {
+  static SidecarProcess startSidecar(OpenBao bao, Path work, Path sock, boolean user)
+      throws Exception {
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(
         cfg,
@@ -175,6 +317,7 @@ class PoolRotationIT {
             "  method: token",
             "secrets:",
             "  DB_PASSWORD: secret/app/db#password",
+            user ? "  DB_USER: secret/app/db#user" : "",
             "refresh:",
             "  interval: 1s",
             "outputs:",
