@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.agent.bootstrap.Pools;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,9 @@ class OptionsTest {
     assertTrue(o.children);
     assertTrue(o.configPlaceholders);
     assertFalse(Options.parse("config-placeholders=false", Map.of()).configPlaceholders);
+    assertEquals(Pools.FOLLOW, Options.parse(null, Map.of()).pools);
+    assertEquals(Pools.OFF, Options.parse("pools=off", Map.of()).pools);
+    assertEquals(Pools.EVICT_IDLE, Options.parse("pools=evict-idle", Map.of()).pools);
   }
 
   @Test
@@ -52,7 +56,8 @@ class OptionsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders",
+        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders, pools",
+        "pools=on|pools=on is not one of: follow, evict-idle, off",
         "config-placeholders=yes|config-placeholders=yes is not one of: true, false",
         "socket|option 'socket' must be key=value",
         "wait=10|wait=10 is not a duration; use e.g. 500ms, 10s, 2m",

@@ -1,5 +1,6 @@
 package io.baoinjector.agent.install;
 
+import io.baoinjector.agent.bootstrap.Hooks;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -33,6 +34,13 @@ final class PoolTransformer implements ClassFileTransformer {
     if (!HIKARI_POOL.equals(className) || loader == null) {
       return null;
     }
+    if (!seesHooks(loader)) {
+      System.err.println(
+          "bao-injector agent: HikariCP's class loader does not see io.baoinjector.agent.bootstrap"
+              + " (JBoss Modules/OSGi: export that package to applications); its pools keep their"
+              + " startup credentials");
+      return null;
+    }
     try {
       return rewrite(classfileBuffer);
     } catch (Throwable t) {
@@ -42,6 +50,19 @@ final class PoolTransformer implements ClassFileTransformer {
               + t.getClass().getName()
               + "); its pools keep their startup credentials");
       return null;
+    }
+  }
+
+  /**
+   * Whether code defined by {@code loader} links to our {@link Hooks} — not so under JBoss Modules
+   * or OSGi unless the boot package is exported, and then the rewritten constructor would throw
+   * {@code NoClassDefFoundError}: such a pool is left as shipped.
+   */
+  private static boolean seesHooks(ClassLoader loader) {
+    try {
+      return Class.forName(HOOKS.replace('/', '.'), false, loader) == Hooks.class;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 
