@@ -19,7 +19,10 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
+// the agent's classes are on the boot class path only with the agent loaded
+@Fork(
+    value = 1,
+    jvmArgsAppend = "-javaagent:../agent/target/bao-injector-agent.jar=file=target/bench.env")
 public class PoolTransformerBenchmark {
   ClassFileTransformer transformer;
   // non-final so the JIT can't fold them
