@@ -2,7 +2,8 @@
 # Prints the bin directory of a PostgreSQL server install (the one holding initdb and pg_ctl),
 # installing the distribution's `postgresql` package with apt when there is none.
 #
-# For examples/spring-boot-app's test, which runs a throwaway server as the `postgres` user.
+# For the tests of examples/spring-boot-app and examples/pool-app, which run a throwaway server as the
+# `postgres` user (testkit's PostgresServer).
 # Idempotent and fast once installed; safe to run from parallel builds (flock). Everything else
 # goes to stderr so callers can do bin=$(...).
 set -euo pipefail

@@ -1,5 +1,6 @@
 package io.baoinjector.agent;
 
+import io.baoinjector.agent.bootstrap.Pools;
 import java.util.Map;
 
 /**
@@ -22,6 +23,9 @@ final class Options {
   final boolean configPlaceholders;
   final boolean springRefresh;
 
+  /** {@code pools}: one of {@code Pools.OFF}, {@code FOLLOW}, {@code EVICT_IDLE}. */
+  final int pools;
+
   private Options(
       String socket,
       String file,
@@ -31,7 +35,8 @@ final class Options {
       boolean failWhenUnavailable,
       boolean children,
       boolean configPlaceholders,
-      boolean springRefresh) {
+      boolean springRefresh,
+      int pools) {
     this.socket = socket;
     this.file = file;
     this.propertiesFile = propertiesFile;
@@ -41,6 +46,7 @@ final class Options {
     this.children = children;
     this.configPlaceholders = configPlaceholders;
     this.springRefresh = springRefresh;
+    this.pools = pools;
   }
 
   static Options parse(String args, Map<String, String> env) {
@@ -52,6 +58,7 @@ final class Options {
     String children = "true";
     String placeholders = "true";
     String springRefresh = "true";
+    String pools = "follow";
     if (args != null && !args.trim().isEmpty()) {
       for (String pair : args.split(",")) {
         int eq = pair.indexOf('=');
@@ -76,12 +83,14 @@ final class Options {
           placeholders = value;
         } else if (key.equals("spring-refresh")) {
           springRefresh = value;
+        } else if (key.equals("pools")) {
+          pools = value;
         } else {
           throw bad(
               "unknown option '"
                   + key
                   + "'; known: socket, file, properties-file, wait, on-unavailable, children,"
-                  + " config-placeholders, spring-refresh");
+                  + " config-placeholders, spring-refresh, pools");
         }
       }
     }
@@ -96,6 +105,14 @@ final class Options {
     }
     if (!springRefresh.equals("true") && !springRefresh.equals("false")) {
       throw bad("spring-refresh=" + springRefresh + " is not one of: true, false");
+    }
+    int poolMode = Pools.FOLLOW;
+    if (pools.equals("off")) {
+      poolMode = Pools.OFF;
+    } else if (pools.equals("evict-idle")) {
+      poolMode = Pools.EVICT_IDLE;
+    } else if (!pools.equals("follow")) {
+      throw bad("pools=" + pools + " is not one of: follow, evict-idle, off");
     }
     if (socket != null && file != null) {
       throw bad("socket and file are exclusive; give one");
@@ -121,7 +138,8 @@ final class Options {
         onUnavailable.equals("fail"),
         children.equals("true"),
         placeholders.equals("true"),
-        springRefresh.equals("true"));
+        springRefresh.equals("true"),
+        poolMode);
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */

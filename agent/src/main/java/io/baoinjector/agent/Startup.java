@@ -1,6 +1,7 @@
 package io.baoinjector.agent;
 
 import io.baoinjector.agent.bootstrap.Hooks;
+import io.baoinjector.agent.bootstrap.Pools;
 import io.baoinjector.agent.install.Installer;
 import io.baoinjector.agent.transport.Log;
 import io.baoinjector.agent.transport.Transport;
@@ -41,6 +42,7 @@ public final class Startup {
 
   private static void run(Options o, Instrumentation inst) throws Exception {
     Hooks.setChildren(o.children);
+    Pools.setMode(o.pools);
     Transport transport =
         o.file != null
             ? Transport.file(
@@ -84,6 +86,9 @@ public final class Startup {
     Installer.install(inst, o.configPlaceholders);
     if (o.springRefresh) {
       Installer.installSpring(inst);
+    }
+    if (o.pools != Pools.OFF) {
+      Installer.installPools(inst);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.agent.bootstrap.Pools;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,9 @@ class OptionsTest {
     assertFalse(Options.parse("config-placeholders=false", Map.of()).configPlaceholders);
     assertTrue(o.springRefresh);
     assertFalse(Options.parse("spring-refresh=false", Map.of()).springRefresh);
+    assertEquals(Pools.FOLLOW, Options.parse(null, Map.of()).pools);
+    assertEquals(Pools.OFF, Options.parse("pools=off", Map.of()).pools);
+    assertEquals(Pools.EVICT_IDLE, Options.parse("pools=evict-idle", Map.of()).pools);
   }
 
   @Test
@@ -54,7 +58,8 @@ class OptionsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders, spring-refresh",
+        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders, spring-refresh, pools",
+        "pools=on|pools=on is not one of: follow, evict-idle, off",
         "config-placeholders=yes|config-placeholders=yes is not one of: true, false",
         "spring-refresh=yes|spring-refresh=yes is not one of: true, false",
         "socket|option 'socket' must be key=value",

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,11 +16,11 @@ import org.springframework.stereotype.Component;
  * Asks the database who we are, through the datasource Spring Boot built from {@code
  * spring.datasource.*}.
  *
- * <p>{@code --stay} (with {@code --interval-ms=N}, default 2000) then opens a fresh connection
- * every interval with the credentials the {@link Environment} holds at that moment. The pool keeps
- * the password it was built with, so after a rotation only connections made with the current value
- * prove anything; an app that wants its pool to follow rotations re-reads the property the same
- * way.
+ * <p>{@code --stay} (with {@code --interval-ms=N}, default 2000) then, every interval, opens a
+ * fresh connection with the credentials the {@link Environment} holds at that moment ({@code fresh
+ * connection: …}) and runs a query through Spring's pool ({@code pool: …}, with the time the query
+ * started). The pool was built with the startup password; with the agent ({@code pools=follow}, its
+ * default) it follows rotations, without it the pool's new connections fail after one.
  */
 @Component
 class WhoAmI implements ApplicationRunner {
@@ -44,6 +45,24 @@ class WhoAmI implements ApplicationRunner {
     while (true) {
       Thread.sleep(intervalMs);
       System.out.println(freshConnection());
+      System.out.println(throughThePool());
+    }
+  }
+
+  private String throughThePool() {
+    long started = System.currentTimeMillis();
+    try {
+      return "pool: connected as "
+          + jdbc.queryForObject("select current_user", String.class)
+          + " at "
+          + started;
+    } catch (DataAccessException e) {
+      Throwable root = e.getMostSpecificCause();
+      String state = root instanceof SQLException ? ((SQLException) root).getSQLState() : null;
+      return "pool: failed ("
+          + (state != null ? state : root.getClass().getName())
+          + ") at "
+          + started;
     }
   }
 

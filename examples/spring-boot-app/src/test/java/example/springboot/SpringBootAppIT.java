@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.testkit.BaoBinary;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
+import io.baoinjector.testkit.PostgresServer;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import io.baoinjector.testkit.UnixHttp;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The unmodified Spring Boot app, packaged, against a real PostgreSQL whose {@code app} password
@@ -138,7 +141,8 @@ class SpringBootAppIT {
         bao.put("app/db", Map.of("password", after));
         app.awaitLine(at + 1, "fresh connection: connected as app"::equals, STARTUP);
 
-        // one line, as the app has no spring-cloud-context: its datasource bean won't rebind
+        // one line, as the app has no spring-cloud-context: its datasource bean won't rebind;
+        // beside it only the lines saying a rotation was applied to the pool
         assertEquals(
             List.of(
                 "bao-injector agent: Spring Boot without spring-cloud-context: after a rotation,"
@@ -146,11 +150,92 @@ class SpringBootAppIT {
                     + " @ConfigurationProperties and @Value beans keep their startup values (add"
                     + " org.springframework.cloud:spring-cloud-context for a refresh on every"
                     + " rotation)"),
-            app.stderr().lines().filter(l -> l.contains("bao-injector agent")).toList(),
-            "otherwise the agent stays quiet");
+            app.stderr()
+                .lines()
+                .filter(l -> l.contains("bao-injector agent"))
+                .filter(APPLIED.negate())
+                .toList(),
+            "otherwise the agent stays quiet:\n" + app.stderr());
         assertNoSecretIn(before, app.output(), sidecar.stderr());
         assertNoSecretIn(after, app.output(), sidecar.stderr());
       }
+    }
+  }
+
+  /**
+   * Spring Boot's own HikariCP pool, built once from {@code spring.datasource.password}: after the
+   * password changes in PostgreSQL and OpenBao and every connection of the role is cut, the pool
+   * opens new ones with the new password (the agent's {@code pools=follow}, on by default). Without
+   * it those fail: the same run with {@code pools=off} is the control.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sidecar-env.yaml", "sidecar-properties.yaml"})
+  void theSpringPoolFollowsARotationThroughCutConnections(
+      String config, OpenBao bao, @TempDir Path work) throws Exception {
+    String before = newPasswordInPostgres();
+    bao.put("app/db", Map.of("password", before));
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path sock = t.resolve("agent.sock");
+      // a failed borrow waits connection-timeout (30 s by default): shortened for the control
+      String[] args = {
+        "--stay", "--interval-ms=600", "--spring.datasource.hikari.connection-timeout=1500"
+      };
+      try (SidecarProcess sidecar = startSidecar(bao, work, sock, config);
+          AppProcess app =
+              AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv(), args);
+          AppProcess off =
+              AppProcess.start(
+                  work, APP_JAR, AGENT_JAR, "socket=" + sock + ",pools=off", appEnv(), args)) {
+        app.awaitLine(0, l -> l.startsWith("pool: connected as app"), STARTUP);
+        off.awaitLine(0, l -> l.startsWith("pool: connected as app"), STARTUP);
+
+        String after = newPasswordInPostgres();
+        bao.put("app/db", Map.of("password", after));
+        awaitStderr(app, APPLIED, STARTUP);
+        // the control has the new value too (its fresh connections work), just not in its pool
+        int now = (int) off.stdout().lines().count();
+        off.awaitLine(now, "fresh connection: connected as app"::equals, STARTUP);
+
+        // with a timeout, pg_terminate_backend returns once the backends are gone (PostgreSQL 14+)
+        pg.sql(
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE usename = 'app';");
+        long cut = System.currentTimeMillis();
+        assertPoolAfter(app, cut, "pool: connected as app at ");
+        assertPoolAfter(off, cut, "pool: failed (");
+        assertFalse(off.stderr().contains("applied revision"), off.output());
+        assertNoSecretIn(before, app.output(), off.output(), sidecar.stderr());
+        assertNoSecretIn(after, app.output(), off.output(), sidecar.stderr());
+      }
+    }
+  }
+
+  static final java.util.function.Predicate<String> APPLIED =
+      java.util.regex.Pattern.compile(
+              "bao-injector agent: applied revision \\d+ to HikariPool-1"
+                  + " \\((DB_PASSWORD|spring\\.datasource\\.password)\\)")
+          .asMatchPredicate();
+
+  /** The first five pool queries started after {@code cut} all start with {@code expected}. */
+  static void assertPoolAfter(AppProcess app, long cut, String expected) {
+    java.util.function.Predicate<String> afterCut =
+        l -> l.startsWith("pool: ") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) > cut;
+    int at = app.awaitLine(0, afterCut, STARTUP);
+    for (int i = 0; i < 4; i++) {
+      at = app.awaitLine(at + 1, afterCut, STARTUP);
+    }
+    List<String> pool = app.stdout().lines().filter(afterCut).limit(5).toList();
+    assertEquals(5, pool.size(), app.output());
+    assertTrue(pool.stream().allMatch(l -> l.startsWith(expected)), app.output());
+  }
+
+  static void awaitStderr(AppProcess app, java.util.function.Predicate<String> match, Duration max)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (app.stderr().lines().noneMatch(match)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the agent did not apply the rotation:\n" + app.output());
+      }
+      Thread.sleep(100);
     }
   }
 

@@ -145,4 +145,16 @@ public final class Hooks {
       // a SecurityManager refusing getClassLoader: no hint, and the application starts as usual
     }
   }
+
+  /**
+   * End of {@code com.zaxxer.hikari.pool.HikariPool(HikariConfig)}: queues the pool for {@link
+   * Pools}; returns at once and never throws into the application's constructor.
+   */
+  public static void poolCreated(Object pool, Object config) {
+    try {
+      Pools.created(pool, config);
+    } catch (Throwable t) {
+      // the pool works as without the agent; it just won't follow rotations
+    }
+  }
 }

@@ -64,4 +64,12 @@ public final class Installer {
   public static void installSpring(Instrumentation inst) {
     inst.addTransformer(new SpringTransformer(), false);
   }
+
+  /**
+   * {@code pools=follow|evict-idle}: hooks pool classes as they load (none is loaded yet in {@code
+   * premain}); a JVM without a pool library only pays a name comparison per loaded class.
+   */
+  public static void installPools(Instrumentation inst) {
+    inst.addTransformer(new PoolTransformer(), false);
+  }
 }

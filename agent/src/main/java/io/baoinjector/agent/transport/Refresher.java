@@ -1,6 +1,7 @@
 package io.baoinjector.agent.transport;
 
 import io.baoinjector.agent.bootstrap.ManagedEnv;
+import io.baoinjector.agent.bootstrap.Pools;
 import io.baoinjector.shared.wire.EnvDocument;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -102,5 +103,8 @@ final class Refresher implements Runnable {
     // properties first: by the time a new variable is visible, its matching property is too
     boolean propertiesChanged = properties.apply(doc.properties);
     ManagedEnv.replace(doc.values, propertiesChanged);
+    // after the swap, so a pool built from the new values matches them; the pools' own thread
+    // does the pushing
+    Pools.published(doc.revision, doc.values, doc.properties);
   }
 }

@@ -1,6 +1,5 @@
-package io.baoinjector.sidecar.it;
+package io.baoinjector.testkit;
 
-import io.baoinjector.testkit.BaoBinary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,15 +21,12 @@ import java.util.concurrent.TimeUnit;
  * with password (SCRAM) authentication over TCP, and trust only on its own Unix socket, which the
  * test uses to administer it.
  *
- * <p>A copy of the Spring Boot example's helper (examples cannot be a test dependency of the
- * sidecar); the two belong in the testkit once the example's own copy can move there too.
- *
  * <p>{@code initdb} and {@code pg_ctl} refuse to run as root, so when the test runs as root every
  * server command runs as the {@code postgres} system user ({@code setpriv}) in a directory that
  * user owns. The binaries come from {@code scripts/ensure-postgres.sh}, which installs the server
  * with apt on a fresh machine.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   private final Path bin;
   private final Path dir;
   private final int port;
@@ -45,7 +41,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Creates and starts a fresh server; on failure nothing is left running. */
-  static PostgresServer start() {
+  public static PostgresServer start() {
     Path bin = Path.of(script("ensure-postgres.sh"));
     Path dir;
     try {
@@ -98,11 +94,11 @@ final class PostgresServer implements AutoCloseable {
         "start");
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
@@ -110,7 +106,7 @@ final class PostgresServer implements AutoCloseable {
    * Runs {@code sql} as the superuser over the Unix socket. The statements go through stdin, so a
    * password in them never shows in a process list.
    */
-  void sql(String sql) {
+  public void sql(String sql) {
     run(
         sql,
         bin.resolve("psql").toString(),
