@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMH: System.getenv with and without the agent, in one run. Not part of ./mvnw verify.
-# Usage: [BENCH_PATTERN=regex] bench/run.sh [JMH options]   (default: -wi 3 -w 2s -i 5 -r 2s)
+# Usage: [BENCH_PATTERN=regex] bench/jmh.sh [JMH options]   (default: -wi 3 -w 2s -i 5 -r 2s)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
