@@ -174,12 +174,17 @@ class LauncherTest {
   }
 
   private Launcher runJdk(String version, Map<String, String> more) throws Exception {
+    return runJdk(version, more, "run");
+  }
+
+  private Launcher runJdk(String version, Map<String, String> more, String command)
+      throws Exception {
     Path jar = Files.writeString(tmp.resolve("x.jar"), "jar bytes");
     Map<String, String> env = new java.util.HashMap<>(more);
     env.put("BAO_INJECTOR_JAR", jar.toString());
     env.put("JAVA_HOME", standInJdk(version).toString());
     env.put("JAVA_OPTS", "-Xmx256m");
-    return Launcher.run(copyOfScript(), env, "run", "-c", "x.yaml");
+    return Launcher.run(copyOfScript(), env, command, "-c", "x.yaml");
   }
 
   @Test
@@ -198,13 +203,16 @@ class LauncherTest {
             + cache
             + "/bao-injector-"
             + crc
-            + "-21.0.8.jsa]\n[-XX:+AutoCreateSharedArchive]\n[-Xlog:cds=off]\n"
+            + "-21.0.8-run.jsa]\n[-XX:+AutoCreateSharedArchive]\n[-Xlog:cds=off]\n"
             + "[-Xlog:cds+dynamic=off]\n[-Xmx256m]\n[-jar]\n["
             + jar
             + "]\n[run]\n[-c]\n[x.yaml]\nSR=39\n",
         r.out,
         "JAVA_OPTS comes after the defaults, so it wins");
     assertTrue(Files.isDirectory(cache));
+    // a one-shot command first must not leave run with an archive of its few classes
+    Launcher check = runJdk("21.0.8", Map.of("HOME", tmp.resolve("home").toString()), "check");
+    assertTrue(check.out.contains("-21.0.8-cli.jsa]\n"), check.out);
   }
 
   @Test
