@@ -157,6 +157,41 @@ class DockerfileRunTest {
     }
   }
 
+  /**
+   * The ENTRYPOINT script as the container runs it: the archive the build made, then JAVA_OPTS
+   * split after the defaults, then CMD's arguments each kept whole.
+   */
+  @Test
+  void sidecarEntrypointUsesTheArchiveAndPutsJavaOptsLast() throws IOException {
+    Dockerfile df = DockerfileTest.sidecar();
+    List<String> entrypoint = Dockerfile.execForm(df.last("ENTRYPOINT"));
+    List<String> flags = List.of(df.argDefaults().get("JVM_FLAGS").split(" "));
+    for (String[] c :
+        new String[][] {
+          {"21", "-XX:SharedArchiveFile=/opt/bao-injector/bao-injector.jsa"},
+          {"25", "-XX:AOTCache=/opt/bao-injector/bao-injector.aot"}
+        }) {
+      AlpineRoot root = runAll(df, tmp.resolve("entry" + c[0]), Map.of("STUB_JAVA", c[0]));
+      List<String> argv = new ArrayList<>(entrypoint);
+      argv.addAll(List.of("run", "-c", "/etc/a b.yaml"));
+      Proc.Result r = root.exec(argv, Map.of("JAVA_OPTS", "-Xmx256m -Dx=1"));
+      assertEquals(0, r.exit(), r.output());
+      List<String> args = root.read("/tmp/java-args").lines().toList();
+      assertEquals(flags, args.subList(0, flags.size()));
+      assertEquals(c[1], args.get(flags.size()));
+      assertEquals(
+          List.of(
+              "-Xmx256m",
+              "-Dx=1",
+              "-jar",
+              "/opt/bao-injector/bao-injector.jar",
+              "run",
+              "-c",
+              "/etc/a b.yaml"),
+          args.subList(args.size() - 7, args.size()));
+    }
+  }
+
   private static AlpineRoot runAll(Dockerfile df, Path dir) {
     return runAll(df, dir, Map.of());
   }
