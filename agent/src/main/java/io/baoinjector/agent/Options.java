@@ -20,6 +20,7 @@ final class Options {
   final boolean failWhenUnavailable;
   final boolean children;
   final boolean configPlaceholders;
+  final boolean springRefresh;
 
   private Options(
       String socket,
@@ -29,7 +30,8 @@ final class Options {
       String waitText,
       boolean failWhenUnavailable,
       boolean children,
-      boolean configPlaceholders) {
+      boolean configPlaceholders,
+      boolean springRefresh) {
     this.socket = socket;
     this.file = file;
     this.propertiesFile = propertiesFile;
@@ -38,6 +40,7 @@ final class Options {
     this.failWhenUnavailable = failWhenUnavailable;
     this.children = children;
     this.configPlaceholders = configPlaceholders;
+    this.springRefresh = springRefresh;
   }
 
   static Options parse(String args, Map<String, String> env) {
@@ -48,6 +51,7 @@ final class Options {
     String onUnavailable = "fail";
     String children = "true";
     String placeholders = "true";
+    String springRefresh = "true";
     if (args != null && !args.trim().isEmpty()) {
       for (String pair : args.split(",")) {
         int eq = pair.indexOf('=');
@@ -70,12 +74,14 @@ final class Options {
           children = value;
         } else if (key.equals("config-placeholders")) {
           placeholders = value;
+        } else if (key.equals("spring-refresh")) {
+          springRefresh = value;
         } else {
           throw bad(
               "unknown option '"
                   + key
                   + "'; known: socket, file, properties-file, wait, on-unavailable, children,"
-                  + " config-placeholders");
+                  + " config-placeholders, spring-refresh");
         }
       }
     }
@@ -87,6 +93,9 @@ final class Options {
     }
     if (!placeholders.equals("true") && !placeholders.equals("false")) {
       throw bad("config-placeholders=" + placeholders + " is not one of: true, false");
+    }
+    if (!springRefresh.equals("true") && !springRefresh.equals("false")) {
+      throw bad("spring-refresh=" + springRefresh + " is not one of: true, false");
     }
     if (socket != null && file != null) {
       throw bad("socket and file are exclusive; give one");
@@ -111,7 +120,8 @@ final class Options {
         waitText,
         onUnavailable.equals("fail"),
         children.equals("true"),
-        placeholders.equals("true"));
+        placeholders.equals("true"),
+        springRefresh.equals("true"));
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */

@@ -82,6 +82,9 @@ public final class Startup {
               + " (on-unavailable=env)");
     }
     Installer.install(inst, o.configPlaceholders);
+    if (o.springRefresh) {
+      Installer.installSpring(inst);
+    }
   }
 
   /** One line, then {@code on-unavailable}: exit, or carry on with the real environment. */

@@ -23,6 +23,8 @@ class OptionsTest {
     assertTrue(o.children);
     assertTrue(o.configPlaceholders);
     assertFalse(Options.parse("config-placeholders=false", Map.of()).configPlaceholders);
+    assertTrue(o.springRefresh);
+    assertFalse(Options.parse("spring-refresh=false", Map.of()).springRefresh);
   }
 
   @Test
@@ -52,8 +54,9 @@ class OptionsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders",
+        "sokcet=/x|unknown option 'sokcet'; known: socket, file, properties-file, wait, on-unavailable, children, config-placeholders, spring-refresh",
         "config-placeholders=yes|config-placeholders=yes is not one of: true, false",
+        "spring-refresh=yes|spring-refresh=yes is not one of: true, false",
         "socket|option 'socket' must be key=value",
         "wait=10|wait=10 is not a duration; use e.g. 500ms, 10s, 2m",
         "wait=s|wait=s is not a duration; use e.g. 500ms, 10s, 2m",

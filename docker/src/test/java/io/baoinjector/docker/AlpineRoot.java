@@ -40,7 +40,7 @@ final class AlpineRoot {
       Files.copy(Path.of(busybox), dir.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(
           dir.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-      for (String stub : List.of("adduser", "addgroup", "java", "apk")) {
+      for (String stub : List.of("adduser", "addgroup", "java")) {
         Path target =
             dir.resolve(stub.equals("adduser") || stub.equals("addgroup") ? "usr/sbin" : "usr/bin")
                 .resolve(stub);

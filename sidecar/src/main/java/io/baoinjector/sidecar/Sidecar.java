@@ -172,9 +172,22 @@ public final class Sidecar implements AutoCloseable {
     }
     server =
         new SocketServer(
-            config.outputs().socket(), config.outputs().http(), hub, metrics, this::filesReady);
+            config.outputs().socket(),
+            config.outputs().http(),
+            hub,
+            metrics,
+            this::filesReady,
+            SocketServer.Limits.DEFAULTS,
+            Sidecar::listenerLost);
     server.start();
     return server;
+  }
+
+  /** A listener closed under us: exit 1 with one line, so the pod restarts instead of limping. */
+  private static void listenerLost(String why) {
+    System.err.println("bao-injector: " + why);
+    System.err.flush();
+    System.exit(1);
   }
 
   /** Starts the background refresh rounds. */

@@ -35,8 +35,11 @@ public final class OpenBao implements AutoCloseable {
   private final Path bao;
   private final Path workDir;
   private final boolean leasedKv;
+  private final boolean durable;
+  private final int clusterPort = freePort();
   private final int port;
   private final String rootToken;
+  private volatile String unsealKey;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
@@ -44,13 +47,41 @@ public final class OpenBao implements AutoCloseable {
   private int starts;
 
   OpenBao(Path bao, Path workDir, boolean leasedKv) {
+    this(bao, workDir, leasedKv, false, freePort(), randomRootToken());
+  }
+
+  OpenBao(Path bao, Path workDir, boolean leasedKv, boolean durable, int port, String rootToken) {
     this.bao = bao;
     this.workDir = workDir;
     this.leasedKv = leasedKv;
-    this.port = freePort();
+    this.durable = durable;
+    this.port = port;
+    this.rootToken = rootToken;
+  }
+
+  static String randomRootToken() {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
-    this.rootToken = "root-" + HexFormat.of().formatHex(random);
+    return "root-" + HexFormat.of().formatHex(random);
+  }
+
+  /**
+   * Starts a non-dev server storing on disk under {@code workDir} (a single Raft node: OpenBao 2.7
+   * has no {@code storage "file"}), initialised with one unseal key share, unsealed, with KV v2 at
+   * {@code secret/} as in dev mode. Unlike the dev server it keeps its data and tokens across
+   * {@link #restart()} and {@link #kill()}, and {@link #seal()} / {@link #unseal()} work as in
+   * production. The caller closes it.
+   */
+  public static OpenBao startDurable(Path workDir) {
+    OpenBao b = new OpenBao(BaoBinary.path(), workDir, false, true, freePort(), randomRootToken());
+    b.startProcess();
+    b.enableKvV2("secret");
+    return b;
+  }
+
+  /** A client of a server someone else runs (a Raft node): API helpers only, no lifecycle. */
+  static OpenBao client(Path workDir, int port, String rootToken) {
+    return new OpenBao(BaoBinary.path(), workDir, false, false, port, rootToken);
   }
 
   /** Starts a server now; the caller closes it. */
@@ -96,10 +127,14 @@ public final class OpenBao implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(bao.toString());
     cmd.add("server");
-    cmd.add("-dev");
-    cmd.add("-dev-root-token-id=" + rootToken);
-    cmd.add("-dev-listen-address=127.0.0.1:" + port);
-    cmd.add("-dev-no-store-token");
+    if (durable) {
+      cmd.add("-config=" + DurableServer.writeConfig(workDir, port, clusterPort));
+    } else {
+      cmd.add("-dev");
+      cmd.add("-dev-root-token-id=" + rootToken);
+      cmd.add("-dev-listen-address=127.0.0.1:" + port);
+      cmd.add("-dev-no-store-token");
+    }
     if (leasedKv) {
       cmd.add("-dev-leased-kv");
     }
@@ -113,7 +148,19 @@ public final class OpenBao implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + bao, e);
     }
+    if (durable) {
+      unsealKey = DurableServer.initAndUnseal(this, unsealKey, Duration.ofSeconds(30));
+    }
     waitHealthy(Duration.ofSeconds(30));
+  }
+
+  /** Whether the process is alive; for helpers polling it. */
+  synchronized Process process() {
+    return process;
+  }
+
+  HttpClient http() {
+    return http;
   }
 
   private void waitHealthy(Duration timeout) {
@@ -201,7 +248,23 @@ public final class OpenBao implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same address and root token. Its storage starts empty. */
+  /** SIGKILL: no shutdown at all (a durable server keeps what was written). */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts the server again on the same address and root token. A dev server's storage starts
+   * empty; a durable server comes back with its data, unsealed.
+   */
   public synchronized void restart() {
     stop();
     startProcess();
@@ -220,12 +283,21 @@ public final class OpenBao implements AutoCloseable {
     api("PUT", "sys/seal", null);
   }
 
+  /** Unseals with the server's key and waits until it is active again. */
   public void unseal() {
-    Matcher m = UNSEAL.matcher(log());
-    if (!m.find()) {
-      throw new IllegalStateException("no unseal key in the dev server's output");
+    String key = unsealKey;
+    if (key == null) {
+      Matcher m = UNSEAL.matcher(log());
+      if (!m.find()) {
+        throw new IllegalStateException("no unseal key in the dev server's output");
+      }
+      key = m.group(1);
     }
-    api("PUT", "sys/unseal", Map.of("key", m.group(1)));
+    api("PUT", "sys/unseal", Map.of("key", key));
+    if (process != null) {
+      // a Raft node is unsealed before it is active (leader again): writes fail until then
+      waitHealthy(Duration.ofSeconds(30));
+    }
   }
 
   // ---- HTTP API -------------------------------------------------------------------------------
@@ -476,7 +548,7 @@ public final class OpenBao implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -484,7 +556,7 @@ public final class OpenBao implements AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

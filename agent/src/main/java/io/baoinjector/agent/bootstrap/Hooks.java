@@ -15,7 +15,8 @@ import java.util.Properties;
  * nothing that matters.
  *
  * <p>The config hooks ({@code Properties} load/store, {@code PropertyResourceBundle}) are not on
- * any read path; see {@link Placeholders} for their locking.
+ * any read path; see {@link Placeholders} for their locking. The Spring hooks run once per {@code
+ * ContextRefresher} or {@code SpringApplication} constructed; see {@link SpringRefresh}.
  */
 public final class Hooks {
   /**
@@ -125,5 +126,23 @@ public final class Hooks {
   public static Properties forOutput(Properties self, Properties defaults) {
     // no catch-all here: a store that fails is better than one that writes the secret to disk
     return Placeholders.forOutput(self, defaults);
+  }
+
+  /** End of a Spring Cloud {@code ContextRefresher} constructor: see {@link SpringRefresh}. */
+  public static void contextRefresher(Object refresher) {
+    try {
+      SpringRefresh.register(refresher);
+    } catch (RuntimeException e) {
+      // the context starts as without the agent; it only misses the refresh on rotation
+    }
+  }
+
+  /** End of a Spring Boot {@code SpringApplication} constructor: see {@link SpringRefresh}. */
+  public static void springApplication(Object application) {
+    try {
+      SpringRefresh.springApplication(application);
+    } catch (RuntimeException e) {
+      // a SecurityManager refusing getClassLoader: no hint, and the application starts as usual
+    }
   }
 }

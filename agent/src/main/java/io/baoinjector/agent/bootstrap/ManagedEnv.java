@@ -38,8 +38,21 @@ public final class ManagedEnv {
    * to it; called by the transport thread.
    */
   public static void replace(Map<String, String> next) {
+    replace(next, false);
+  }
+
+  /**
+   * As {@link #replace(Map)}; {@code propertiesChanged} says the system properties of this snapshot
+   * (already set) differ from the last, which Spring's environment sees too.
+   */
+  public static void replace(Map<String, String> next, boolean propertiesChanged) {
+    boolean changed = propertiesChanged || !values.equals(next);
     values = new HashMap<String, String>(next);
     arrived = true;
     Placeholders.refresh();
+    if (changed) {
+      // only a notify: the refresh itself runs on its own thread
+      SpringRefresh.changed();
+    }
   }
 }

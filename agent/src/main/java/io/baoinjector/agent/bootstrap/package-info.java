@@ -8,6 +8,8 @@
  * io.baoinjector.agent.bootstrap.ManagedEnv#replace}; the lookup hooks only read it. The config
  * hooks ({@link io.baoinjector.agent.bootstrap.Placeholders}) run only at a {@code Properties} load
  * or store and at a snapshot swap: they take the loaded object's monitor and a registry lock (in
- * that order only), and may print the one-line warning for an unknown name.
+ * that order only), and may print the one-line warning for an unknown name. The Spring hooks
+ * ({@link io.baoinjector.agent.bootstrap.SpringRefresh}) run in two Spring constructors; the
+ * refresh itself runs on its own thread, which the transport thread only notifies.
  */
 package io.baoinjector.agent.bootstrap;

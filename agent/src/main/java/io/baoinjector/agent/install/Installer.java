@@ -54,4 +54,14 @@ public final class Installer {
           transformer.failure());
     }
   }
+
+  /**
+   * {@code spring-refresh}: rewrites Spring Cloud's {@code ContextRefresher} and Spring Boot's
+   * {@code SpringApplication} as they load. Neither is loaded yet before {@code main}; a
+   * transformer that can't retransform is enough, and its result survives other agents'
+   * retransformations.
+   */
+  public static void installSpring(Instrumentation inst) {
+    inst.addTransformer(new SpringTransformer(), false);
+  }
 }

@@ -100,7 +100,7 @@ final class Refresher implements Runnable {
 
   private void publish(EnvDocument doc) {
     // properties first: by the time a new variable is visible, its matching property is too
-    properties.apply(doc.properties);
-    ManagedEnv.replace(doc.values);
+    boolean propertiesChanged = properties.apply(doc.properties);
+    ManagedEnv.replace(doc.values, propertiesChanged);
   }
 }

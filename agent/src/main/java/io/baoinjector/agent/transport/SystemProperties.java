@@ -13,13 +13,15 @@ final class SystemProperties {
   /** name -> the value before we managed it; {@code null} when it was unset. */
   private final Map<String, String> originals = new HashMap<String, String>();
 
-  void apply(Map<String, String> next) {
+  /** Sets {@code next}; returns whether any property it manages changed value or went away. */
+  boolean apply(Map<String, String> next) {
+    boolean changed = false;
     for (Map.Entry<String, String> e : next.entrySet()) {
       String name = e.getKey();
       if (!originals.containsKey(name)) {
         originals.put(name, System.getProperty(name));
       }
-      System.setProperty(name, e.getValue());
+      changed |= !e.getValue().equals(System.setProperty(name, e.getValue()));
     }
     java.util.Iterator<Map.Entry<String, String>> it = originals.entrySet().iterator();
     while (it.hasNext()) {
@@ -31,7 +33,9 @@ final class SystemProperties {
           System.setProperty(e.getKey(), e.getValue());
         }
         it.remove();
+        changed = true;
       }
     }
+    return changed;
   }
 }

@@ -217,7 +217,7 @@ class AgentSocketIT {
       assertEquals(2, app.waitFor());
       assertEquals(
           "bao-injector agent: unknown option 'sokcet'; known: socket, file, properties-file, wait,"
-              + " on-unavailable, children, config-placeholders\n",
+              + " on-unavailable, children, config-placeholders, spring-refresh\n",
           app.stderr());
     }
   }

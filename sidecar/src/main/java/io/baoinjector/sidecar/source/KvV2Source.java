@@ -22,6 +22,10 @@ final class KvV2Source implements SecretSource {
   private volatile SecretData last;
   private volatile boolean metadataDenied;
   private volatile boolean forceRead;
+  private int behind; // rounds in a row that answered an older version (one refresh thread)
+
+  /** Rounds in a row an older version is ignored before it is believed. */
+  static final int LAGGING_ROUNDS = 3;
 
   KvV2Source(String path, Mount mount, int pin, Reader reader) {
     this.path = path;
@@ -56,16 +60,60 @@ final class KvV2Source implements SecretSource {
     if (prev != null && pin > 0) {
       return prev;
     }
-    if (prev != null && !metadataDenied && !forceRead) {
+    boolean versionChecked = prev != null && !metadataDenied && !forceRead;
+    if (versionChecked) {
       Integer current = currentVersion(now);
       if (current != null && current.equals(prev.version())) {
+        behind = 0;
+        return prev;
+      }
+      if (current != null && current > 0 && lagging(prev, current)) {
         return prev;
       }
     }
     SecretData d = readData();
+    // the data names its version too: checked here when the metadata was not asked
+    if (!versionChecked && prev != null && d.version() != null && lagging(prev, d.version())) {
+      return prev; // forceRead stays: the next round reads the data again
+    }
     last = d;
     forceRead = false;
     return d;
+  }
+
+  /**
+   * An answer older than the version already served. OpenBao's standbys serve reads by default
+   * (eventually consistent): right after a failover, the node answering may not have applied the
+   * newest writes yet, and serving its answer would move the application's value backwards (seen in
+   * the Raft fault scenario). Such an answer is ignored for {@link #LAGGING_ROUNDS} rounds in a
+   * row; one that persists is taken (a server restored from an older snapshot, warned).
+   */
+  private boolean lagging(SecretData prev, int version) {
+    if (prev.version() == null || version >= prev.version()) {
+      behind = 0;
+      return false;
+    }
+    behind++;
+    if (behind < LAGGING_ROUNDS) {
+      if (behind == 1) {
+        log.info(
+            "{}: OpenBao answered version {}, older than the version {} already served (a node"
+                + " not yet caught up?); keeping it and asking again",
+            path,
+            version,
+            prev.version());
+      }
+      return true;
+    }
+    log.warn(
+        "{}: OpenBao still answers version {} after {} rounds, older than {}; taking it (was the"
+            + " server restored from an older snapshot?)",
+        path,
+        version,
+        behind,
+        prev.version());
+    behind = 0;
+    return false;
   }
 
   @Override

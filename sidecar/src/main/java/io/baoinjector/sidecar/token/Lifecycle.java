@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
+import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,10 @@ final class Lifecycle {
   private final AuthMethod auth;
   private final Scheduler scheduler;
   private final Clock clock;
+
+  /** The longest wait between logins while OpenBao cannot answer (see loginRetryDelay). */
+  static final Duration OUTAGE_LOGIN_RETRY = Duration.ofSeconds(5);
+
   private final Backoff backoff;
   private final RenewalPolicy policy;
   private final TokenObserver observer;
@@ -163,7 +168,7 @@ final class Lifecycle {
         lastFailure = e;
         attempted = true;
         notifyAll();
-        d = backoff.next();
+        d = loginRetryDelay(e);
         done = swapNextLogin();
         scheduleLoginAfterFailure(d, stamp);
       }
@@ -308,6 +313,19 @@ final class Lifecycle {
   }
 
   // ---- scheduling (callers hold the lock) -----------------------------------------------------
+
+  /**
+   * The backoff's next delay, capped at {@link #OUTAGE_LOGIN_RETRY} when OpenBao could not answer
+   * (unreachable, sealed, 5xx): such an attempt costs OpenBao nothing, and a token that expired
+   * during a long outage must come back within seconds of the unseal, not after the 30 s+ step the
+   * backoff had reached (seen in the 60 s sealed fault scenario). A refused login (wrong secret id,
+   * a revoked given token) keeps the full backoff; new credential files end it early.
+   */
+  private Duration loginRetryDelay(RuntimeException e) {
+    Duration d = backoff.next();
+    boolean outage = e instanceof UnavailableException && !(e instanceof TokenInvalidException);
+    return outage && d.compareTo(OUTAGE_LOGIN_RETRY) > 0 ? OUTAGE_LOGIN_RETRY : d;
+  }
 
   private void scheduleAfter(Token t) {
     if (t.neverExpires()) {

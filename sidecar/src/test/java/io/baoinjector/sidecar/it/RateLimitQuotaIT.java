@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.testkit.FaultFigures;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
@@ -94,13 +95,14 @@ class RateLimitQuotaIT {
         double seconds = (System.nanoTime() - started) / 1e9;
         double rate = (requests(sock) - before) / seconds;
         JsonNode health = SidecarRunIT.JSON.readTree(UnixHttp.get(sock, "/v1/health").body());
-        FaultFigures.record(
-            "rate-limit-quota",
-            "failed_reads=" + failed,
-            "reads=" + reads,
-            "rotation_ms=" + rotatedAfterMs,
-            "openbao_req_per_s=" + String.format(java.util.Locale.ROOT, "%.1f", rate),
-            "log_lines=" + p.stderr().lines().count());
+        FaultFigures.of("rate-limit-quota")
+            .put("failed_reads", failed)
+            .put("reads", reads)
+            .put("rotation_ms", rotatedAfterMs)
+            .put("openbao_req_per_s", rate)
+            .put("peak_rss_kb", FaultFigures.peakRssKb(p.pid()))
+            .put("log_lines", p.stderr().lines().count())
+            .emit();
         assertEquals(0, failed, "app reads failed under the quota:\n" + p.stderr());
         assertTrue(rotatedAfterMs >= 0, "the rotation never arrived:\n" + p.stderr());
         // 4 paths at 1 s freshness need ~4-8 requests/s; a retry storm would be far more

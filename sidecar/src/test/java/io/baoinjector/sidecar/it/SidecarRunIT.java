@@ -244,6 +244,13 @@ class SidecarRunIT {
         JsonNode s = JSON.readTree(starting.body());
         assertEquals("starting", s.path("status").asText());
         assertEquals("DB_PASSWORD", s.path("unresolved").path(0).asText());
+        // not ready is "not available" on env too, with health's body and no values
+        UnixHttp.Response env = UnixHttp.get(sock, "/v1/env");
+        assertEquals(503, env.status(), env.body());
+        JsonNode e = JSON.readTree(env.body());
+        assertEquals("starting", e.path("status").asText());
+        assertEquals("DB_PASSWORD", e.path("unresolved").path(0).asText());
+        assertTrue(e.path("values").isMissingNode(), env.body());
 
         bao.put("app/db", Map.of("password", "pw1"));
         p.awaitReady(sock);

@@ -13,6 +13,7 @@ import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.auth.TokenAuth;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.openbao.SealedException;
 import io.baoinjector.sidecar.util.Backoff;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -283,6 +284,48 @@ class TokenManagerTest {
   }
 
   /** A failed login's backoff is polled in steps; a changed stamp ends it, else the backoff. */
+  /** A login that fails ten times with {@code failure}; returns the ten retry delays. */
+  private List<Duration> loginRetries(RuntimeException failure) {
+    AuthMethod failing =
+        new AuthMethod() {
+          @Override
+          public Token login(OpenBaoClient c) {
+            throw failure;
+          }
+
+          @Override
+          public String describe() {
+            return "failing";
+          }
+        };
+    TokenManager m = manager(failing);
+    m.start();
+    List<Duration> delays = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      scheduler.runNext();
+      delays.add(scheduler.lastDelay());
+    }
+    m.close();
+    return delays;
+  }
+
+  @Test
+  void loginsWhileOpenBaoIsSealedAreRetriedAtLeastEveryFiveSeconds() {
+    List<Duration> delays =
+        loginRetries(new SealedException("POST", "auth/approle/login", List.of("sealed")));
+    assertEquals(Duration.ofSeconds(1), delays.get(0).plusMillis(250), "the backoff's start");
+    for (Duration d : delays) {
+      assertTrue(d.compareTo(Duration.ofSeconds(5)) <= 0, "waited " + d + " for a sealed node");
+    }
+    assertEquals(Duration.ofSeconds(5), delays.get(9), "capped, not reset");
+  }
+
+  @Test
+  void aRefusedLoginKeepsTheFullBackoff() {
+    List<Duration> delays = loginRetries(new AuthException("auth.secret-id-file: refused"));
+    assertTrue(delays.get(9).compareTo(Duration.ofMinutes(2)) > 0, delays.toString());
+  }
+
   @Test
   void changedCredentialFilesEndTheLoginBackoff() {
     int[] calls = {0};

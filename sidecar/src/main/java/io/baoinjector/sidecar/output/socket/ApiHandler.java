@@ -46,6 +46,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final LongPolls polls;
   private final SocketServer.Limits limits;
   private final Set<Connection> inFlight;
+  private final AuditThrottle throttle;
 
   ApiHandler(
       SnapshotHub hub,
@@ -54,7 +55,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       Set<Integer> allowedUids,
       LongPolls polls,
       SocketServer.Limits limits,
-      Set<Connection> inFlight) {
+      Set<Connection> inFlight,
+      AuditThrottle throttle) {
     this.hub = hub;
     this.metrics = metrics;
     this.filesReady = filesReady;
@@ -62,6 +64,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.polls = polls;
     this.limits = limits;
     this.inFlight = inFlight;
+    this.throttle = throttle;
   }
 
   @Override
@@ -85,17 +88,22 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     PeerCredentials peer = unix ? PeerCredentials.of(connection.getEndPoint()) : null;
     if (peer != null && !allowedUids.isEmpty() && !allowedUids.contains(peer.uid())) {
-      AUDIT.warn(
-          "denied peer={} uid={} gid={} pid=unavailable endpoint={}",
-          peer.user(),
-          peer.uid(),
-          peer.group(),
-          route);
+      // Normally closed at accept (ConnectionGate); this is the second layer.
+      long suppressed = throttle.admit("denied|" + peer.uid() + "|" + route);
+      if (suppressed >= 0) {
+        AUDIT.warn(
+            "denied peer={} uid={} gid={} pid=unavailable endpoint={} suppressed={}",
+            peer.user(),
+            peer.uid(),
+            peer.group(),
+            route,
+            suppressed);
+      }
       return send(response, done, route, 403, Json.error(403, "peer uid is not allowed"));
     }
     switch (route) {
       case HEALTH:
-        return health(response, done);
+        return health(HEALTH, hub.current(), response, done);
       case METRICS:
         byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
         response
@@ -131,8 +139,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
-  private boolean health(Response response, Callback done) {
-    Snapshot s = hub.current();
+  /** Health's answer; also what env and secrets answer (503) while {@code s} is not ready. */
+  private boolean health(String route, Snapshot s, Response response, Callback done) {
     boolean ready = s.ready() && filesReady.getAsBoolean();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", ready ? "ready" : "starting");
@@ -140,7 +148,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     body.put("revision", s.revision());
     body.put("stale", s.stale());
     body.put("unresolved", new ArrayList<>(s.unresolved()));
-    return send(response, done, HEALTH, ready ? 200 : 503, Json.bytes(body));
+    return send(response, done, route, ready ? 200 : 503, Json.bytes(body));
   }
 
   private boolean env(Request request, Response response, Callback done, PeerCredentials peer) {
@@ -160,7 +168,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     String instance = q.getValue("instance");
     boolean otherInstance = instance != null && !instance.equals(now.instanceId());
-    if (otherInstance || now.revision() != after || wait.isZero()) {
+    // Not ready: wait for ready whatever after says, so a client never spins on 503s.
+    boolean waitForReady = !now.ready() && !wait.isZero();
+    if (!waitForReady && (otherInstance || now.revision() != after || wait.isZero())) {
       return sendEnv(response, done, peer, now);
     }
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
@@ -168,7 +178,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     endPoint.setIdleTimeout(wait.toMillis() + limits.idleTimeout().toMillis());
     LongPolls.Waiter w =
         polls.park(
-            after,
+            waitForReady ? Snapshot::ready : s -> s.revision() != after,
             wait,
             snapshot -> {
               endPoint.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -191,6 +201,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   }
 
   private boolean sendEnv(Response response, Callback done, PeerCredentials peer, Snapshot s) {
+    if (!s.ready()) {
+      return health(ENV, s, response, done);
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("instance", s.instanceId());
     body.put("revision", s.revision());
@@ -208,6 +221,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     Snapshot.Entry e = s.values().get(name);
     if (e == null) {
       e = s.properties().get(name);
+    }
+    if (e == null && !s.ready()) {
+      return health(route, s, response, done); // may be a name still resolving
     }
     audit(peer, route, List.of(name), s.revision());
     if (e == null) {

@@ -11,13 +11,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Parked long-poll requests, without a thread per waiter: each waiter is a callback completed by
- * the snapshot listener (a new revision) or by a timer (the wait ran out), whichever comes first.
- * Completion runs on the timer thread so the publishing thread only enqueues. A waiter whose client
- * went away is cancelled by the request's failure listener, and is removed by its timer at the
- * latest, so nothing outlives its {@code wait}.
+ * the snapshot listener (the snapshot it waits for) or by a timer (the wait ran out), whichever
+ * comes first. Completion runs on the timer thread so the publishing thread only enqueues. A waiter
+ * whose client went away is cancelled by the request's failure listener, and is removed by its
+ * timer at the latest, so nothing outlives its {@code wait}.
  */
 final class LongPolls implements SnapshotListener {
   private final SnapshotHub hub;
@@ -30,13 +31,13 @@ final class LongPolls implements SnapshotListener {
   }
 
   final class Waiter {
-    private final long after;
+    private final Predicate<Snapshot> until;
     private final Consumer<Snapshot> done;
     private final AtomicBoolean fired = new AtomicBoolean();
     private volatile ScheduledFuture<?> timeout;
 
-    Waiter(long after, Consumer<Snapshot> done) {
-      this.after = after;
+    Waiter(Predicate<Snapshot> until, Consumer<Snapshot> done) {
+      this.until = until;
       this.done = done;
     }
 
@@ -64,13 +65,13 @@ final class LongPolls implements SnapshotListener {
     }
   }
 
-  /** Parks a request until the revision is no longer {@code after}, or {@code wait} passed. */
-  Waiter park(long after, Duration wait, Consumer<Snapshot> done) {
-    Waiter w = new Waiter(after, done);
+  /** Parks a request until a snapshot satisfies {@code until}, or {@code wait} passed. */
+  Waiter park(Predicate<Snapshot> until, Duration wait, Consumer<Snapshot> done) {
+    Waiter w = new Waiter(until, done);
     waiters.add(w);
     w.timeout = timer.schedule(w::fire, wait.toMillis(), TimeUnit.MILLISECONDS);
     // A publish between the caller's check and add() would otherwise be missed.
-    if (hub.current().revision() != after) {
+    if (until.test(hub.current())) {
       timer.execute(w::fire);
     }
     return w;
@@ -83,7 +84,7 @@ final class LongPolls implements SnapshotListener {
   @Override
   public void onSnapshot(Snapshot previous, Snapshot next) {
     for (Waiter w : waiters) {
-      if (next.revision() != w.after) {
+      if (w.until.test(next)) {
         timer.execute(w::fire);
       }
     }

@@ -6,23 +6,27 @@ import io.baoinjector.sidecar.output.Modes;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.IOException;
+import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +35,30 @@ import org.slf4j.LoggerFactory;
  * The socket API (Jetty 12 on the JDK's Unix-domain sockets) and the optional TCP probe listener.
  *
  * <p>Bounded against hostile local clients: request headers at most {@link Limits#headerSize} (431
- * beyond), no request bodies, at most {@link Limits#maxConnections} connections (Jetty stops
- * accepting beyond, and shortens idle connections' timeout), a small fixed thread pool that no
- * connection can hold (non-blocking handler, parked long-polls hold no thread), an idle timeout,
- * and a request deadline: a connection that neither completes a request nor has one in flight
- * within {@link Limits#requestTimeout} is closed, which cuts a slowloris client that keeps the idle
- * timer alive by dribbling header bytes.
+ * beyond), no request bodies, a {@link ConnectionGate} per listener (a uid outside {@code
+ * allow-uids} is closed at accept; at most {@link Limits#maxConnections} connections on the socket,
+ * {@link Limits#maxConnectionsPerUid} per uid, {@link #HTTP_MAX_CONNECTIONS} on the TCP listener;
+ * beyond, new connections are closed at once), a small fixed thread pool that no connection can
+ * hold (non-blocking handler, parked long-polls hold no thread), an idle timeout, and a request
+ * deadline: a connection that neither completes a request nor has one in flight within {@link
+ * Limits#requestTimeout} is closed, which cuts a slowloris client that keeps the idle timer alive
+ * by dribbling header bytes.
+ *
+ * <p>A listener found closed while the server should run is reported to {@code onListenerLost} (the
+ * sidecar exits 1): a half-alive process whose probe port is gone only waits to be killed.
  */
 public final class SocketServer implements Output {
   private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
+  /** Connections at once on the TCP listener: probes and a scraper need a handful. */
+  static final int HTTP_MAX_CONNECTIONS = 64;
+
+  static final Duration LISTENER_CHECK = Duration.ofSeconds(1);
+
   /** Resource limits; {@link #DEFAULTS} suits a sidecar serving one application. */
   public record Limits(
       int maxConnections,
+      int maxConnectionsPerUid,
       int maxThreads,
       int headerSize,
       Duration idleTimeout,
@@ -53,6 +68,7 @@ public final class SocketServer implements Output {
     public static final Limits DEFAULTS =
         new Limits(
             1024,
+            256,
             16,
             8192,
             Duration.ofSeconds(30),
@@ -67,13 +83,18 @@ public final class SocketServer implements Output {
   private final Metrics metrics;
   private final BooleanSupplier filesReady;
   private final Limits limits;
+  private final Consumer<String> onListenerLost;
+  private AuditThrottle throttle = new AuditThrottle();
   private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
+  private final List<ConnectionGate> gates = new ArrayList<>();
   private ScheduledExecutorService timer;
   private LongPolls polls;
   private SocketFile socketFile;
   private Server server;
+  private UnixDomainServerConnector uds;
   private ServerConnector tcp;
   private volatile boolean started;
+  private volatile boolean lost;
 
   /**
    * @param socket the Unix-socket API, or null for none
@@ -96,6 +117,28 @@ public final class SocketServer implements Output {
       Metrics metrics,
       BooleanSupplier filesReady,
       Limits limits) {
+    this(
+        socket,
+        http,
+        hub,
+        metrics,
+        filesReady,
+        limits,
+        why -> log.error("{} (the process should exit)", why));
+  }
+
+  /**
+   * @param onListenerLost called once, with one line, when a listener is found closed while the
+   *     server runs; the sidecar exits 1 from it
+   */
+  public SocketServer(
+      OutputSettings.Socket socket,
+      OutputSettings.Http http,
+      SnapshotHub hub,
+      Metrics metrics,
+      BooleanSupplier filesReady,
+      Limits limits,
+      Consumer<String> onListenerLost) {
     if (socket == null && http == null) {
       throw new IllegalArgumentException("neither outputs.socket nor outputs.http is configured");
     }
@@ -105,6 +148,7 @@ public final class SocketServer implements Output {
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
     this.filesReady = Objects.requireNonNull(filesReady, "filesReady == null");
     this.limits = Objects.requireNonNull(limits, "limits == null");
+    this.onListenerLost = Objects.requireNonNull(onListenerLost, "onListenerLost == null");
   }
 
   /**
@@ -117,7 +161,8 @@ public final class SocketServer implements Output {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    Set<Integer> allowed = socket == null ? Set.of() : resolveAllowed(socket.allowUids());
+    Set<Integer> allowed =
+        socket == null ? Set.of() : PeerCredentials.resolveAllowed(socket.allowUids());
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -138,34 +183,46 @@ public final class SocketServer implements Output {
     hc.setRequestHeaderSize(limits.headerSize());
     hc.setSendServerVersion(false);
     hc.setSendXPoweredBy(false);
+    // Without a Host header (HTTP/1.0) Jetty would take the socket's path as the authority,
+    // refuse it as malformed (400) and warn; the socket has no host name to offer anyway.
+    hc.setServerAuthority(new HostPort("localhost"));
     HttpConnectionFactory factory = new HttpConnectionFactory(hc);
 
     Path staged = null;
     if (socket != null) {
       socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
       staged = socketFile.prepare();
-      UnixDomainServerConnector uds = new UnixDomainServerConnector(server, 0, 1, factory);
-      uds.setUnixDomainPath(staged);
-      uds.setIdleTimeout(limits.idleTimeout().toMillis());
-      uds.setAcceptQueueSize(128);
-      uds.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
-      server.addConnector(uds);
+      ConnectionGate gate =
+          new ConnectionGate(
+              "socket",
+              limits.maxConnections(),
+              limits.maxConnectionsPerUid(),
+              allowed,
+              true,
+              metrics,
+              throttle);
+      gates.add(gate);
+      uds = GatedConnectors.unix(server, factory, staged, gate, deadline(), limits.idleTimeout());
     }
     if (http != null) {
-      tcp = new ServerConnector(server, 0, 1, factory);
-      tcp.setHost(http.address().getHostString());
-      tcp.setPort(http.address().getPort());
-      tcp.setIdleTimeout(limits.idleTimeout().toMillis());
-      tcp.addEventListener(new RequestDeadline(timer, inFlight, limits.requestTimeout()));
-      server.addConnector(tcp);
+      ConnectionGate gate =
+          new ConnectionGate(
+              "http",
+              Math.min(HTTP_MAX_CONNECTIONS, limits.maxConnections()),
+              Integer.MAX_VALUE,
+              Set.of(),
+              false,
+              metrics,
+              throttle);
+      gates.add(gate);
+      tcp =
+          GatedConnectors.tcp(
+              server, factory, http.address(), gate, deadline(), limits.idleTimeout());
     }
-    NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
-    limit.setEndPointIdleTimeout(limits.requestTimeout().toMillis());
-    server.addBean(limit);
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(
         new GracefulHandler(
-            new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight)));
+            new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight, throttle)));
     try {
       server.start();
     } catch (Exception e) {
@@ -189,27 +246,37 @@ public final class SocketServer implements Output {
       }
     }
     started = true;
+    long linger = ConnectionGate.LINGER.toMillis() / 2;
+    for (ConnectionGate g : gates) {
+      timer.scheduleWithFixedDelay(g::closeLingering, linger, linger, TimeUnit.MILLISECONDS);
+    }
+    timer.scheduleWithFixedDelay(
+        this::checkListeners,
+        LISTENER_CHECK.toMillis(),
+        LISTENER_CHECK.toMillis(),
+        TimeUnit.MILLISECONDS);
     log.info("{}", describe());
   }
 
-  static Set<Integer> resolveAllowed(java.util.List<String> names) throws IOException {
-    Set<Integer> out = new LinkedHashSet<>();
-    if (names == null) {
-      return out;
+  private RequestDeadline deadline() {
+    return new RequestDeadline(timer, inFlight, limits.requestTimeout());
+  }
+
+  /** Reports, once, a listener whose channel closed under a server that should be running. */
+  void checkListeners() {
+    if (!started || lost) {
+      return;
     }
-    for (String n : names) {
-      int uid = PeerCredentials.uidOf(n.trim());
-      if (uid < 0) {
-        throw new IOException(
-            "outputs.socket.allow-uids: no user '"
-                + n
-                + "' in "
-                + PeerCredentials.PASSWD
-                + "; use a numeric uid or an existing user name");
-      }
-      out.add(uid);
+    String dead = null;
+    if (uds != null && !(uds.getTransport() instanceof Channel c && c.isOpen())) {
+      dead = "the socket listener " + socket.path();
+    } else if (tcp != null && !tcp.isOpen()) {
+      dead = "the TCP listener " + http.address().getHostString() + ":" + tcp.getLocalPort();
     }
-    return out;
+    if (dead != null && started) {
+      lost = true;
+      onListenerLost.accept(dead + " closed unexpectedly; exiting so that it is restarted");
+    }
   }
 
   /**
@@ -234,6 +301,7 @@ public final class SocketServer implements Output {
     if (timer != null) {
       timer.shutdownNow();
     }
+    gates.forEach(ConnectionGate::closeAllLingering);
   }
 
   @Override
@@ -258,9 +326,23 @@ public final class SocketServer implements Output {
     return b.toString();
   }
 
+  /** How often a repeated denial line is written (tests); before {@link #start}. */
+  synchronized void auditEvery(Duration every) {
+    throttle = new AuditThrottle(every, System::nanoTime);
+  }
+
   /** The TCP listener's bound port (useful with port 0), or -1. */
   public int httpPort() {
     return tcp == null ? -1 : tcp.getLocalPort();
+  }
+
+  /** The listening channel of the socket ({@code unix}) or the TCP listener, or null (tests). */
+  Channel listenerChannel(boolean unix) {
+    Object t =
+        unix
+            ? (uds == null ? null : uds.getTransport())
+            : (tcp == null ? null : tcp.getTransport());
+    return t instanceof Channel c ? c : null;
   }
 
   /** Parked long-polls right now (tests, metrics). */

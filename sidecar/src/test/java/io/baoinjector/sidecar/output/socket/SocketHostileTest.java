@@ -91,6 +91,7 @@ class SocketHostileTest {
     start(
         new SocketServer.Limits(
             1024,
+            256,
             16,
             8192,
             Duration.ofSeconds(30),
@@ -134,7 +135,18 @@ class SocketHostileTest {
 
   @Test
   void thousandIdleConnectionsThenANormalClientIsServedAndHeapStaysBounded() throws Exception {
-    start(SocketServer.Limits.DEFAULTS);
+    // every connection here is root's: lift the per-uid cap so all 1,000 are held
+    SocketServer.Limits d = SocketServer.Limits.DEFAULTS;
+    start(
+        new SocketServer.Limits(
+            d.maxConnections(),
+            d.maxConnections(),
+            d.maxThreads(),
+            d.headerSize(),
+            d.idleTimeout(),
+            d.requestTimeout(),
+            d.maxWait(),
+            d.stopTimeout()));
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     System.gc();
     long before = mem.getHeapMemoryUsage().getUsed();
@@ -171,6 +183,7 @@ class SocketHostileTest {
   void moreConnectionsThanTheLimitDoNotLockOthersOut() throws Exception {
     start(
         new SocketServer.Limits(
+            50,
             50,
             16,
             8192,

@@ -1,0 +1,117 @@
+package io.baoinjector.sidecar.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.baoinjector.shared.Reference;
+import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.OutputSettings;
+import io.baoinjector.sidecar.config.RefreshSettings;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A node that has not caught up (an OpenBao standby serving reads right after a failover) answers
+ * an older KV v2 version than the sidecar already serves: the value must not move backwards, and
+ * only an older version that persists is believed. MockWebServer, because a single real server
+ * never answers an older version (the Raft fault scenario found this on a real cluster, but not on
+ * demand).
+ */
+@Timeout(60)
+class LaggingNodeTest {
+  private final MockWebServer server = new MockWebServer();
+  private volatile int current = 3;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            String path = r.getPath() == null ? "" : r.getPath();
+            if (path.startsWith("/v1/sys/internal/ui/mounts/")) {
+              return json(
+                  "{\"data\":{\"path\":\"secret/\",\"type\":\"kv\",\"options\":{\"version\":\"2\"}}}");
+            }
+            int v = current;
+            if (path.startsWith("/v1/secret/metadata/")) {
+              return json("{\"data\":{\"current_version\":" + v + ",\"versions\":{}}}");
+            }
+            return json(
+                "{\"data\":{\"data\":{\"password\":\"pw-"
+                    + v
+                    + "\"},\"metadata\":{\"version\":"
+                    + v
+                    + "}}}");
+          }
+        });
+    server.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  private static MockResponse json(String body) {
+    return new MockResponse().setHeader("Content-Type", "application/json").setBody(body);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.shutdown();
+  }
+
+  private final SnapshotHub hub = new SnapshotHub();
+
+  private Refresher refresher() {
+    OpenBaoSettings settings = new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false);
+    SidecarConfig cfg =
+        new SidecarConfig(
+            null,
+            settings,
+            null,
+            false,
+            Map.of("DB_PASSWORD", Reference.parse("secret/app/db#password")),
+            List.of(),
+            Map.of(),
+            new RefreshSettings(Duration.ofSeconds(1)),
+            new OutputSettings(null, null, List.of()));
+    OpenBaoClient client = OpenBaoClient.builder(settings).maxAttempts(1).build();
+    return new Refresher(
+        cfg, client, new Fixtures.FixedToken("t"), hub, new ManualClock(), RefreshObserver.NOOP);
+  }
+
+  private String served(Refresher r) {
+    r.loadAll();
+    return hub.current().values().get("DB_PASSWORD").value().reveal();
+  }
+
+  @Test
+  void anOlderVersionFromANodeNotYetCaughtUpIsNotServed() {
+    Refresher r = refresher();
+    assertEquals("pw-3", served(r));
+    current = 2; // a standby that has not applied version 3 yet
+    assertEquals("pw-3", served(r), "never backwards");
+    current = 4; // caught up, and a newer write arrived meanwhile
+    assertEquals("pw-4", served(r));
+  }
+
+  @Test
+  void anOlderVersionThatPersistsIsBelievedAfterAFewRounds() {
+    Refresher r = refresher();
+    assertEquals("pw-3", served(r));
+    current = 2; // a server restored from an older snapshot
+    for (int i = 1; i < KvV2Source.LAGGING_ROUNDS; i++) {
+      assertEquals("pw-3", served(r), "round " + i);
+    }
+    assertEquals("pw-2", served(r), "believed after " + KvV2Source.LAGGING_ROUNDS + " rounds");
+  }
+}
