@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# JMH: System.getenv with and without the agent, in one run. Not part of ./mvnw verify.
-# Usage: [BENCH_PATTERN=regex] bench/run.sh [JMH options]   (default: -wi 3 -w 2s -i 5 -r 2s)
+# bao-injector side by side with OpenBao Agent and Proxy: footprint, startup, socket reads,
+# propagation and OpenBao load, alternating ours and the peer; prints one table.
+# Usage: bench/run.sh [--quick] [--scale] [--only footprint,socket,propagation,load]
+#   --quick  fewer rounds and shorter windows (under 5 minutes)
+#   --scale  also 1k / 5k / 10k mapped names (ours only; several minutes)
+# The sidecar runs through sidecar/bin/bao-injector, so with its shipped JVM flags (JAVA_OPTS and
+# JAVA_HOME apply as for users). The JMH benchmark of the agent is bench/jmh.sh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-./mvnw -B -ntp -q -Pbench -pl bench -am package -DskipTests
-cd bench
-printf "DB_PASSWORD='bench-managed-value'\n" > target/bench.env
-export DB_PASSWORD=bench-real-env-value
-if [ $# -eq 0 ]; then set -- -wi 3 -w 2s -i 5 -r 2s; fi
-exec java -jar target/benchmarks.jar "$@" "${BENCH_PATTERN:-io.baoinjector.bench.*}"
+jars=(sidecar/target/bao-injector-sidecar-*-all.jar)
+if [ ! -f "${jars[0]}" ]; then
+  ./mvnw -B -ntp -q -pl sidecar -am package -DskipTests
+fi
+bao="$(scripts/ensure-bao.sh)"
+exec python3 bench/suite.py --bao "$bao" "$@"

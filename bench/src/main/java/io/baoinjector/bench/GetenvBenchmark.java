@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * {@code System.getenv} lookups; the two subclasses fork JVMs without and with the agent, so one
- * JMH run compares them. {@code bench/run.sh} sets {@code DB_PASSWORD} in the real environment (so
+ * JMH run compares them. {@code bench/jmh.sh} sets {@code DB_PASSWORD} in the real environment (so
  * the no-agent baseline is a real hit too) and renders the agent's dotenv file where {@code
  * DB_PASSWORD} is managed. {@code HOME} is never managed.
  *

@@ -136,14 +136,81 @@ class DockerfileRunTest {
     assertNotEquals(0, down.exit(), "no listener must be unhealthy: " + down.output());
   }
 
+  /**
+   * The class-data archive is built by the image's own java running {@code check} with the flags
+   * the ENTRYPOINT uses: a CDS archive on Java 21, an AOT cache on 25+ (the stand-in java says
+   * which version it is and writes the file a JVM would).
+   */
+  @Test
+  void sidecarRunStepsBuildTheClassDataArchiveWithTheImagesJava() throws IOException {
+    Dockerfile df = DockerfileTest.sidecar();
+    for (String[] c :
+        new String[][] {
+          {"21", "jsa", "-XX:ArchiveClassesAtExit="}, {"25", "aot", "-XX:AOTCacheOutput="}
+        }) {
+      AlpineRoot root = runAll(df, tmp.resolve("cds" + c[0]), Map.of("STUB_JAVA", c[0]));
+      String archive = "/opt/bao-injector/bao-injector." + c[1];
+      assertTrue(Files.isRegularFile(root.path(archive)), archive);
+      List<String> args = root.read("/tmp/java-args").lines().toList();
+      List<String> flags = List.of(df.argDefaults().get("JVM_FLAGS").split(" "));
+      assertEquals(flags, args.subList(0, flags.size()));
+      assertEquals(c[2] + archive, args.get(flags.size()));
+      assertEquals(
+          List.of("-jar", "/opt/bao-injector/bao-injector.jar", "check", "-c", "/tmp/cds.yaml"),
+          args.subList(args.size() - 5, args.size()));
+      assertTrue(Files.notExists(root.path("/tmp/cds.yaml")), "the sample config is removed");
+    }
+  }
+
+  /**
+   * The ENTRYPOINT script as the container runs it: the archive the build made, then JAVA_OPTS
+   * split after the defaults, then CMD's arguments each kept whole.
+   */
+  @Test
+  void sidecarEntrypointUsesTheArchiveAndPutsJavaOptsLast() throws IOException {
+    Dockerfile df = DockerfileTest.sidecar();
+    List<String> entrypoint = Dockerfile.execForm(df.last("ENTRYPOINT"));
+    List<String> flags = List.of(df.argDefaults().get("JVM_FLAGS").split(" "));
+    for (String[] c :
+        new String[][] {
+          {"21", "-XX:SharedArchiveFile=/opt/bao-injector/bao-injector.jsa"},
+          {"25", "-XX:AOTCache=/opt/bao-injector/bao-injector.aot"}
+        }) {
+      AlpineRoot root = runAll(df, tmp.resolve("entry" + c[0]), Map.of("STUB_JAVA", c[0]));
+      List<String> argv = new ArrayList<>(entrypoint);
+      argv.addAll(List.of("run", "-c", "/etc/a b.yaml"));
+      Proc.Result r = root.exec(argv, Map.of("JAVA_OPTS", "-Xmx256m -Dx=1"));
+      assertEquals(0, r.exit(), r.output());
+      List<String> args = root.read("/tmp/java-args").lines().toList();
+      assertEquals(flags, args.subList(0, flags.size()));
+      assertEquals(c[1], args.get(flags.size()));
+      assertEquals(
+          List.of(
+              "-Xmx256m",
+              "-Dx=1",
+              "-jar",
+              "/opt/bao-injector/bao-injector.jar",
+              "run",
+              "-c",
+              "/etc/a b.yaml"),
+          args.subList(args.size() - 7, args.size()));
+    }
+  }
+
   private static AlpineRoot runAll(Dockerfile df, Path dir) {
+    return runAll(df, dir, Map.of());
+  }
+
+  private static AlpineRoot runAll(Dockerfile df, Path dir, Map<String, String> extra) {
     AlpineRoot root = AlpineRoot.create(dir);
+    Map<String, String> env = new java.util.HashMap<>(df.argDefaults());
+    env.putAll(extra);
     for (String run : df.all("RUN")) {
       if (PACKAGE_INSTALL.matcher(run).matches()) {
         // Alpine's repository cannot be reached here; DockerfileTest checks which packages
         continue;
       }
-      Proc.Result r = root.shell(run, df.argDefaults());
+      Proc.Result r = root.shell(run, env);
       assertEquals(0, r.exit(), df.file().getFileName() + ": RUN " + run + "\n" + r.output());
     }
     return root;

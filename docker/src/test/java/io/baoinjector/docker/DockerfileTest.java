@@ -55,15 +55,53 @@ class DockerfileTest {
     assertTrue(userAt < indexOfLast(all, "ENTRYPOINT"), name + ": ENTRYPOINT before USER");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"Dockerfile.sidecar", "Dockerfile.app-example"})
-  void entrypointIsExecFormJava(String name) {
-    Dockerfile df = new Dockerfile(Repo.docker(name));
-    List<Dockerfile.Instruction> entrypoints =
-        df.all().stream().filter(i -> i.keyword().equals("ENTRYPOINT")).toList();
-    assertEquals(1, entrypoints.size(), name);
-    List<String> argv = Dockerfile.execForm(entrypoints.get(0).args());
-    assertEquals("java", argv.get(0), name + ": java must be PID 1 to receive SIGTERM");
+  @Test
+  void appEntrypointIsExecFormJava() {
+    List<String> argv = Dockerfile.execForm(app().last("ENTRYPOINT"));
+    assertEquals("java", argv.get(0), "java must be PID 1 to receive SIGTERM");
+  }
+
+  /**
+   * The sidecar's ENTRYPOINT is {@code sh -c SCRIPT bao-injector} so JAVA_OPTS can expand; the
+   * script must {@code exec java} (PID 1, SIGTERM reaches it) and pass CMD's arguments quoted.
+   */
+  static List<String> sidecarJavaArgv() {
+    List<String> argv = Dockerfile.execForm(sidecar().last("ENTRYPOINT"));
+    assertEquals(List.of("/bin/sh", "-c"), argv.subList(0, 2), argv.toString());
+    assertEquals(4, argv.size(), argv.toString());
+    assertEquals("bao-injector", argv.get(3), "$0 of the script");
+    String script = argv.get(2);
+    int exec = script.lastIndexOf("; exec java ");
+    assertTrue(exec > 0, script);
+    assertTrue(script.endsWith(" \"$@\""), "CMD's arguments, each kept whole: " + script);
+    String line = script.substring(exec + "; exec ".length(), script.length() - " \"$@\"".length());
+    return List.of(line.split(" "));
+  }
+
+  /** The image runs the sidecar with the launcher's JVM flags; JAVA_OPTS after them wins. */
+  @Test
+  void sidecarUsesTheLaunchersJvmFlagsThenJavaOpts() throws IOException {
+    List<String> argv = sidecarJavaArgv();
+    String launcher = Files.readString(Repo.root().resolve("sidecar/bin/bao-injector"));
+    String defaults =
+        launcher
+            .substring(launcher.lastIndexOf("exec \"$java\" ") + "exec \"$java\" ".length())
+            .replace("\\\n", " ")
+            .replaceAll(" +", " ")
+            .replace(" \"$@\"", "")
+            .trim();
+    List<String> flags = List.of(defaults.split(" "));
+    assertEquals(flags, argv.subList(1, 1 + flags.size()), argv.toString());
+    assertEquals(
+        String.join(" ", flags),
+        sidecar().argDefaults().get("JVM_FLAGS"),
+        "the archive is built with the flags it runs with");
+    assertEquals(
+        List.of("$JAVA_OPTS", "-jar", "/opt/bao-injector/bao-injector.jar"),
+        argv.subList(argv.size() - 3, argv.size()));
+    assertFalse(
+        String.join(" ", argv).contains("MaxRAMPercentage"),
+        "a sidecar's heap must not grow with the pod's limit");
   }
 
   @ParameterizedTest
@@ -92,7 +130,7 @@ class DockerfileTest {
   @Test
   void sidecarRunsTheShadedJarWithTheDocumentedCommand() {
     Dockerfile df = sidecar();
-    List<String> entrypoint = Dockerfile.execForm(df.last("ENTRYPOINT"));
+    List<String> entrypoint = sidecarJavaArgv();
     assertEquals(
         List.of("-jar", "/opt/bao-injector/bao-injector.jar"),
         entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
@@ -112,7 +150,7 @@ class DockerfileTest {
   void sidecarMovesHotSpotsSuspendSignalKeepsVmOutputOffStdoutAndHasSetpriv() {
     Dockerfile df = sidecar();
     assertEquals("39", df.env().get("_JAVA_SR_SIGNUM"), "SIGUSR2 would crash the JVM");
-    List<String> entrypoint = Dockerfile.execForm(df.last("ENTRYPOINT"));
+    List<String> entrypoint = sidecarJavaArgv();
     int unlock = entrypoint.indexOf("-XX:+UnlockDiagnosticVMOptions");
     assertTrue(unlock > 0, entrypoint.toString());
     for (String flag :

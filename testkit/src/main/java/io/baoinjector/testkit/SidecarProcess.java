@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The real sidecar as a separate process ({@code java -jar bao-injector-sidecar-*-all.jar}), built
- * by {@code package} before the integration tests run. Output goes to files in the work dir.
+ * The real sidecar as a separate process ({@code java FLAGS -jar bao-injector-sidecar-*-all.jar},
+ * FLAGS as the launcher passes them), built by {@code package} before the integration tests run.
+ * Output goes to files in the work dir.
  */
 public final class SidecarProcess implements AutoCloseable {
   private final Process process;
@@ -43,10 +44,34 @@ public final class SidecarProcess implements AutoCloseable {
         "no sidecar jar in " + target + ": run ./mvnw -pl sidecar -am package first");
   }
 
-  /** The command line that runs the sidecar with {@code args}. */
+  /**
+   * The JVM flags {@code sidecar/bin/bao-injector} always passes (its last {@code exec "$java"}
+   * line), so every test runs the sidecar as users do: with a 64 MiB heap, C1 only, small direct
+   * memory. Read from the script, so the two cannot drift apart.
+   */
+  public static List<String> shippedJvmFlags() {
+    Path script = BaoBinary.repoRoot().resolve("sidecar/bin/bao-injector");
+    String text;
+    try {
+      text = Files.readString(script);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the launcher " + script, e);
+    }
+    String marker = "exec \"$java\" ";
+    int at = text.lastIndexOf(marker);
+    int end = text.indexOf("\"$@\"", at);
+    if (at < 0 || end < 0) {
+      throw new IllegalStateException(script + ": no line `exec \"$java\" FLAGS \"$@\"`");
+    }
+    String flags = text.substring(at + marker.length(), end).replace("\\\n", " ").trim();
+    return List.of(flags.split("\\s+"));
+  }
+
+  /** The command line that runs the sidecar with {@code args}, with the shipped JVM flags. */
   public static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(shippedJvmFlags());
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,14 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
   @TempDir Path tmp;
 
-  /** VM output off the stdout an exec child shares (SIGQUIT thread dumps, VM warnings). */
-  static final String VM_OUTPUT =
+  /** Always first: VM output never on stdout, then the sidecar-sized JVM defaults. */
+  static final String DEFAULTS =
       "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n"
-          + "[-XX:-DisplayVMOutput]\n[-XX:+LogVMOutput]\n";
+          + "[-Xms8m]\n[-Xmx64m]\n[-XX:+UseSerialGC]\n[-XX:TieredStopAtLevel=1]\n"
+          + "[-XX:CICompilerCount=1]\n[-XX:ReservedCodeCacheSize=16m]\n"
+          + "[-XX:MaxMetaspaceSize=128m]\n[-XX:MaxDirectMemorySize=32m]\n[-Xss512k]\n"
+          + "[-XX:+ExitOnOutOfMemoryError]\n";
+
+  /** VM output off the stdout an exec child shares (SIGQUIT thread dumps, VM warnings). */
+  static final String VM_OUTPUT = DEFAULTS + "[-XX:-DisplayVMOutput]\n[-XX:+LogVMOutput]\n";
 
   private Path copyOfScript() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("sidecar/bin"));
-    return Files.copy(Launcher.script(), bin.resolve("bao-injector"));
+    return Files.copy(
+        Launcher.script(), bin.resolve("bao-injector"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Test
@@ -142,10 +150,7 @@ class LauncherTest {
     Launcher r = runStandIn("/nonexistent", "exec", "--", "true");
     assertEquals(0, r.exit, r.toString());
     assertEquals(
-        "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
-            + tmp.resolve("x.jar")
-            + "]\n[exec]\n[--]\n[true]\nSR=39\n",
-        r.out);
+        DEFAULTS + "[-jar]\n[" + tmp.resolve("x.jar") + "]\n[exec]\n[--]\n[true]\nSR=39\n", r.out);
   }
 
   @Test
@@ -154,12 +159,75 @@ class LauncherTest {
     Launcher r = runStandIn(logs.toString(), "env", "-c", "x.yaml");
     assertEquals(0, r.exit, r.toString());
     assertEquals(
-        "[-XX:+UnlockDiagnosticVMOptions]\n[-XX:+DisplayVMOutputToStderr]\n[-jar]\n["
-            + tmp.resolve("x.jar")
-            + "]\n[env]\n[-c]\n[x.yaml]\nSR=39\n",
-        r.out);
+        DEFAULTS + "[-jar]\n[" + tmp.resolve("x.jar") + "]\n[env]\n[-c]\n[x.yaml]\nSR=39\n", r.out);
     try (var files = Files.list(logs)) {
       assertEquals(0, files.count());
     }
+  }
+
+  /** A stand-in JAVA_HOME whose release file says {@code version}. */
+  private Path standInJdk(String version) throws Exception {
+    Path home = standInJava();
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+    return home;
+  }
+
+  private Launcher runJdk(String version, Map<String, String> more) throws Exception {
+    return runJdk(version, more, "run");
+  }
+
+  private Launcher runJdk(String version, Map<String, String> more, String command)
+      throws Exception {
+    Path jar = Files.writeString(tmp.resolve("x.jar"), "jar bytes");
+    Map<String, String> env = new java.util.HashMap<>(more);
+    env.put("BAO_INJECTOR_JAR", jar.toString());
+    env.put("JAVA_HOME", standInJdk(version).toString());
+    env.put("JAVA_OPTS", "-Xmx256m");
+    return Launcher.run(copyOfScript(), env, command, "-c", "x.yaml");
+  }
+
+  @Test
+  void onJava19OrLaterAClassDataArchiveNamedForTheJarAndJavaIsUsedOrMadeSilently()
+      throws Exception {
+    Path cache = tmp.resolve("home/.cache/bao-injector");
+    Launcher r = runJdk("21.0.8", Map.of("HOME", tmp.resolve("home").toString()));
+    assertEquals(0, r.exit, r.toString());
+    String jar = tmp.resolve("x.jar").toString();
+    // cksum of "jar bytes": the archive follows the jar's content, so a new build gets its own
+    Process sum = new ProcessBuilder("sh", "-c", "cksum < '" + jar + "' | cut -d' ' -f1").start();
+    String crc = new String(sum.getInputStream().readAllBytes()).trim();
+    assertEquals(
+        DEFAULTS
+            + "[-XX:SharedArchiveFile="
+            + cache
+            + "/bao-injector-"
+            + crc
+            + "-21.0.8-run.jsa]\n[-XX:+AutoCreateSharedArchive]\n[-Xlog:cds=off]\n"
+            + "[-Xlog:cds+dynamic=off]\n[-Xmx256m]\n[-jar]\n["
+            + jar
+            + "]\n[run]\n[-c]\n[x.yaml]\nSR=39\n",
+        r.out,
+        "JAVA_OPTS comes after the defaults, so it wins");
+    assertTrue(Files.isDirectory(cache));
+    // a one-shot command first must not leave run with an archive of its few classes
+    Launcher check = runJdk("21.0.8", Map.of("HOME", tmp.resolve("home").toString()), "check");
+    assertTrue(check.out.contains("-21.0.8-cli.jsa]\n"), check.out);
+  }
+
+  @Test
+  void noArchiveOnJava17OrWithoutAWritableCacheDirectory() throws Exception {
+    String plain =
+        DEFAULTS
+            + "[-Xmx256m]\n[-jar]\n["
+            + tmp.resolve("x.jar")
+            + "]\n[run]\n[-c]\n[x.yaml]\nSR=39\n";
+    Launcher on17 = runJdk("17.0.15", Map.of("HOME", tmp.resolve("home").toString()));
+    assertEquals(plain, on17.out, on17.toString());
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "");
+    Launcher unwritable = runJdk("25.0.3", Map.of("BAO_INJECTOR_CACHE_DIR", file + "/sub"));
+    assertEquals(plain, unwritable.out, unwritable.toString());
+    Launcher noHome = runJdk("25.0.3", Map.of());
+    assertEquals(plain, noHome.out, noHome.toString());
   }
 }
