@@ -272,7 +272,7 @@ class PoolRotationIT {
     return pids;
   }
 
-  private static List<Path> classPath(String version) {
+  static List<Path> classPath(String version) {
     List<Path> cp =
         List.of(
             APP_CLASSES,

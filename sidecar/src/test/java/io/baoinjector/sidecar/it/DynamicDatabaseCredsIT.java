@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.testkit.DatabaseEngine;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.PostgresServer;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import io.baoinjector.testkit.UnixHttp;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,32 +59,7 @@ class DynamicDatabaseCredsIT {
       OpenBao bao, @TempDir Path work) throws Exception {
     try (PostgresServer pg = PostgresServer.start();
         TmpfsDir t = new TmpfsDir()) {
-      pg.sql("ALTER ROLE postgres PASSWORD '" + SUPERUSER_PASSWORD + "';");
-      bao.api("POST", "sys/mounts/database", Map.of("type", "database"));
-      bao.api(
-          "POST",
-          "database/config/pg",
-          Map.of(
-              "plugin_name", "postgresql-database-plugin",
-              "connection_url",
-                  "postgresql://{{username}}:{{password}}@127.0.0.1:" + pg.port() + "/postgres",
-              "allowed_roles", "app",
-              "username", "postgres",
-              "password", SUPERUSER_PASSWORD));
-      bao.api(
-          "POST",
-          "database/roles/app",
-          Map.of(
-              "db_name",
-              "pg",
-              "default_ttl",
-              TTL + "s",
-              "max_ttl",
-              MAX_TTL + "s",
-              "creation_statements",
-              List.of(
-                  "CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL"
-                      + " '{{expiration}}';")));
+      DatabaseEngine.mount(bao, pg, SUPERUSER_PASSWORD, TTL, MAX_TTL, List.of());
       Path cfg = work.resolve("sidecar.yaml");
       Path sock = t.resolve("agent.sock");
       Path file = t.resolve("db.json");
@@ -214,7 +189,7 @@ class DynamicDatabaseCredsIT {
       }
       if (System.nanoTime() >= nextSample) {
         nextSample = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        List<String> live = leases(bao);
+        List<String> live = DatabaseEngine.liveLeases(bao);
         o.leaseIds.addAll(live);
         JsonNode health = JSON.readTree(UnixHttp.get(sock, "/v1/health").body()).path("leases");
         o.healthSizes.add(health.size());
@@ -231,19 +206,6 @@ class DynamicDatabaseCredsIT {
       Thread.sleep(200); // pacing the app, not waiting for an event
     }
     return o;
-  }
-
-  /** The live leases of database/creds/app, as OpenBao lists them. */
-  static List<String> leases(OpenBao bao) throws Exception {
-    HttpResponse<String> r =
-        bao.raw(bao.rootToken(), "GET", "sys/leases/lookup/database/creds/app/?list=true", null);
-    List<String> out = new ArrayList<>();
-    if (r.statusCode() == 404) {
-      return out;
-    }
-    assertEquals(200, r.statusCode(), r.body());
-    JSON.readTree(r.body()).path("data").path("keys").forEach(k -> out.add(k.asText()));
-    return out;
   }
 
   static Set<String> roles(Connection admin) throws SQLException {
