@@ -68,7 +68,7 @@ class SocketStartingTest {
     assertEquals(503, r.status());
     assertEquals(
         "{\"status\":\"starting\",\"instance\":\"inst-s\",\"revision\":0,\"stale\":false,"
-            + "\"unresolved\":[]}",
+            + "\"unresolved\":[],\"leases\":[]}",
         r.body());
     assertTrue(r.head().contains("Content-Type: application/json"), r.head());
   }
@@ -80,7 +80,7 @@ class SocketStartingTest {
     assertEquals(503, r.status());
     assertEquals(
         "{\"status\":\"starting\",\"instance\":\"inst-s\",\"revision\":1,\"stale\":false,"
-            + "\"unresolved\":[\"B\"]}",
+            + "\"unresolved\":[\"B\"],\"leases\":[]}",
         r.body());
     assertFalse(r.body().contains(CANARY));
     // a long-poll with no time to wait answers the same at once
