@@ -69,15 +69,13 @@ public final class EnvDocument {
   /**
    * The document as compact JSON (members in the order above, maps in their own order), escaped as
    * the sidecar's Jackson wrote it before this class owned the format: quote, backslash and {@code
-   * b t n f r} as two-character escapes, other control characters as six (backslash, {@code u},
-   * four upper-case hex digits), everything else as is (the caller writes UTF-8).
-   *
-   * @throws IllegalArgumentException naming the member when a value holds a lone surrogate, which
-   *     has no UTF-8 form
+   * b t n f r} as two-character escapes, other control characters and every UTF-16 surrogate
+   * (paired or not) as six (backslash, {@code u}, four upper-case hex digits), everything else as
+   * is (the caller writes UTF-8). A lone surrogate is written so; {@link #decode} rejects it.
    */
   public String encode() {
     StringBuilder sb = new StringBuilder("{\"instance\":");
-    string(sb, instance, "instance");
+    string(sb, instance);
     sb.append(",\"revision\":").append(revision).append(",\"values\":");
     object(sb, values);
     sb.append(",\"properties\":");
@@ -89,31 +87,22 @@ public final class EnvDocument {
     sb.append('{');
     String sep = "";
     for (Map.Entry<String, String> e : m.entrySet()) {
-      string(sb.append(sep), e.getKey(), "a name");
-      string(sb.append(':'), e.getValue(), e.getKey());
+      string(sb.append(sep), e.getKey());
+      string(sb.append(':'), e.getValue());
       sep = ",";
     }
     sb.append('}');
   }
 
-  private static void string(StringBuilder sb, String s, String what) {
+  private static void string(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       int shortForm = "\"\\\b\t\n\f\r".indexOf(c);
       if (shortForm >= 0) {
         sb.append('\\').append("\"\\btnfr".charAt(shortForm));
-      } else if (c < 0x20) {
+      } else if (c < 0x20 || Character.isSurrogate(c)) {
         sb.append(String.format("\\u%04X", (int) c));
-      } else if (Character.isSurrogate(c)) {
-        boolean pair =
-            Character.isHighSurrogate(c)
-                && i + 1 < s.length()
-                && Character.isLowSurrogate(s.charAt(i + 1));
-        if (!pair) {
-          throw new IllegalArgumentException("env: " + what + " holds a lone surrogate");
-        }
-        sb.append(c).append(s.charAt(++i));
       } else {
         sb.append(c);
       }

@@ -58,7 +58,7 @@ class EnvDocumentTest {
     String json = d.encode();
     assertEquals(
         "{\"instance\":\"i-1\",\"revision\":7,\"values\":{\"B\":\"q\\\"\\\\/\\b\\t\\n\\f\\r"
-            + "\\u0001\\u001F\u007fé😀\",\"A\":\"canary-pw\"},\"properties\":{\"db.password\":\"canary-pw\"}}",
+            + "\\u0001\\u001F\u007fé\\uD83D\\uDE00\",\"A\":\"canary-pw\"},\"properties\":{\"db.password\":\"canary-pw\"}}",
         json);
     EnvDocument back = EnvDocument.decode(json);
     assertEquals(d.instance, back.instance);
@@ -70,17 +70,20 @@ class EnvDocumentTest {
   }
 
   @Test
-  void refusesToWriteALoneSurrogateNamingTheMemberNotTheValue() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new EnvDocument(
-                        "i",
-                        1,
-                        Collections.singletonMap("DB_PASSWORD", "canary\ud800"),
-                        Collections.emptyMap())
-                    .encode());
-    assertEquals("env: DB_PASSWORD holds a lone surrogate", e.getMessage());
+  void writesALoneSurrogateAsJacksonDidAndRefusesToReadIt() {
+    String json =
+        new EnvDocument(
+                "i",
+                1,
+                Collections.singletonMap("DB_PASSWORD", "canary\ud800"),
+                Collections.emptyMap())
+            .encode();
+    assertEquals(
+        "{\"instance\":\"i\",\"revision\":1,\"values\":{\"DB_PASSWORD\":\"canary\\uD800\"},"
+            + "\"properties\":{}}",
+        json);
+    assertEquals(
+        "json: lone surrogate in a string at offset 60",
+        assertThrows(WireFormatException.class, () -> EnvDocument.decode(json)).getMessage());
   }
 }
