@@ -2,13 +2,15 @@ package io.baoinjector.sidecar.output.exec;
 
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
-import io.baoinjector.sidecar.util.Signals;
+import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code bao-injector exec -- CMD…}: runs CMD with the mapped names in its environment (see {@link
  * ChildEnvironment} for what is stripped), stdio inherited, signals forwarded, and returns its exit
  * code. Register it with the hub to apply {@code --on-change}; the action runs on its own thread,
- * and only when the environment the child would get actually differs from the one it has.
+ * and only when the environment the child would get actually differs from the one it has. With a
+ * jitter, a restart waits a random delay first; changes during that wait join the same restart.
+ * With a mask, the child's output passes through {@link ChildOutput}.
  */
 public final class ExecRunner implements SnapshotListener {
   private static final Logger log = LoggerFactory.getLogger(ExecRunner.class);
@@ -31,14 +35,19 @@ public final class ExecRunner implements SnapshotListener {
   private final OnChangePolicy policy;
   private final Duration stopTimeout;
   private final Map<String, String> realEnv;
-  private final ProcessBuilder.Redirect stdout;
-  private final ProcessBuilder.Redirect stderr;
+  private final ChildOutput output;
   private final boolean trapSignals;
+  private final Jitter jitter;
+  private final Delay delay;
   private final ExecutorService actions;
   private final ChildLauncher launcher = new ChildLauncher();
   private final Object lock = new Object();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private Process child;
   private Map<String, String> childMapped;
+
+  /** The values of the newest snapshot; every on-change action applies these. */
+  private Map<String, String> latest;
 
   /** Values for the next child, set by an on-change restart; the run thread starts it. */
   private Map<String, String> restartWith;
@@ -46,28 +55,52 @@ public final class ExecRunner implements SnapshotListener {
   private boolean stopping;
   private int starts;
 
+  /** How a restart waits out its jitter; false when the runner stopped meanwhile. */
+  interface Delay {
+    boolean await(Duration d) throws InterruptedException;
+  }
+
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChangePolicy policy, Duration stopTimeout) {
+    this(command, passEnv, policy, stopTimeout, Jitter.NONE, OptionalInt.empty());
+  }
+
+  /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
+  public ExecRunner(
+      List<String> command,
+      Set<String> passEnv,
+      OnChangePolicy policy,
+      Duration stopTimeout,
+      Jitter jitter,
+      OptionalInt maskMinLength) {
     this(
         command,
         passEnv,
         policy,
         stopTimeout,
         System.getenv(),
-        ProcessBuilder.Redirect.INHERIT,
-        ProcessBuilder.Redirect.INHERIT,
-        true);
+        maskMinLength.isPresent()
+            ? ChildOutput.masked(maskMinLength.getAsInt())
+            : ChildOutput.redirect(
+                ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT),
+        true,
+        jitter,
+        null);
   }
 
+  /**
+   * @param delay null: wait on the clock, cut short by a stop
+   */
   ExecRunner(
       List<String> command,
       Set<String> passEnv,
       OnChangePolicy policy,
       Duration stopTimeout,
       Map<String, String> realEnv,
-      ProcessBuilder.Redirect stdout,
-      ProcessBuilder.Redirect stderr,
-      boolean trapSignals) {
+      ChildOutput output,
+      boolean trapSignals,
+      Jitter jitter,
+      Delay delay) {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException(
           "exec: no command given (bao-injector exec -c FILE -- CMD ARGS…)");
@@ -77,9 +110,13 @@ public final class ExecRunner implements SnapshotListener {
     this.policy = Objects.requireNonNull(policy, "policy == null");
     this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
     this.realEnv = Map.copyOf(realEnv);
-    this.stdout = stdout;
-    this.stderr = stderr;
+    this.output = Objects.requireNonNull(output, "output == null");
     this.trapSignals = trapSignals;
+    this.jitter = Objects.requireNonNull(jitter, "jitter == null");
+    if (!jitter.isNone() && !policy.equals(OnChangePolicy.RESTART)) {
+      throw new IllegalArgumentException("--jitter: only with --on-change restart");
+    }
+    this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
     this.actions =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -103,12 +140,13 @@ public final class ExecRunner implements SnapshotListener {
     // Trap first: a signal that arrives before the child exists must not kill the sidecar and
     // orphan the child; a TERM/INT received meanwhile is passed on as soon as the child runs.
     if (trapSignals) {
-      trapSignals();
+      ChildSignals.trap(this::forward);
     }
     synchronized (lock) {
-      child = start(initial.revealValues());
+      latest = initial.revealValues();
+      child = start(latest);
       if (stopping) {
-        send(child, "TERM");
+        ChildSignals.send(child, "TERM");
       }
     }
     while (true) {
@@ -117,6 +155,7 @@ public final class ExecRunner implements SnapshotListener {
         p = child;
       }
       int code = p.waitFor();
+      output.awaitDrained(p, command.get(0));
       synchronized (lock) {
         if (restartWith != null && !stopping) {
           Map<String, String> values = restartWith;
@@ -130,25 +169,12 @@ public final class ExecRunner implements SnapshotListener {
           }
         }
         stopping = true;
+        stopped.countDown();
         restartWith = null;
         lock.notifyAll();
         actions.shutdownNow();
         return code;
       }
-    }
-  }
-
-  private void trapSignals() {
-    int suspendResume = Signals.hotSpotSuspendResumeSignal();
-    if (suspendResume == Signals.SIGUSR2) {
-      // Trapping it would take it from HotSpot, which suspends threads with it (JFR sampling);
-      // left alone, a SIGUSR2 from outside crashes the JVM. bin/bao-injector and the image move it.
-      log.warn(
-          "exec: SIGUSR2 is this JVM's thread suspend signal and is not forwarded; start the"
-              + " sidecar with bin/bao-injector or set _JAVA_SR_SIGNUM=39");
-      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1");
-    } else {
-      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1", "USR2");
     }
   }
 
@@ -160,11 +186,12 @@ public final class ExecRunner implements SnapshotListener {
     synchronized (lock) {
       if (signal.equals("TERM") || signal.equals("INT")) {
         stopping = true;
+        stopped.countDown(); // ends a jitter wait
       }
       p = child;
     }
     if (p != null && p.isAlive()) {
-      send(p, signal);
+      ChildSignals.send(p, signal);
     }
   }
 
@@ -173,36 +200,55 @@ public final class ExecRunner implements SnapshotListener {
     if (policy.isNone()) {
       return;
     }
-    Map<String, String> values = next.revealValues();
+    synchronized (lock) {
+      latest = next.revealValues();
+    }
     try {
-      actions.execute(() -> apply(values));
+      actions.execute(this::apply);
     } catch (RejectedExecutionException e) {
       // the child has exited for good
     }
   }
 
-  private void apply(Map<String, String> values) {
+  private boolean changed() {
+    return child != null && !stopping && !latest.equals(childMapped);
+  }
+
+  private void apply() {
     Process p;
-    synchronized (lock) {
-      if (child == null || stopping || values.equals(childMapped)) {
-        return; // nothing the child sees has changed
-      }
-      if (policy.signalName() != null) {
-        childMapped = values;
-        log.info(
-            "exec: values changed; sending SIG{} to {} (pid {})",
-            policy.signalName(),
-            command.get(0),
-            child.pid());
-        send(child, policy.signalName());
-        return;
-      }
-      log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
-      restartWith = values;
-      p = child;
-    }
-    // run() starts the next child once this one has exited (see there why that thread)
     try {
+      synchronized (lock) {
+        if (!changed()) {
+          return; // nothing the child sees has changed
+        }
+        if (policy.signalName() != null) {
+          childMapped = latest;
+          output.given(latest);
+          log.info(
+              "exec: values changed; sending SIG{} to {} (pid {})",
+              policy.signalName(),
+              command.get(0),
+              child.pid());
+          ChildSignals.send(child, policy.signalName());
+          return;
+        }
+      }
+      if (!jitter.isNone()) {
+        Duration d = jitter.next();
+        log.info("exec: values changed; restarting {} in {} (--jitter)", command.get(0), d);
+        if (!delay.await(d)) {
+          return;
+        }
+      }
+      synchronized (lock) {
+        if (!changed()) {
+          return;
+        }
+        log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
+        restartWith = latest;
+        p = child;
+      }
+      // run() starts the next child once this one has exited (see there why that thread)
       terminate(p);
       synchronized (lock) {
         while (restartWith != null && !stopping) {
@@ -227,43 +273,12 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   private Process start(Map<String, String> mapped) throws IOException {
-    Map<String, String> env = ChildEnvironment.build(realEnv, mapped, passEnv);
-    ProcessBuilder pb = new ProcessBuilder(launcher.commandLine(command, env));
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(stdout).redirectError(stderr);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      // the JDK's message repeats the program name: "Cannot run program "x": error=2, ..."
-      String m = String.valueOf(e.getMessage());
-      int cut = m.indexOf("error=");
-      throw new IOException(
-          "exec: cannot start " + command.get(0) + ": " + (cut < 0 ? m : m.substring(cut)));
-    }
+    output.given(mapped);
+    Process p = launcher.start(command, ChildEnvironment.build(realEnv, mapped, passEnv), output);
+    output.attach(p);
     childMapped = mapped;
     starts++;
     return p;
-  }
-
-  private static void send(Process p, String signal) {
-    if (signal.equals("TERM")) {
-      p.destroy();
-      return;
-    }
-    try {
-      // The JDK can only send TERM and KILL; kill(1) sends the rest.
-      Process k =
-          new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).inheritIO().start();
-      if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
-        log.warn("exec: could not send SIG{} to pid {}", signal, p.pid());
-      }
-    } catch (IOException e) {
-      log.warn("exec: could not send SIG{} to pid {}: {}", signal, p.pid(), e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** How many times a child was started (tests). */
