@@ -2,11 +2,13 @@ package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.OnChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,12 +16,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The picocli commands. Each parses its options, loads the config, and hands over. */
 final class Commands {
   private Commands() {}
 
   static final String DEFAULT_SOCKET = "/run/bao-injector/agent.sock";
+
+  static final class OnChangeConverter implements ITypeConverter<OnChange> {
+    @Override
+    public OnChange convert(String value) {
+      try {
+        return OnChange.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   /** {@code -c/--config}, shared by every command that reads {@code sidecar.yaml}. */
   static final class ConfigOption {
@@ -139,7 +153,7 @@ final class Commands {
         names = "--on-change",
         paramLabel = "ACTION",
         defaultValue = "none",
-        converter = OnChange.Converter.class,
+        converter = OnChangeConverter.class,
         description =
             "When a value changes: restart (stop CMD, start it again), signal:HUP (or another"
                 + " signal: INT, QUIT, TERM, USR1, USR2), or none (default: ${DEFAULT-VALUE}).")

@@ -1,8 +1,10 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.config.SidecarConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Runs {@link Main} in-process and keeps what it printed. */
@@ -29,9 +31,43 @@ final class Cli {
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** For parsing and offline checks: a command that reaches its handler fails the test. */
   static Cli run(Map<String, String> env, String... args) {
-    return run(env, new CommandHandlers() {}, args);
+    return run(env, NO_HANDLER, args);
   }
+
+  private static final CommandHandlers NO_HANDLER =
+      new CommandHandlers() {
+        @Override
+        public int run(CommandContext ctx, SidecarConfig config) {
+          throw new AssertionError("run reached its handler");
+        }
+
+        @Override
+        public int render(CommandContext ctx, SidecarConfig config) {
+          throw new AssertionError("render reached its handler");
+        }
+
+        @Override
+        public int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
+          throw new AssertionError("exec reached its handler");
+        }
+
+        @Override
+        public int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
+          throw new AssertionError("env reached its handler");
+        }
+
+        @Override
+        public int checkOnline(CommandContext ctx, SidecarConfig config) {
+          throw new AssertionError("check --online reached its handler");
+        }
+
+        @Override
+        public int get(CommandContext ctx, String name, Path socket) {
+          throw new AssertionError("get reached its handler");
+        }
+      };
 
   @Override
   public String toString() {
