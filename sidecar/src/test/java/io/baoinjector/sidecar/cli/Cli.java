@@ -1,10 +1,9 @@
 package io.baoinjector.sidecar.cli;
 
-import io.baoinjector.sidecar.config.SidecarConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** Runs {@link Main} in-process and keeps what it printed. */
@@ -36,38 +35,15 @@ final class Cli {
     return run(env, NO_HANDLER, args);
   }
 
+  /** Every method, the real defaults included, fails: no test here may log in for real. */
   private static final CommandHandlers NO_HANDLER =
-      new CommandHandlers() {
-        @Override
-        public int run(CommandContext ctx, SidecarConfig config) {
-          throw new AssertionError("run reached its handler");
-        }
-
-        @Override
-        public int render(CommandContext ctx, SidecarConfig config) {
-          throw new AssertionError("render reached its handler");
-        }
-
-        @Override
-        public int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
-          throw new AssertionError("exec reached its handler");
-        }
-
-        @Override
-        public int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
-          throw new AssertionError("env reached its handler");
-        }
-
-        @Override
-        public int checkOnline(CommandContext ctx, SidecarConfig config) {
-          throw new AssertionError("check --online reached its handler");
-        }
-
-        @Override
-        public int get(CommandContext ctx, String name, Path socket) {
-          throw new AssertionError("get reached its handler");
-        }
-      };
+      (CommandHandlers)
+          Proxy.newProxyInstance(
+              CommandHandlers.class.getClassLoader(),
+              new Class<?>[] {CommandHandlers.class},
+              (proxy, method, args) -> {
+                throw new AssertionError(method.getName() + " reached its handler");
+              });
 
   @Override
   public String toString() {
