@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.output.exec;
 
 import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,6 +45,16 @@ final class ChildSignals {
       log.warn("exec: could not send SIG{} to pid {}: {}", signal, p.pid(), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGTERM, and SIGKILL if {@code p} is still running after {@code timeout}. */
+  static void terminate(Process p, Duration timeout, String program) throws InterruptedException {
+    p.destroy(); // SIGTERM on Unix
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("exec: {} did not exit within {} of SIGTERM; sending SIGKILL", program, timeout);
+      p.destroyForcibly();
+      p.waitFor();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.util.Jitter;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code bao-injector exec -- CMD…}: runs CMD with the mapped names in its environment (see {@link
  * ChildEnvironment} for what is stripped), stdio inherited, signals forwarded, and returns its exit
  * code. Register it with the hub to apply {@code --on-change}; the action runs on its own thread,
- * and only when the environment the child would get actually differs from the one it has. With a
- * jitter, a restart waits a random delay first; changes during that wait join the same restart.
- * With a mask, the child's output passes through {@link ChildOutput}.
+ * and only when the environment the child would get actually differs from the one it has. A
+ * jittered restart waits a random delay first (changes meanwhile join it); see {@link ChildOutput}
+ * for --mask.
  */
 public final class ExecRunner implements SnapshotListener {
   private static final Logger log = LoggerFactory.getLogger(ExecRunner.class);
@@ -32,7 +33,7 @@ public final class ExecRunner implements SnapshotListener {
 
   private final List<String> command;
   private final Set<String> passEnv;
-  private final OnChangePolicy policy;
+  private final OnChange policy;
   private final Duration stopTimeout;
   private final Map<String, String> realEnv;
   private final ChildOutput output;
@@ -55,13 +56,13 @@ public final class ExecRunner implements SnapshotListener {
   private boolean stopping;
   private int starts;
 
-  /** How a restart waits out its jitter; false when the runner stopped meanwhile. */
+  /** Waits out a restart's jitter (null: the clock, cut short by a stop); false: stopped. */
   interface Delay {
     boolean await(Duration d) throws InterruptedException;
   }
 
   public ExecRunner(
-      List<String> command, Set<String> passEnv, OnChangePolicy policy, Duration stopTimeout) {
+      List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
     this(command, passEnv, policy, stopTimeout, Jitter.NONE, OptionalInt.empty());
   }
 
@@ -69,7 +70,7 @@ public final class ExecRunner implements SnapshotListener {
   public ExecRunner(
       List<String> command,
       Set<String> passEnv,
-      OnChangePolicy policy,
+      OnChange policy,
       Duration stopTimeout,
       Jitter jitter,
       OptionalInt maskMinLength) {
@@ -94,7 +95,7 @@ public final class ExecRunner implements SnapshotListener {
   ExecRunner(
       List<String> command,
       Set<String> passEnv,
-      OnChangePolicy policy,
+      OnChange policy,
       Duration stopTimeout,
       Map<String, String> realEnv,
       ChildOutput output,
@@ -108,12 +109,15 @@ public final class ExecRunner implements SnapshotListener {
     this.command = List.copyOf(command);
     this.passEnv = Set.copyOf(passEnv);
     this.policy = Objects.requireNonNull(policy, "policy == null");
+    if (policy.action() == OnChange.Action.COMMAND) {
+      throw new IllegalArgumentException("exec: on-change runs no command; use restart or signal");
+    }
     this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
     this.realEnv = Map.copyOf(realEnv);
     this.output = Objects.requireNonNull(output, "output == null");
     this.trapSignals = trapSignals;
     this.jitter = Objects.requireNonNull(jitter, "jitter == null");
-    if (!jitter.isNone() && !policy.equals(OnChangePolicy.RESTART)) {
+    if (!jitter.isNone() && policy.action() != OnChange.Action.RESTART) {
       throw new IllegalArgumentException("--jitter: only with --on-change restart");
     }
     this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
@@ -197,7 +201,7 @@ public final class ExecRunner implements SnapshotListener {
 
   @Override
   public void onSnapshot(Snapshot previous, Snapshot next) {
-    if (policy.isNone()) {
+    if (policy.action() == OnChange.Action.NONE) {
       return;
     }
     synchronized (lock) {
@@ -221,15 +225,15 @@ public final class ExecRunner implements SnapshotListener {
         if (!changed()) {
           return; // nothing the child sees has changed
         }
-        if (policy.signalName() != null) {
+        if (policy.action() == OnChange.Action.SIGNAL) {
           childMapped = latest;
           output.given(latest);
           log.info(
               "exec: values changed; sending SIG{} to {} (pid {})",
-              policy.signalName(),
+              policy.signal(),
               command.get(0),
               child.pid());
-          ChildSignals.send(child, policy.signalName());
+          ChildSignals.send(child, policy.signal());
           return;
         }
       }
@@ -249,7 +253,7 @@ public final class ExecRunner implements SnapshotListener {
         p = child;
       }
       // run() starts the next child once this one has exited (see there why that thread)
-      terminate(p);
+      ChildSignals.terminate(p, stopTimeout, command.get(0));
       synchronized (lock) {
         while (restartWith != null && !stopping) {
           lock.wait();
@@ -257,18 +261,6 @@ public final class ExecRunner implements SnapshotListener {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void terminate(Process p) throws InterruptedException {
-    p.destroy(); // SIGTERM on Unix
-    if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      log.warn(
-          "exec: {} did not exit within {} of SIGTERM; sending SIGKILL",
-          command.get(0),
-          stopTimeout);
-      p.destroyForcibly();
-      p.waitFor();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.util.Jitter;
@@ -50,7 +51,7 @@ class ExecJitterTest {
     return new ExecRunner(
         List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
         Set.of(),
-        OnChangePolicy.RESTART,
+        OnChange.RESTART,
         Duration.ofSeconds(30),
         Map.of("PATH", System.getenv("PATH")),
         ChildOutput.redirect(
@@ -119,7 +120,7 @@ class ExecJitterTest {
         new ExecRunner(
             List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
             Set.of(),
-            OnChangePolicy.RESTART,
+            OnChange.RESTART,
             Duration.ofSeconds(30),
             Map.of("PATH", System.getenv("PATH")),
             ChildOutput.redirect(
@@ -146,7 +147,7 @@ class ExecJitterTest {
                 new ExecRunner(
                     List.of("true"),
                     Set.of(),
-                    OnChangePolicy.SIGNAL_HUP,
+                    OnChange.signal("HUP"),
                     Duration.ofSeconds(1),
                     Jitter.upTo(Duration.ofSeconds(30)),
                     java.util.OptionalInt.empty()));

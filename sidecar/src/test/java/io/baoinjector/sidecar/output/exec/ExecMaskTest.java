@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.util.Jitter;
@@ -40,7 +41,7 @@ class ExecMaskTest {
     return hub.publish(ExecRunnerTest.entries(kv), Map.of(), Set.of(), false, true);
   }
 
-  ExecRunner masked(OnChangePolicy policy, String script) throws IOException {
+  ExecRunner masked(OnChange policy, String script) throws IOException {
     out = new FileOutputStream(dir.resolve("out").toFile(), true);
     err = new FileOutputStream(dir.resolve("err").toFile(), true);
     output = ChildOutput.masked(6, out, err);
@@ -95,7 +96,7 @@ class ExecMaskTest {
     // each printf is its own write(2); the value is cut in two in the middle
     ExecRunner r =
         masked(
-            OnChangePolicy.NONE,
+            OnChange.NONE,
             "printf 'pw=%s' \"${V%????????}\"; printf '%s;' \"${V#???????}\";"
                 + " printf '%s\\n' \"$V\" >&2; echo \"port=$PORT\"; exit 7");
     assertEquals(7, r.run(publish("V", ONE, "PORT", "5432")));
@@ -109,7 +110,7 @@ class ExecMaskTest {
     // the child goes on only once the test saw its line: a held-back line would hang it
     ExecRunner r =
         masked(
-            OnChangePolicy.NONE,
+            OnChange.NONE,
             "echo ready; while [ ! -e \"$WORK/go\" ]; do sleep 0.05; done; echo \"$V\"");
     CompletableFuture<Integer> code = runAsync(r, publish("V", ONE));
     awaitOut("ready\n");
@@ -123,7 +124,7 @@ class ExecMaskTest {
   void afterARestartTheNewAndTheOldValueAreConcealed() throws Exception {
     // the second child also prints the first value, which it was never given
     ExecRunner r =
-        masked(OnChangePolicy.RESTART, "echo \"v=$V\"; echo \"old=" + ONE + "\"; exec sleep 600");
+        masked(OnChange.RESTART, "echo \"v=$V\"; echo \"old=" + ONE + "\"; exec sleep 600");
     hub.addListener(r);
     CompletableFuture<Integer> code = runAsync(r, publish("V", ONE));
     awaitOut("v=" + M + "\nold=" + M + "\n");
@@ -140,7 +141,7 @@ class ExecMaskTest {
   void aSignalledChildsNewValuesAreConcealedInItsRunningOutput() throws Exception {
     ExecRunner r =
         masked(
-            OnChangePolicy.SIGNAL_HUP,
+            OnChange.signal("HUP"),
             "trap 'echo \""
                 + TWO
                 + "\"' HUP; trap 'exit 0' TERM; echo ready;"
