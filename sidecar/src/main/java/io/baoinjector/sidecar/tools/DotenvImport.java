@@ -78,7 +78,7 @@ final class DotenvImport {
     }
     Map<KvPath, KvWriter.Current> current = new LinkedHashMap<>();
     for (KvPath p : resolved.keySet()) {
-      KvWriter.Current c = kv.read(p);
+      KvWriter.Current c = mode == Mode.NEW ? kv.readIfAllowed(p) : kv.read(p);
       if (c.exists() && mode == Mode.NEW) {
         throw ToolFailure.usage(
             p
@@ -130,8 +130,8 @@ final class DotenvImport {
                   + c.version()
                   + " and writing; nothing written there; run the import again"
               : p
-                  + " was created by another writer meanwhile; nothing written there; pass"
-                  + " --merge or --replace");
+                  + " already exists (created meanwhile, or not readable by this token);"
+                  + " nothing written there; pass --merge or --replace");
     }
     out.println(past(c) + " " + p + " (version " + version + ")" + summary);
   }

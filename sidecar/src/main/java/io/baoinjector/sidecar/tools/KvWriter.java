@@ -98,13 +98,31 @@ final class KvWriter {
 
   /** The latest version, or {@code Current(empty, 0)} when there is none. */
   Current read(KvPath p) {
+    try {
+      return fetch(p);
+    } catch (PermissionDeniedException e) {
+      throw denied("read", p.dataPath());
+    }
+  }
+
+  /**
+   * Like {@link #read}, but a token that may not read gets {@code Current(empty, 0)}: a new secret
+   * needs only "create", and its {@code cas=0} write still refuses to overwrite one that exists.
+   */
+  Current readIfAllowed(KvPath p) {
+    try {
+      return fetch(p);
+    } catch (PermissionDeniedException e) {
+      return new Current(Map.of(), 0);
+    }
+  }
+
+  private Current fetch(KvPath p) {
     JsonNode body;
     try {
       body = client.get(p.dataPath(), token.get());
     } catch (NotFoundException e) {
       return new Current(Map.of(), 0);
-    } catch (PermissionDeniedException e) {
-      throw denied("read", p.dataPath());
     }
     JsonNode d = body.path("data");
     Map<String, String> data = new LinkedHashMap<>();

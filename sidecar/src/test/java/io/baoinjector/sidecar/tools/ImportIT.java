@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.testkit.OpenBao;
@@ -121,7 +119,7 @@ class ImportIT {
     fresh.hook = p -> bao.put("app/new", Map.of("X", "theirs"));
     r = Tools.run(fresh, "--from", f.toString(), "--to", "secret/app/new");
     assertEquals(1, r.exit(), r.toString());
-    assertTrue(r.err().contains("secret/app/new was created by another writer meanwhile"), r.err());
+    assertTrue(r.err().contains("secret/app/new already exists (created meanwhile"), r.err());
     assertEquals(Map.of("X", "theirs"), data(bao, "app/new"));
   }
 
@@ -229,7 +227,22 @@ class ImportIT {
         r.err());
   }
 
-  static JsonNode json(String s) throws Exception {
-    return new ObjectMapper().readTree(s);
+  @Test
+  void aNewSecretNeedsOnlyCreate(OpenBao bao) throws Exception {
+    Path hcl =
+        Files.writeString(
+            dir.resolve("c.hcl"), "path \"secret/data/app/*\" { capabilities = [\"create\"] }\n");
+    bao.cli("policy", "write", "app-create", hcl.toString());
+    String token = bao.createToken(Map.of("policies", java.util.List.of("app-create")));
+    Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
+    Map<String, String> env = Tools.env(bao.address(), token);
+    Tools r = Tools.run(new ImportCommand(env), "--from", f.toString(), "--to", "secret/app/c");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(Map.of("A", "1"), data(bao, "app/c"));
+    // a second import cannot read it, and its cas=0 write refuses to overwrite it
+    r = Tools.run(new ImportCommand(env), "--from", f.toString(), "--to", "secret/app/c");
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.err().contains("secret/app/c already exists"), r.err());
+    assertEquals(1, version(bao, "app/c"));
   }
 }
