@@ -141,7 +141,14 @@ final class KvWriter {
     try {
       return client.post(p.dataPath(), body, token.get()).path("data").path("version").asInt();
     } catch (PermissionDeniedException e) {
-      throw denied(cas == 0 ? "create" : "update", p.dataPath());
+      if (cas == 0) {
+        // OpenBao asks for "update" instead when the path exists, which an unreadable one may
+        throw ToolFailure.runtime(
+            "permission denied: the token needs \"create\" on "
+                + p.dataPath()
+                + " (\"update\" if it exists already; grant it in the token's policy)");
+      }
+      throw denied("update", p.dataPath());
     } catch (OpenBaoException e) {
       if (e.status() == 400 && String.join(" ", e.errors()).contains("check-and-set")) {
         throw new CasMismatch(p.full(), cas);
