@@ -36,7 +36,8 @@ class DocsIT {
     while (m.find()) {
       commands.add(m.group(1));
     }
-    assertEquals(Set.of("run", "render", "exec", "env", "check", "get"), commands);
+    assertEquals(
+        Set.of("run", "render", "exec", "env", "check", "get", "import", "rotate"), commands);
 
     Set<String> readme = commandNames(Markdown.firstColumn(Repo.read("README.md"), "### Commands"));
     assertEquals(commands, readme, "README.md's command table");
