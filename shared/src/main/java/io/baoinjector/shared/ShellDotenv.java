@@ -125,13 +125,7 @@ public final class ShellDotenv {
           if (i + 1 >= s.length()) {
             throw refused("a backslash at the end of the file", "remove it");
           }
-          char e = s.charAt(i + 1);
-          i += 2;
-          if (e == '\n') {
-            line++;
-          } else {
-            v.append(e);
-          }
+          escape(v);
         } else {
           unquoted(c, first || v.length() > 0 && v.charAt(v.length() - 1) == ':');
           v.append(c);
@@ -200,13 +194,7 @@ public final class ShellDotenv {
       while (i < s.length() && s.charAt(i) != '"') {
         char c = s.charAt(i);
         if (c == '\\' && i + 1 < s.length() && "\"\\$`\n".indexOf(s.charAt(i + 1)) >= 0) {
-          char e = s.charAt(i + 1);
-          i += 2;
-          if (e == '\n') {
-            line++;
-          } else {
-            v.append(e);
-          }
+          escape(v);
           continue;
         }
         if (c == '$') {
@@ -223,6 +211,17 @@ public final class ShellDotenv {
         throw refusedAt(open, "a double quote is never closed", "close it with \"");
       }
       i++;
+    }
+
+    /** A backslash at {@code i} and the character it escapes; {@code \<newline>} is dropped. */
+    private void escape(StringBuilder v) {
+      char e = s.charAt(i + 1);
+      i += 2;
+      if (e == '\n') {
+        line++;
+      } else {
+        v.append(e);
+      }
     }
 
     private void next() {
