@@ -74,6 +74,34 @@ class ImportIT {
   }
 
   @Test
+  void withSidecarYamlAsAProcessItNeverPrintsAValue(OpenBao bao) throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), bao.rootToken());
+    Path cfg =
+        Files.writeString(
+            dir.resolve("sidecar.yaml"),
+            "openbao:\n  address: %s\nauth:\n  method: token\n  token-file: %s\nsecrets:\n  X: secret/x#x\n"
+                .formatted(bao.address(), token));
+    Path f = Files.writeString(dir.resolve("app.env"), TRICKY);
+    io.baoinjector.testkit.SidecarProcess.Result r =
+        io.baoinjector.testkit.SidecarProcess.runToEnd(
+            dir,
+            Map.of(),
+            "import",
+            "-c",
+            cfg.toString(),
+            "--from",
+            f.toString(),
+            "--to",
+            "secret/app/proc",
+            "--emit-config");
+    assertEquals(0, r.exit(), r.stderr());
+    assertTrue(r.stdout().startsWith("secrets:\n  DB_USER: secret/app/proc#DB_USER\n"), r.stdout());
+    assertTrue(r.stderr().contains("created secret/app/proc (version 1): 9 key(s)"), r.stderr());
+    assertFalse(r.stdout().contains("canary") || r.stderr().contains("canary"), r.toString());
+    assertEquals(Tools.bash(f, data(bao, "app/proc").keySet()), data(bao, "app/proc"));
+  }
+
+  @Test
   void onAnExistingSecretItRefusesWithoutMergeOrReplace(OpenBao bao) throws Exception {
     bao.put("app/prod", Map.of("OLD", "kept", "DB_USER", "old"));
     Path f = Files.writeString(dir.resolve("app.env"), "DB_USER=app\nNEW=1\n");

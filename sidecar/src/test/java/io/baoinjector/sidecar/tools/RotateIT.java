@@ -131,6 +131,27 @@ class RotateIT {
   }
 
   @Test
+  void dryRunWritesNothing(OpenBao bao) {
+    bao.put("app/db", Map.of("password", "old"));
+    Tools r = Tools.run(command(bao), "secret/app/db#password", "--generate", "16", "--dry-run");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(
+        r.out().startsWith("would archive version 1 of secret/app/db at secret/archive/app/db/"),
+        r.out());
+    assertTrue(
+        r.out().endsWith(" and write password as version 2; dry run: nothing written\n"), r.out());
+    assertEquals(
+        1,
+        bao.api("GET", "secret/data/app/db", null)
+            .path("data")
+            .path("metadata")
+            .path("version")
+            .asInt());
+    assertEquals(
+        404, bao.raw(bao.rootToken(), "LIST", "secret/metadata/archive/app/db", null).statusCode());
+  }
+
+  @Test
   void kvV1IsRefused(OpenBao bao) {
     bao.enableKvV1("kv1");
     bao.kvV1Put("kv1", "app/db", Map.of("password", "x"));
