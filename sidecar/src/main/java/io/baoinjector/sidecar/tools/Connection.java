@@ -1,19 +1,22 @@
 package io.baoinjector.sidecar.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.auth.AuthException;
+import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.token.TokenManager;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A logged-in OpenBao client for the tools, made the way {@code check --online} makes one: the
- * sidecar's own config, client, auth and token lifecycle. {@link #open} is the one place that
- * builds it, so the command lifecycle can hand the tools its own session instead later.
+ * A logged-in OpenBao client for the tools: the sidecar's own config, {@link OpenBaoClient}, auth
+ * method and {@link TokenManager}, built as the pipeline builds them (minus the metrics, the
+ * sources and the outputs, which a one-shot write does not use). {@link #open} is the one place
+ * that builds it, so the lifecycle in {@code Sidecar} can hand the tools its own session later.
  */
 final class Connection implements AutoCloseable {
   /**
@@ -23,12 +26,14 @@ final class Connection implements AutoCloseable {
    */
   private static final String ENV_ONLY_CONFIG = "secrets:\n  UNUSED: secret/unused#unused\n";
 
-  private final Sidecar sidecar;
+  private final OpenBaoClient client;
+  private final TokenManager tokens;
   final KvWriter kv;
 
-  private Connection(Sidecar sidecar) {
-    this.sidecar = sidecar;
-    this.kv = new KvWriter(sidecar.client(), () -> sidecar.tokens().currentToken());
+  private Connection(OpenBaoClient client, TokenManager tokens) {
+    this.client = client;
+    this.tokens = tokens;
+    this.kv = new KvWriter(client, tokens::currentToken);
   }
 
   /**
@@ -47,21 +52,22 @@ final class Connection implements AutoCloseable {
     if (a != null && !a.keepSecretIdFile()) {
       c = c.withAuth(a.withKeepSecretIdFile(true));
     }
-    Sidecar s = new Sidecar(c);
+    OpenBaoClient client = new OpenBaoClient(c.openbao());
+    TokenManager tokens = TokenManager.builder(client, AuthMethod.create(c.auth())).build();
     try {
-      s.login();
+      tokens.start();
+      tokens.currentToken();
     } catch (AuthException | OpenBaoException e) {
-      s.close();
+      tokens.close();
       throw ToolFailure.runtime("login failed: " + e.getMessage());
     }
-    return new Connection(s);
+    return new Connection(client, tokens);
   }
 
   /** Who is writing, for the archive's metadata: the token's display name and entity. */
   String identity() {
     try {
-      JsonNode d = sidecar.client().get("auth/token/lookup-self", sidecar.tokens().currentToken());
-      d = d.path("data");
+      JsonNode d = client.get("auth/token/lookup-self", tokens.currentToken()).path("data");
       String name = d.path("display_name").asText("");
       String entity = d.path("entity_id").asText("");
       return (name.isEmpty() ? "unknown" : name)
@@ -73,6 +79,6 @@ final class Connection implements AutoCloseable {
 
   @Override
   public void close() {
-    sidecar.close();
+    tokens.close();
   }
 }
