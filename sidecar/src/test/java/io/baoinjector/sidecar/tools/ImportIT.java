@@ -238,8 +238,7 @@ class ImportIT {
     Path hcl =
         Files.writeString(
             dir.resolve("ro.hcl"), "path \"secret/data/app/*\" { capabilities = [\"read\"] }\n");
-    bao.cli("policy", "write", "app-ro", hcl.toString());
-    String token = bao.createToken(Map.of("policies", java.util.List.of("app-ro")));
+    String token = Tools.tokenWithPolicy(bao, "app-ro", hcl);
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
     Tools r =
         Tools.run(
@@ -260,8 +259,7 @@ class ImportIT {
     Path hcl =
         Files.writeString(
             dir.resolve("c.hcl"), "path \"secret/data/app/*\" { capabilities = [\"create\"] }\n");
-    bao.cli("policy", "write", "app-create", hcl.toString());
-    String token = bao.createToken(Map.of("policies", java.util.List.of("app-create")));
+    String token = Tools.tokenWithPolicy(bao, "app-create", hcl);
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
     Map<String, String> env = Tools.env(bao.address(), token);
     Tools r = Tools.run(new ImportCommand(env), "--from", f.toString(), "--to", "secret/app/c");

@@ -34,6 +34,14 @@ class RotateIT {
 
   @TempDir Path dir;
 
+  static String password(OpenBao bao) {
+    return bao.api("GET", "secret/data/app/db", null)
+        .path("data")
+        .path("data")
+        .path("password")
+        .asText();
+  }
+
   RotateCommand command(OpenBao bao) {
     return new RotateCommand(Tools.env(bao.address(), bao.rootToken()));
   }
@@ -102,13 +110,7 @@ class RotateIT {
     assertTrue(r.stdout().startsWith("rotated secret/app/db#password: version 2"), r.stdout());
     assertTrue(r.stdout().contains("archived at secret/cold/app/db/"), r.stdout());
     assertFalse(r.stdout().contains(CANARY) || r.stderr().contains(CANARY), r.toString());
-    assertEquals(
-        CANARY,
-        bao.api("GET", "secret/data/app/db", null)
-            .path("data")
-            .path("data")
-            .path("password")
-            .asText());
+    assertEquals(CANARY, password(bao));
   }
 
   @Test
@@ -121,13 +123,7 @@ class RotateIT {
     assertTrue(
         r.err().contains("secret/app/db changed after version 1 was read; nothing rotated"),
         r.err());
-    assertEquals(
-        "concurrent",
-        bao.api("GET", "secret/data/app/db", null)
-            .path("data")
-            .path("data")
-            .path("password")
-            .asText());
+    assertEquals("concurrent", password(bao));
   }
 
   @Test
@@ -190,8 +186,7 @@ class RotateIT {
             path "secret/data/archive/*" { capabilities = ["create"] }
             path "secret/metadata/archive/*" { capabilities = ["create", "update"] }
             """);
-    bao.cli("policy", "write", "rotate-partial", hcl.toString());
-    String token = bao.createToken(Map.of("policies", List.of("rotate-partial")));
+    String token = Tools.tokenWithPolicy(bao, "rotate-partial", hcl);
     Tools r =
         Tools.run(
             new RotateCommand(Tools.env(bao.address(), token)),

@@ -32,6 +32,12 @@ record Tools(int exit, String out, String err) {
     return env;
   }
 
+  /** Writes the policy with the {@code bao} CLI and returns a token that has only it. */
+  static String tokenWithPolicy(io.baoinjector.testkit.OpenBao bao, String name, Path hcl) {
+    bao.cli("policy", "write", name, hcl.toString());
+    return bao.createToken(Map.of("policies", List.of(name)));
+  }
+
   /** What {@code bash -c 'set -a; . FILE; env -0'} exports, for the given names. */
   static Map<String, String> bash(Path file, Iterable<String> names) throws Exception {
     Process p =
