@@ -11,6 +11,11 @@ import java.util.function.LongUnaryOperator;
  * window instead of all together.
  */
 public final class Jitter {
+  /** Waits out a drawn delay; false when the waiter was stopped meanwhile (tests replace it). */
+  public interface Delay {
+    boolean await(Duration d) throws InterruptedException;
+  }
+
   /** No delay. */
   public static final Jitter NONE = new Jitter(Duration.ZERO);
 

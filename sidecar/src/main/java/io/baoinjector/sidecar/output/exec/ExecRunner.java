@@ -39,7 +39,7 @@ public final class ExecRunner implements SnapshotListener {
   private final ChildOutput output;
   private final boolean trapSignals;
   private final Jitter jitter;
-  private final Delay delay;
+  private final Jitter.Delay delay;
   private final ExecutorService actions;
   private final ChildLauncher launcher = new ChildLauncher();
   private final Object lock = new Object();
@@ -55,11 +55,6 @@ public final class ExecRunner implements SnapshotListener {
 
   private boolean stopping;
   private int starts;
-
-  /** Waits out a restart's jitter (null: the clock, cut short by a stop); false: stopped. */
-  interface Delay {
-    boolean await(Duration d) throws InterruptedException;
-  }
 
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
@@ -101,7 +96,7 @@ public final class ExecRunner implements SnapshotListener {
       ChildOutput output,
       boolean trapSignals,
       Jitter jitter,
-      Delay delay) {
+      Jitter.Delay delay) {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException(
           "exec: no command given (bao-injector exec -c FILE -- CMD ARGS…)");
@@ -120,6 +115,7 @@ public final class ExecRunner implements SnapshotListener {
     if (!jitter.isNone() && policy.action() != OnChange.Action.RESTART) {
       throw new IllegalArgumentException("--jitter: only with --on-change restart");
     }
+    // null: the clock, cut short by a stop
     this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
     this.actions =
         Executors.newSingleThreadExecutor(
