@@ -39,8 +39,23 @@ final class ConcealingFilter {
 
   /** Filters {@code len} bytes and writes (and flushes) everything that need not be held. */
   void write(byte[] b, int off, int len) throws IOException {
-    for (int i = off; i < off + len; i++) {
-      feed(b[i], false);
+    int end = off + len;
+    int i = off;
+    while (i < end) {
+      if (heldLen == 0 && state == 0) {
+        // the common case: a stretch of bytes none of which can start a value goes out as is
+        int j = i;
+        while (j < end && !mask.startsAValue(b[j])) {
+          j++;
+        }
+        if (j > i) {
+          append(b, i, j - i);
+          inMarker = false;
+          i = j;
+          continue;
+        }
+      }
+      feed(b[i++], false);
     }
     drain();
   }
@@ -68,6 +83,7 @@ final class ConcealingFilter {
   /** End of stream: writes what was held back. */
   void finish() throws IOException {
     release(heldLen);
+    Arrays.fill(held, (byte) 0); // it held pieces of values
     state = 0;
     drain();
   }
@@ -101,7 +117,7 @@ final class ConcealingFilter {
     for (int i = 0; i < n; i++) {
       if (concealed[i]) {
         if (!inMarker) {
-          append(MARKER, MARKER.length);
+          append(MARKER, 0, MARKER.length);
           inMarker = true;
         }
       } else {
@@ -117,15 +133,14 @@ final class ConcealingFilter {
       System.arraycopy(held, n, held, 0, rest);
       System.arraycopy(concealed, n, concealed, 0, rest);
     }
-    Arrays.fill(held, rest, heldLen, (byte) 0);
     heldLen = rest;
   }
 
-  private void append(byte[] b, int len) {
+  private void append(byte[] b, int off, int len) {
     if (bufLen + len > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + len));
     }
-    System.arraycopy(b, 0, buf, bufLen, len);
+    System.arraycopy(b, off, buf, bufLen, len);
     bufLen += len;
   }
 

@@ -15,11 +15,15 @@ import java.util.Map;
  * many trailing bytes could still grow into a value (the deepest suffix state that has a child).
  * Only those trailing bytes are ever held back, so at most {@code longest value - 1} bytes.
  *
- * <p>Transitions are stored as trie edges plus failure links, not as a full table: a few long
- * values (PEM keys) would otherwise cost states × 256 ints.
+ * <p>Transitions are a full table (one int per state and byte class, i.e. per distinct byte the
+ * values use) up to {@link #DENSE_LIMIT}; beyond that, for many long values (PEM keys), trie edges
+ * plus failure links: slower per byte, but linear in the values' total length.
  */
 final class ValueMask {
   static final ValueMask EMPTY = of(java.util.List.of());
+
+  /** Table cells (ints) a mask may use for the fast path: 16 MiB. */
+  static final int DENSE_LIMIT = 4 << 20;
 
   /** For the root: the child per byte, or 0 (the root itself). */
   private final int[] rootNext = new int[256];
@@ -33,6 +37,12 @@ final class ValueMask {
   private final int[] matchLen;
   private final int[] live;
   private final int patterns;
+
+  /** The full transition table, set once by {@link #of} when small enough; else null. */
+  private int[] dense;
+
+  private final int[] classOf = new int[256];
+  private int classes;
 
   private ValueMask(
       int[] edgeStart,
@@ -56,6 +66,11 @@ final class ValueMask {
 
   /** Builds the automaton; empty patterns are ignored. */
   static ValueMask of(Collection<byte[]> values) {
+    return of(values, DENSE_LIMIT);
+  }
+
+  /** With {@code denseLimit} 0, always the edge-and-failure-link form (tests). */
+  static ValueMask of(Collection<byte[]> values, int denseLimit) {
     // trie: state 0 is the root; each other state has exactly one parent edge
     Map<Long, Integer> edges = new HashMap<>();
     int states = 1;
@@ -113,8 +128,11 @@ final class ValueMask {
     // breadth first, so a state's failure target is complete before the state itself
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     queue.add(0);
+    int[] order = new int[states];
+    int visited = 0;
     while (!queue.isEmpty()) {
       int s = queue.poll();
+      order[visited++] = s;
       if (s != 0) {
         int f = 0;
         if (parent[s] != 0) {
@@ -128,11 +146,38 @@ final class ValueMask {
         queue.add(targets[e]);
       }
     }
+    m.densify(order, denseLimit);
     return m;
+  }
+
+  private void densify(int[] order, int denseLimit) {
+    classes = 1; // class 0: every byte no value contains
+    for (byte b : labels) {
+      if (classOf[b & 0xff] == 0) {
+        classOf[b & 0xff] = classes++;
+      }
+    }
+    int states = fail.length;
+    if ((long) states * classes > denseLimit) {
+      return;
+    }
+    int[] d = new int[states * classes];
+    for (int s : order) {
+      if (s != 0) {
+        System.arraycopy(d, fail[s] * classes, d, s * classes, classes);
+      }
+      for (int e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
+        d[s * classes + classOf[labels[e] & 0xff]] = targets[e];
+      }
+    }
+    dense = d;
   }
 
   /** The state after reading {@code b} in state {@code s}. */
   int step(int s, byte b) {
+    if (dense != null) {
+      return dense[s * classes + classOf[b & 0xff]];
+    }
     while (s != 0) {
       for (int e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
         if (labels[e] == b) {
@@ -142,6 +187,11 @@ final class ValueMask {
       s = fail[s];
     }
     return rootNext[b & 0xff];
+  }
+
+  /** False when no value starts with {@code b}: from the root, it leads back to the root. */
+  boolean startsAValue(byte b) {
+    return rootNext[b & 0xff] != 0;
   }
 
   /** The length of the longest value that ends at state {@code s}, or 0. */
