@@ -39,13 +39,15 @@ final class Binder {
           .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
           .addModule(
               new SimpleModule()
-                  .addDeserializer(String.class, new Leaf<>(String.class, null, Binder::text))
+                  .addDeserializer(String.class, new Leaf<>(String.class, null, (s, c) -> s))
                   .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Binder::bool))
                   .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Binder::id))
-                  .addDeserializer(Duration.class, new Leaf<>(Duration.class, "30s", Binder::dur))
+                  .addDeserializer(
+                      Duration.class, new Leaf<>(Duration.class, "30s", Binder::duration))
                   .addDeserializer(
                       Path.class, new Leaf<>(Path.class, "/path/to/file", Binder::path))
-                  .addDeserializer(Reference.class, new Ref()))
+                  .addDeserializer(
+                      Reference.class, new Leaf<>(Reference.class, null, Binder::reference)))
           .build()
           .readerFor(ConfigFile.class);
 
@@ -75,12 +77,26 @@ final class Binder {
     }
   }
 
-  private interface Convert<T> {
-    T apply(String text, JsonParser p, DeserializationContext ctxt) throws Problem;
+  /** What a converter throws for text it cannot take: the problem, and the fix. */
+  private static final class Bad extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String fix;
+
+    Bad(String problem, String fix) {
+      super(problem, null, false, false);
+      this.fix = fix;
+    }
   }
 
-  /** One scalar value: its text as written (a list, a mapping or no value is an error). */
-  private static final class Leaf<T> extends StdDeserializer<T> implements ContextualDeserializer {
+  private interface Convert<T> {
+    T apply(String text, LoadContext ctx);
+  }
+
+  /**
+   * One scalar value, converted from its text as written; a list, a mapping or no value is an
+   * error. A component's description (its example) shows in the messages.
+   */
+  static class Leaf<T> extends StdDeserializer<T> implements ContextualDeserializer {
     private static final long serialVersionUID = 1L;
     private final String example;
     private final transient Convert<T> convert;
@@ -102,18 +118,19 @@ final class Binder {
     public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonToken t = p.currentToken();
       if (t.isStructStart()) {
-        throw notPlain(p, p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
+        throw wrong(p, p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
       }
-      return convert.apply(p.getText(), p, ctxt);
+      try {
+        return convert.apply(p.getText(), (LoadContext) ctxt.getAttribute(CONTEXT));
+      } catch (Bad e) {
+        throw new Problem(p, e.getMessage(), e.fix);
+      }
     }
 
     @Override
     public T getNullValue(DeserializationContext ctxt) throws Problem {
       JsonParser p = ctxt.getParser();
-      if (p.getParsingContext().inArray()) {
-        throw notPlain(p, true, "no value");
-      }
-      throw new Problem(p, "has no value", "write a value like " + example + " or remove the key");
+      throw wrong(p, p.getParsingContext().inArray(), null);
     }
 
     @Override
@@ -121,47 +138,79 @@ final class Binder {
       return null;
     }
 
-    private Problem notPlain(JsonParser p, boolean inList, String kind) {
-      return inList
-          ? new Problem(
-              p, "expected a plain value, got " + kind, "write it as a list, like " + example)
+    private Problem wrong(JsonParser p, boolean inList, String kind) {
+      if (handledType() == Reference.class) {
+        return new Problem(
+            p,
+            "expected a reference like secret/app/db#password, got "
+                + (kind == null ? "no value" : kind),
+            "write PATH#KEY or PATH#KEY@VERSION");
+      }
+      if (inList) {
+        return new Problem(
+            p,
+            "expected a plain value, got " + (kind == null ? "no value" : kind),
+            "write it as a list, like " + example);
+      }
+      return kind == null
+          ? new Problem(p, "has no value", "write a value like " + example + " or remove the key")
           : new Problem(
               p, "expected one value like " + example + ", got " + kind, "write a single value");
     }
   }
 
-  private static String text(String s, JsonParser p, DeserializationContext c) {
-    return s;
+  /** An octal file mode; an unquoted 0400 arrives as a number with its text intact. */
+  static final class Mode extends Leaf<Integer> {
+    private static final long serialVersionUID = 1L;
+
+    Mode() {
+      super(Integer.class, "\"0400\"", Binder::mode);
+    }
   }
 
-  private static Boolean bool(String s, JsonParser p, DeserializationContext c) throws Problem {
+  private static Integer mode(String s, LoadContext ctx) {
+    if (!s.matches("0?[0-7]{3}")) {
+      throw new Bad("\"" + s + "\" is not an octal file mode", "write it quoted, like \"0400\"");
+    }
+    return Integer.parseInt(s, 8);
+  }
+
+  private static Boolean bool(String s, LoadContext ctx) {
     // a quoted "true" is still plainly meant as true; YAML 1.1's yes/on are not booleans here
     if (s.equals("true") || s.equals("false")) {
       return Boolean.parseBoolean(s);
     }
-    throw new Problem(p, "expected true or false, got \"" + s + "\"", "write true or false");
+    throw new Bad("expected true or false, got \"" + s + "\"", "write true or false");
   }
 
-  private static Integer id(String s, JsonParser p, DeserializationContext c) throws Problem {
+  private static Integer id(String s, LoadContext ctx) {
     if (s.matches("\\d{1,10}") && Long.parseLong(s) <= Integer.MAX_VALUE) {
       return Integer.parseInt(s);
     }
-    throw new Problem(p, "\"" + s + "\" is not a numeric id", "write a number from 0, like 1000");
+    throw new Bad("\"" + s + "\" is not a numeric id", "write a number from 0, like 1000");
   }
 
-  private static Duration dur(String s, JsonParser p, DeserializationContext c) throws Problem {
+  private static Duration duration(String s, LoadContext ctx) {
     try {
       return Durations.parse(s);
     } catch (IllegalArgumentException e) {
-      throw new Problem(p, e.getMessage(), "write a duration like 30s, 5m, 1h or 500ms");
+      throw new Bad(e.getMessage(), "write a duration like 30s, 5m, 1h or 500ms");
     }
   }
 
-  private static Path path(String s, JsonParser p, DeserializationContext c) throws Problem {
+  private static Path path(String s, LoadContext ctx) {
     try {
-      return ((LoadContext) c.getAttribute(CONTEXT)).resolve(s);
+      return ctx.resolve(s);
     } catch (IllegalArgumentException e) {
-      throw new Problem(p, e.getMessage(), PATH_FIX.get(e.getMessage()));
+      throw new Bad(e.getMessage(), PATH_FIX.get(e.getMessage()));
+    }
+  }
+
+  private static Reference reference(String s, LoadContext ctx) {
+    try {
+      return Reference.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(e.getMessage(), null);
     }
   }
 
@@ -171,63 +220,6 @@ final class Binder {
           "give a path or remove the key",
           "the path contains a NUL character",
           "remove it");
-
-  /** An octal file mode; an unquoted 0400 arrives as a number with its text intact. */
-  static final class Mode extends JsonDeserializer<Integer> {
-    @Override
-    public Integer deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      String s = p.currentToken().isScalarValue() ? p.getText() : "";
-      if (!s.matches("0?[0-7]{3}")) {
-        if (!p.currentToken().isScalarValue()) {
-          throw new Problem(
-              p,
-              "expected one value like \"0400\", got " + YamlScan.kind(p.currentToken()),
-              "write a single value");
-        }
-        throw new Problem(
-            p, "\"" + s + "\" is not an octal file mode", "write it quoted, like \"0400\"");
-      }
-      return Integer.parseInt(s, 8);
-    }
-
-    @Override
-    public Integer getNullValue(DeserializationContext ctxt) throws Problem {
-      throw new Problem(
-          ctxt.getParser(), "has no value", "write a value like \"0400\" or remove the key");
-    }
-
-    @Override
-    public Object getAbsentValue(DeserializationContext ctxt) {
-      return null;
-    }
-  }
-
-  /** A {@code secrets:} or {@code properties:} value. */
-  private static final class Ref extends JsonDeserializer<Reference> {
-    @Override
-    public Reference deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (!p.currentToken().isScalarValue()) {
-        throw notReference(p, YamlScan.kind(p.currentToken()));
-      }
-      try {
-        return Reference.parse(p.getText());
-      } catch (IllegalArgumentException e) {
-        throw new Problem(p, e.getMessage(), null);
-      }
-    }
-
-    @Override
-    public Reference getNullValue(DeserializationContext ctxt) throws Problem {
-      throw notReference(ctxt.getParser(), "no value");
-    }
-
-    private static Problem notReference(JsonParser p, String kind) {
-      return new Problem(
-          p,
-          "expected a reference like secret/app/db#password, got " + kind,
-          "write PATH#KEY or PATH#KEY@VERSION");
-    }
-  }
 
   /** The one translator: every binding failure becomes the message the reader used to give. */
   static ConfigException translate(JsonMappingException e, LoadContext ctx) {
