@@ -121,7 +121,9 @@ final class Binder {
         throw wrong(p, p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
       }
       try {
-        return convert.apply(p.getText(), (LoadContext) ctxt.getAttribute(CONTEXT));
+        // a YAML true/True/TRUE is the boolean token, whatever its spelling
+        String text = t.isBoolean() && handledType() == Boolean.class ? t.asString() : p.getText();
+        return convert.apply(text, (LoadContext) ctxt.getAttribute(CONTEXT));
       } catch (Bad e) {
         throw new Problem(p, e.getMessage(), e.fix);
       }
