@@ -64,21 +64,11 @@ final class Binder {
     }
   }
 
-  /** A value's own problem, raised while binding it; the translator adds file, line and key. */
-  static final class Problem extends JsonMappingException {
-    private static final long serialVersionUID = 1L;
-    final String problem;
-    final String fix;
-
-    Problem(JsonParser p, String problem, String fix) {
-      super(p, problem);
-      this.problem = problem;
-      this.fix = fix;
-    }
-  }
-
-  /** What a converter throws for text it cannot take: the problem, and the fix. */
-  private static final class Bad extends RuntimeException {
+  /**
+   * A value's own problem, raised while binding it; Jackson wraps it with the path, and the
+   * translator adds file, line and key.
+   */
+  static final class Bad extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final String fix;
 
@@ -118,21 +108,16 @@ final class Binder {
     public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonToken t = p.currentToken();
       if (t.isStructStart()) {
-        throw wrong(p, p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
+        throw wrong(p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
       }
-      try {
-        // a YAML true/True/TRUE is the boolean token, whatever its spelling
-        String text = t.isBoolean() && handledType() == Boolean.class ? t.asString() : p.getText();
-        return convert.apply(text, (LoadContext) ctxt.getAttribute(CONTEXT));
-      } catch (Bad e) {
-        throw new Problem(p, e.getMessage(), e.fix);
-      }
+      // a YAML true/True/yes/on is the boolean token, whatever its spelling
+      String text = t.isBoolean() && handledType() == Boolean.class ? t.asString() : p.getText();
+      return convert.apply(text, (LoadContext) ctxt.getAttribute(CONTEXT));
     }
 
     @Override
-    public T getNullValue(DeserializationContext ctxt) throws Problem {
-      JsonParser p = ctxt.getParser();
-      throw wrong(p, p.getParsingContext().inArray(), null);
+    public T getNullValue(DeserializationContext ctxt) {
+      throw wrong(ctxt.getParser().getParsingContext().inArray(), null);
     }
 
     @Override
@@ -140,24 +125,21 @@ final class Binder {
       return null;
     }
 
-    private Problem wrong(JsonParser p, boolean inList, String kind) {
+    private Bad wrong(boolean inList, String kind) {
       if (handledType() == Reference.class) {
-        return new Problem(
-            p,
+        return new Bad(
             "expected a reference like secret/app/db#password, got "
                 + (kind == null ? "no value" : kind),
             "write PATH#KEY or PATH#KEY@VERSION");
       }
       if (inList) {
-        return new Problem(
-            p,
+        return new Bad(
             "expected a plain value, got " + (kind == null ? "no value" : kind),
             "write it as a list, like " + example);
       }
       return kind == null
-          ? new Problem(p, "has no value", "write a value like " + example + " or remove the key")
-          : new Problem(
-              p, "expected one value like " + example + ", got " + kind, "write a single value");
+          ? new Bad("has no value", "write a value like " + example + " or remove the key")
+          : new Bad("expected one value like " + example + ", got " + kind, "write a single value");
     }
   }
 
@@ -201,11 +183,7 @@ final class Binder {
   }
 
   private static Path path(String s, LoadContext ctx) {
-    try {
-      return ctx.resolve(s);
-    } catch (IllegalArgumentException e) {
-      throw new Bad(e.getMessage(), PATH_FIX.get(e.getMessage()));
-    }
+    return ctx.resolve(s);
   }
 
   private static Reference reference(String s, LoadContext ctx) {
@@ -216,21 +194,14 @@ final class Binder {
     }
   }
 
-  static final Map<String, String> PATH_FIX =
-      Map.of(
-          "empty path",
-          "give a path or remove the key",
-          "the path contains a NUL character",
-          "remove it");
-
   /** The one translator: every binding failure becomes the message the reader used to give. */
   static ConfigException translate(JsonMappingException e, LoadContext ctx) {
     List<JsonMappingException.Reference> refs = e.getPath();
     String path = ConfigKeys.path(refs);
     int line =
         ctx.has(path) ? ctx.line(path) : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-    if (e instanceof Problem p) {
-      return ctx.errorAt(line, path, p.problem, p.fix);
+    if (e.getCause() instanceof Bad b) {
+      return ctx.errorAt(line, path, b.getMessage(), b.fix);
     }
     if (e instanceof UnrecognizedPropertyException u) {
       return ctx.errorAt(line, path, "unknown key", ConfigKeys.unknownKeyFix(u));

@@ -30,11 +30,11 @@ final class LoadContext {
   /** Relative paths in the file mean "next to the file", as in Prometheus and compose files. */
   Path resolve(String raw) {
     if (raw.isBlank()) {
-      throw new IllegalArgumentException("empty path");
+      throw new Binder.Bad("empty path", "give a path or remove the key");
     }
     if (raw.indexOf('\0') >= 0) {
       // Path.of would throw InvalidPathException, which is no config error
-      throw new IllegalArgumentException("the path contains a NUL character");
+      throw new Binder.Bad("the path contains a NUL character", "remove it");
     }
     return baseDir.resolve(raw).normalize();
   }

@@ -188,8 +188,8 @@ final class OutputsReader {
     }
     try {
       return ctx.resolve(raw);
-    } catch (IllegalArgumentException e) {
-      throw ctx.error(key, e.getMessage(), Binder.PATH_FIX.get(e.getMessage()));
+    } catch (Binder.Bad e) {
+      throw ctx.error(key, e.getMessage(), e.fix);
     }
   }
 }
