@@ -31,6 +31,12 @@ final class AuthReader {
         chosen == null ? Method.TOKEN : Method.valueOf(chosen.toUpperCase(java.util.Locale.ROOT));
     rejectOtherMethodsKeys(ctx, method);
 
+    if (ctx.has("auth.mount") && f.mount() == null) {
+      throw ctx.error(
+          "auth.mount",
+          "has no value",
+          "write a value like " + method.configName() + " or remove the key");
+    }
     String mount = f.mount() == null ? method.configName() : trimSlashes(f.mount());
     if (mount.isEmpty()) {
       throw ctx.error("auth.mount", "empty mount path", "remove it to use " + method.configName());

@@ -117,6 +117,9 @@ final class Binder {
 
     @Override
     public T getNullValue(DeserializationContext ctxt) {
+      if (example == null && handledType() == String.class) {
+        return null; // a key whose example depends on another (auth.mount); its reader checks
+      }
       throw wrong(ctxt.getParser().getParsingContext().inArray(), null);
     }
 
@@ -125,7 +128,10 @@ final class Binder {
       return null;
     }
 
+    /** The example is "ONE|[A, B]" where the list needs its own, as for openbao.address. */
     private Bad wrong(boolean inList, String kind) {
+      String one = example == null ? null : example.replaceAll("\\|.*", "");
+      String list = example == null ? null : example.replaceAll(".*\\|", "");
       if (handledType() == Reference.class) {
         return new Bad(
             "expected a reference like secret/app/db#password, got "
@@ -135,11 +141,11 @@ final class Binder {
       if (inList) {
         return new Bad(
             "expected a plain value, got " + (kind == null ? "no value" : kind),
-            "write it as a list, like " + example);
+            "write it as a list, like " + list);
       }
       return kind == null
-          ? new Bad("has no value", "write a value like " + example + " or remove the key")
-          : new Bad("expected one value like " + example + ", got " + kind, "write a single value");
+          ? new Bad("has no value", "write a value like " + one + " or remove the key")
+          : new Bad("expected one value like " + one + ", got " + kind, "write a single value");
     }
   }
 
@@ -198,6 +204,10 @@ final class Binder {
   static ConfigException translate(JsonMappingException e, LoadContext ctx) {
     List<JsonMappingException.Reference> refs = e.getPath();
     String path = ConfigKeys.path(refs);
+    if (!ctx.has(path) && path.endsWith("[0]")) {
+      // a single value bound as a one-item list (openbao.address) is not an item in the file
+      path = path.substring(0, path.length() - 3);
+    }
     int line =
         ctx.has(path) ? ctx.line(path) : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     if (e.getCause() instanceof Bad b) {
@@ -237,7 +247,7 @@ final class Binder {
       for (var rc : c.getRecordComponents()) {
         if (ConfigKeys.name(rc).equals(r.getFieldName())) {
           JsonPropertyDescription d = rc.getAccessor().getAnnotation(JsonPropertyDescription.class);
-          return d == null ? "" : d.value();
+          return d == null ? "" : d.value().replaceAll(".*\\|", "");
         }
       }
     }

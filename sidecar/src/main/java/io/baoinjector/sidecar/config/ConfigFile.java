@@ -28,7 +28,7 @@ record ConfigFile(
     Outputs outputs) {
 
   record OpenBao(
-      @JsonPropertyDescription("[https://bao-0:8200, https://bao-1:8200]")
+      @JsonPropertyDescription("http://127.0.0.1:8200|[https://bao-0:8200, https://bao-1:8200]")
           @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
           List<String> address,
       @JsonPropertyDescription("team-a") String namespace,
