@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
@@ -12,7 +13,6 @@ import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.source.NameTable.SourceState;
 import io.baoinjector.sidecar.token.TokenProvider;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

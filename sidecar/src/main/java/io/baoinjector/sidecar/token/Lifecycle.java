@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.token;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.auth.Token;
@@ -8,7 +9,6 @@ import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
