@@ -1,230 +1,279 @@
 package io.baoinjector.sidecar;
 
-import io.baoinjector.sidecar.auth.AuthMethod;
-import io.baoinjector.sidecar.config.OutputSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.auth.AuthException;
+import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
-import io.baoinjector.sidecar.output.Output;
+import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
+import io.baoinjector.sidecar.output.OnChange;
+import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.output.file.FileOutput;
-import io.baoinjector.sidecar.output.socket.SocketServer;
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import io.baoinjector.sidecar.source.RefreshObserver;
-import io.baoinjector.sidecar.source.Refresher;
-import io.baoinjector.sidecar.token.TokenManager;
-import io.baoinjector.sidecar.token.TokenObserver;
+import io.baoinjector.sidecar.source.AccessCheck;
+import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
-import java.time.Clock;
-import java.util.ArrayList;
+import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one place that builds the pipeline: {@code config → client → auth → token lifecycle → secret
- * sources → snapshot → outputs}. No component constructs another; they meet here through small
- * interfaces (observers for metrics, {@link io.baoinjector.sidecar.token.TokenProvider} between
- * sources and tokens, {@link io.baoinjector.sidecar.snapshot.SnapshotListener} between the snapshot
- * and the outputs).
- *
- * <p>Commands use the parts they need: {@code env} and {@code check --online} never start an
- * output, {@code render} writes the files once, {@code run} starts everything.
+ * What each command does with a loaded config, and in which order: the one place that knows the
+ * lifecycle. Each method builds a {@link Pipeline}, starts the parts its command needs, and returns
+ * the exit code (0 ok, 1 runtime failure, 2 a bad destination or listener); failures are one line
+ * on {@code err}, never with a secret value. Only {@link #run()} may revoke its token, and only
+ * with {@code revoke-on-exit: true}.
  */
-public final class Sidecar implements AutoCloseable {
+public final class Sidecar {
+  private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
   private final SidecarConfig config;
-  private final Metrics metrics;
-  private final OpenBaoClient client;
-  private final AuthMethod auth;
-  private final TokenManager tokens;
-  private final SnapshotHub hub;
-  private final Refresher refresher;
-  private final List<FileOutput> files = new ArrayList<>();
-  private SocketServer server;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  public Sidecar(SidecarConfig config) {
+  /**
+   * @param out command output ({@code check --online}'s report)
+   * @param err messages: failures, warnings, the ready summary
+   */
+  public Sidecar(SidecarConfig config, PrintStream out, PrintStream err) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.metrics = new Metrics();
-    this.client =
-        OpenBaoClient.builder(config.openbao())
-            .observer(
-                e ->
-                    metrics.openbaoRequest(
-                        e.method(),
-                        e.outcome().name().toLowerCase(java.util.Locale.ROOT),
-                        e.duration().toNanos() / 1e9))
-            .build();
-    this.auth = AuthMethod.create(config.auth());
-    String method = config.auth().method().configName();
-    this.tokens =
-        TokenManager.builder(client, auth)
-            .observer(
-                new TokenObserver() {
-                  @Override
-                  public void onLogin(io.baoinjector.sidecar.auth.Token token) {
-                    metrics.login(method, true);
-                  }
-
-                  @Override
-                  public void onLoginFailure(Exception e) {
-                    metrics.login(method, false);
-                  }
-
-                  @Override
-                  public void onRenewal(io.baoinjector.sidecar.auth.Token token) {
-                    metrics.renewal("token", true);
-                  }
-
-                  @Override
-                  public void onRenewalFailure(Exception e) {
-                    metrics.renewal("token", false);
-                  }
-                })
-            .build();
-    this.hub = new SnapshotHub();
-    metrics.snapshotSource(hub::current);
-    metrics.leaseSource(hub::leases);
-    this.refresher =
-        new Refresher(
-            config,
-            client,
-            tokens,
-            hub,
-            Clock.systemUTC(),
-            new RefreshObserver() {
-              @Override
-              public void round(boolean ok, boolean changed, java.time.Duration took) {
-                metrics.refreshRound(ok);
-              }
-
-              @Override
-              public void leaseRenewal(boolean ok) {
-                metrics.renewal("lease", ok);
-              }
-            });
-  }
-
-  public SidecarConfig config() {
-    return config;
-  }
-
-  public SnapshotHub hub() {
-    return hub;
-  }
-
-  public OpenBaoClient client() {
-    return client;
-  }
-
-  public TokenManager tokens() {
-    return tokens;
-  }
-
-  public Refresher refresher() {
-    return refresher;
-  }
-
-  public AuthMethod auth() {
-    return auth;
+    this.out = Objects.requireNonNull(out, "out == null");
+    this.err = Objects.requireNonNull(err, "err == null");
   }
 
   /**
-   * Starts the first login and waits for its outcome.
+   * {@code run}: open the outputs (health answers 503 "starting" at once), log in, load, keep
+   * everything current, print one summary when ready, until SIGTERM/SIGINT. On a signal: stop
+   * accepting, finish in-flight requests, revoke only with {@code revoke-on-exit: true}, exit 0.
    *
-   * @throws io.baoinjector.sidecar.auth.AuthException for a configuration problem
-   * @throws io.baoinjector.sidecar.openbao.OpenBaoException when OpenBao refused or is unreachable
+   * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff
+   * and reports "starting" until every name resolved. A configuration problem in the auth files is
+   * fatal (exit 1): waiting cannot fix it.
    */
-  public void login() {
-    tokens.start();
-    tokens.currentToken();
+  public int run() {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.trap(sig -> stop.countDown(), "TERM", "INT");
+    Pipeline s = new Pipeline(config);
+    boolean revoke = false;
+    try {
+      try {
+        s.startFiles(true);
+        s.startServer();
+      } catch (IOException e) {
+        err.println("bao-injector: " + e.getMessage());
+        return 2;
+      }
+      try {
+        s.login();
+      } catch (AuthException e) {
+        err.println("bao-injector: login failed: " + e.getMessage());
+        return 1;
+      } catch (OpenBaoException e) {
+        log.warn("login failed: {}; retrying with backoff", e.getMessage());
+      }
+      s.load();
+      s.keepCurrent();
+      RunSummary.announceWhenReady(s, stop, err);
+      stop.await();
+      log.info("stopping: finishing in-flight requests");
+      revoke = config.revokeOnExit();
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      s.shutdown(revoke);
+    }
   }
 
-  /** Reads every mapped secret once and publishes the snapshot. */
-  public Snapshot load() {
-    return refresher.loadAll();
+  /** {@code render}: log in, fetch, write every file once; never revokes the token. */
+  public int renderOnce() {
+    try (Pipeline s = new Pipeline(keepingSecretIdFile(config))) {
+      List<FileOutput> files;
+      try {
+        files = s.startFiles(false);
+      } catch (IOException e) {
+        err.println("bao-injector: " + e.getMessage());
+        return 2;
+      }
+      Snapshot snap = loginAndLoad(s);
+      if (snap == null) {
+        return 1;
+      }
+      try {
+        for (FileOutput f : files) {
+          f.render(snap);
+        }
+      } catch (IOException e) {
+        err.println("bao-injector: render: " + e.getMessage());
+        return 1;
+      }
+      int props = snap.properties().size();
+      err.println(
+          "bao-injector: rendered "
+              + files.size()
+              + " file(s) with "
+              + snap.values().size()
+              + " name(s) and "
+              + props
+              + " propert"
+              + (props == 1 ? "y" : "ies"));
+      return 0;
+    }
   }
 
   /**
-   * Creates and test-writes every file output; with {@code listen} each re-renders on every new
-   * snapshot (run), else the caller renders once (render). Throws with one line naming {@code
-   * outputs.files[N]} on a bad destination.
+   * {@code exec}: run {@code command} with the mapped variables, minus the sidecar's credentials
+   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them.
+   * Returns the child's exit code (127 when it cannot start).
    */
-  public List<FileOutput> startFiles(boolean listen) throws IOException {
-    List<OutputSettings.FileSpec> specs = config.outputs().files();
-    for (int i = 0; i < specs.size(); i++) {
-      FileOutput f = new FileOutput(i, specs.get(i), metrics);
-      f.start();
-      files.add(f);
-      if (listen) {
-        hub.addListener(f);
+  public int exec(List<String> command, Set<String> passEnv, OnChange onChange) {
+    try (Pipeline s = new Pipeline(config)) {
+      Snapshot snap = loginAndLoad(s);
+      if (snap == null) {
+        return 1;
+      }
+      ExecRunner runner =
+          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT);
+      s.hub().addListener(runner);
+      if (onChange.action() != OnChange.Action.NONE) {
+        s.keepCurrent();
+      }
+      try {
+        return runner.run(snap);
+      } catch (IOException e) {
+        // the message already reads "exec: cannot start CMD: why" (or names setpriv)
+        err.println("bao-injector: " + e.getMessage());
+        return 127;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 130;
       }
     }
-    return List.copyOf(files);
-  }
-
-  /** True once every file output has rendered the values at least once. */
-  public boolean filesReady() {
-    return files.stream().allMatch(Output::ready);
-  }
-
-  /** Binds the socket API and the health listener, when configured; null when neither is. */
-  public SocketServer startServer() throws IOException {
-    if (config.outputs().socket() == null && config.outputs().http() == null) {
-      return null;
-    }
-    server =
-        new SocketServer(
-            config.outputs().socket(),
-            config.outputs().http(),
-            hub,
-            metrics,
-            this::filesReady,
-            SocketServer.Limits.DEFAULTS,
-            Sidecar::listenerLost);
-    server.start();
-    return server;
-  }
-
-  /** A listener closed under us: exit 1 with one line, so the pod restarts instead of limping. */
-  private static void listenerLost(String why) {
-    System.err.println("bao-injector: " + why);
-    System.err.flush();
-    System.exit(1);
-  }
-
-  /** Starts the background refresh rounds. */
-  public void keepCurrent() {
-    refresher.start();
-  }
-
-  /** The outputs started so far, for the summary. */
-  public List<Output> outputs() {
-    List<Output> out = new ArrayList<>();
-    if (server != null) {
-      out.add(server);
-    }
-    out.addAll(files);
-    return out;
   }
 
   /**
-   * Stops accepting, finishes in-flight requests, stops refreshing; revokes the token only when
-   * {@code revoke} (the {@code run} command with {@code revoke-on-exit: true}).
+   * {@code env}: log in and resolve every name once; never revokes the token. Empty when that
+   * failed (one line on {@code err} already says why).
    */
-  public void shutdown(boolean revoke) {
-    if (server != null) {
-      server.stop();
-    }
-    refresher.close();
-    files.forEach(FileOutput::stop);
-    if (revoke) {
-      tokens.revoke();
-    } else {
-      tokens.close();
+  public Optional<Map<String, String>> resolveOnce() {
+    try (Pipeline s = new Pipeline(keepingSecretIdFile(config))) {
+      return Optional.ofNullable(loginAndLoad(s)).map(Snapshot::revealValues);
     }
   }
 
-  @Override
-  public void close() {
-    shutdown(false);
+  /**
+   * {@code check --online}: print OpenBao's health, log in, ask {@code sys/capabilities-self}
+   * whether the token can read every mapped path (reading nothing). 0 when every path is readable,
+   * 1 otherwise. Never revokes the token.
+   */
+  public int check() {
+    SidecarConfig c = keepingSecretIdFile(config);
+    try (Pipeline s = new Pipeline(c)) {
+      try {
+        JsonNode h = s.client().health();
+        out.printf(
+            "OpenBao %s: version %s, sealed %s, standby %s%n",
+            s.client().currentAddress(),
+            h.path("version").asText("?"),
+            h.path("sealed").asBoolean(),
+            h.path("standby").asBoolean());
+      } catch (OpenBaoException e) {
+        err.println("bao-injector: OpenBao unreachable: " + e.getMessage());
+        return 1;
+      }
+      try {
+        s.login();
+      } catch (AuthException | OpenBaoException e) {
+        err.println("bao-injector: login failed: " + e.getMessage());
+        return 1;
+      }
+      s.tokens()
+          .current()
+          .ifPresent(t -> out.printf("login ok: %s, policies %s%n", t, t.policies()));
+      List<AccessCheck.Result> results;
+      try {
+        results = AccessCheck.run(c, s.client(), s.tokens());
+      } catch (OpenBaoException e) {
+        err.println("bao-injector: cannot check capabilities: " + e.getMessage());
+        return 1;
+      }
+      long denied = results.stream().filter(r -> !r.readable()).count();
+      results.forEach(this::printAccess);
+      if (denied > 0) {
+        err.println("bao-injector: the token cannot read " + denied + " path(s)");
+        return 1;
+      }
+      out.println("every mapped path is readable");
+      return 0;
+    }
+  }
+
+  private void printAccess(AccessCheck.Result r) {
+    if (!r.readable()) {
+      out.printf(
+          "DENIED  %s: the token may not read %s (grant \"read\" on it in the policy)%n",
+          r.path(), r.apiPath());
+    } else if (!r.metadataReadable()) {
+      out.printf(
+          "ok      %s (no read on its metadata: versions are not checked, the data is"
+              + " re-read every refresh)%n",
+          r.path());
+    } else {
+      out.printf("ok      %s%n", r.path());
+    }
+  }
+
+  /**
+   * One-shot commands ({@code check --online}, {@code env}, {@code render}) log in but leave the
+   * AppRole secret-id file where it is: removing it is for the process that keeps the login alive
+   * ({@code run}, {@code exec}). Otherwise a {@code check --online} or an init container's {@code
+   * render} would use up the file the sidecar needs next.
+   */
+  static SidecarConfig keepingSecretIdFile(SidecarConfig c) {
+    AuthSettings a = c.auth();
+    return a == null || a.keepSecretIdFile() ? c : c.withAuth(a.withKeepSecretIdFile(true));
+  }
+
+  /**
+   * Logs in and loads every secret once. Prints one line and returns null when that fails or a name
+   * stays unresolved (with the names, never values).
+   */
+  private Snapshot loginAndLoad(Pipeline s) {
+    String failure = null;
+    Snapshot snap = null;
+    try {
+      s.login();
+      snap = s.load();
+      if (s.refresher().outage().isPresent()) {
+        OpenBaoException outage = s.refresher().outage().get();
+        failure =
+            (outage instanceof TokenInvalidException
+                    ? "OpenBao refused the token: "
+                    : "OpenBao unreachable: ")
+                + outage.getMessage();
+      } else if (!snap.unresolved().isEmpty()) {
+        failure =
+            "could not resolve "
+                + String.join(", ", snap.unresolved())
+                + " (see the warnings above; `bao-injector check --online` names the paths the"
+                + " token cannot read)";
+      }
+    } catch (AuthException | OpenBaoException e) {
+      failure = "login failed: " + e.getMessage();
+    }
+    if (failure == null) {
+      return snap;
+    }
+    // Stop the background login/renewal first, so nothing is logged after the error line.
+    s.close();
+    err.println("bao-injector: " + failure);
+    return null;
   }
 }

@@ -21,7 +21,7 @@ import java.util.Properties;
  * <p>Polls their attributes (modification time, size and file key — the inode, which changes with
  * every atomic rename the sidecar does) every {@link #POLL_MILLIS} ms rather than using a {@code
  * WatchService}: polling works the same on every JVM and file system (including the symlink swaps
- * Kubernetes does for mounted secrets), and a {@code stat} twice a second costs nothing.
+ * Kubernetes does for mounted secrets), and a {@code stat} four times a second costs nothing.
  */
 final class FileSource implements Source {
   static final long POLL_MILLIS = 250;

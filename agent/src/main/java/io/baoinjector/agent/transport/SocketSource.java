@@ -71,7 +71,7 @@ final class SocketSource implements Source {
       if (notReady != null) {
         throw notReady;
       }
-      return EnvDocument.of(doc);
+      return EnvDocument.decode(doc);
     } finally {
       watchdog.disarm();
       channel.close();

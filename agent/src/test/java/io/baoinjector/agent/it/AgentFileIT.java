@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,10 +65,10 @@ class AgentFileIT {
 
       // a broken file keeps the last values and says which line, never what was on it
       write(env, "DB_PASSWORD='canary-F3'\nBROKEN=canary-unquoted\n");
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!app.stderr().contains("dotenv line 2") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> "the agent never reported the broken line; stderr:\n" + app.stderr(),
+          () -> app.stderr().contains("dotenv line 2"));
       assertEquals("canary-F2", app.ask("get DB_PASSWORD"));
       write(env, dotenv(Map.of("DB_PASSWORD", "canary-F4")));
       app.await("get DB_PASSWORD", "canary-F4");

@@ -47,8 +47,8 @@ class AgentJvmsIT {
   @ValueSource(ints = {17, 21, 25})
   void socketTransportWithoutWarnings(int major) throws Exception {
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0)
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket)
                 .set(
                     Map.of("DB_PASSWORD", "canary-" + major),
                     Map.of("db.password", "canary-" + major));
@@ -98,8 +98,8 @@ class AgentJvmsIT {
     Path renamed = dir.resolve("renamed-agent-1.0.jar");
     Files.copy(AGENT_JAR, renamed);
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0)
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket)
                 .set(Map.of("DB_PASSWORD", "canary-r"), Map.of("db.password", "canary-r"));
         AppJvm app =
             app(Jvms.jdk(major), List.of(agentArg(renamed, "socket=" + socket)), Map.of())) {
@@ -122,7 +122,8 @@ class AgentJvmsIT {
         Paths.get(System.getProperty("it.other.bytebuddy", "missing-it.other.bytebuddy"));
     assertTrue(Files.isRegularFile(ownByteBuddy), ownByteBuddy + " (copied by the pom)");
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", "canary-b"));
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", "canary-b"));
         AppJvm app =
             AppJvm.start(
                 Jvms.JDK17,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent over the socket API, in forked JVMs, against a fake sidecar. */
+/** The agent over the socket API, in forked JVMs, against the sidecar's socket API in-process. */
 @Timeout(300)
 class AgentSocketIT {
   static final String CANARY = "canary-Pw-9'x\"y\\z é";
@@ -34,8 +34,8 @@ class AgentSocketIT {
   @Test
   void getenvTheMapChildrenAndPropertiesSeeTheSidecarsValues() throws Exception {
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0)
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket)
                 .set(
                     Map.of("DB_PASSWORD", CANARY, "DB_USER", "managed-user"),
                     Map.of("db.password", CANARY));
@@ -66,8 +66,8 @@ class AgentSocketIT {
   @Test
   void rotationsAndAGrowingOrShrinkingSetAreSeenLive() throws Exception {
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0)
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket)
                 .set(Map.of("DB_PASSWORD", CANARY), Map.of("db.password", CANARY));
         AppJvm app = start(socket, "", Map.of())) {
       assertEquals(CANARY, app.ask("get DB_PASSWORD"));
@@ -103,22 +103,22 @@ class AgentSocketIT {
   @Test
   void aRestartedSidecarKeepsTheLastValuesThenServesTheNewInstancesWhole() throws Exception {
     Path socket = dir.resolve("agent.sock");
-    FakeSidecar first =
-        FakeSidecar.start(socket, 10).set(Map.of("DB_PASSWORD", CANARY, "OLD_ONLY", "old"));
+    InProcessSidecar first =
+        InProcessSidecar.start(socket)
+            .advanceTo(10)
+            .set(Map.of("DB_PASSWORD", CANARY, "OLD_ONLY", "old"));
     try (AppJvm app = start(socket, "", Map.of())) {
       assertEquals(CANARY, app.ask("get DB_PASSWORD"));
       first.close();
       // the app keeps serving the last values while the sidecar is gone
       app.await("get DB_PASSWORD", CANARY);
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!app.stderr().contains("lost the sidecar") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      app.awaitStderr("lost the sidecar");
       assertEquals(CANARY, app.ask("get DB_PASSWORD"));
       assertEquals("old", app.ask("get OLD_ONLY"));
 
       // a new instance starts over at a lower revision: its snapshot replaces the old one whole
-      try (FakeSidecar second = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", ROTATED))) {
+      try (InProcessSidecar second =
+          InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", ROTATED))) {
         app.await("get DB_PASSWORD", ROTATED);
         assertEquals("null", app.ask("get OLD_ONLY"));
         assertEquals(ROTATED, app.ask("child DB_PASSWORD"));
@@ -137,8 +137,8 @@ class AgentSocketIT {
   @Test
   void aHungSidecarIsAbandonedByTheWatchdogAndRetried() throws Exception {
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY)).hang(1);
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY)).hang(1);
         AppJvm app = start(socket, "wait=120s", Map.of())) {
       // the first GET /v1/env never got an answer; the watchdog closed it and the retry worked
       assertEquals(CANARY, app.ask("get DB_PASSWORD"));
@@ -151,7 +151,8 @@ class AgentSocketIT {
   @Test
   void childrenFalseKeepsValuesOutOfChildProcesses() throws Exception {
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY));
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY));
         AppJvm app = start(socket, "children=false", Map.of("DB_PASSWORD", "from-real-env"))) {
       assertEquals(CANARY, app.ask("get DB_PASSWORD"));
       assertEquals("from-real-env", app.ask("child DB_PASSWORD"));
@@ -188,7 +189,8 @@ class AgentSocketIT {
               + socket
               + " after 500ms; using the real environment until it is (on-unavailable=env)\n",
           app.stderr());
-      try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY))) {
+      try (InProcessSidecar sidecar =
+          InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY))) {
         app.await("get DB_PASSWORD", CANARY);
         assertEquals(CANARY, app.ask("child DB_PASSWORD"));
       }
@@ -198,7 +200,8 @@ class AgentSocketIT {
   @Test
   void theDefaultSocketComesFromBaoInjectorSocket() throws Exception {
     Path socket = dir.resolve("env.sock");
-    try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY));
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY));
         AppJvm app =
             app(
                 Jvms.JDK17,

@@ -33,7 +33,7 @@ final class AppJvm implements AutoCloseable {
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     pump(process.getInputStream(), line -> stdout.add(line), () -> stdout.add(EOF));
-    stderrPump = pump(process.getErrorStream(), line -> stderr.append(line).append('\n'), () -> {});
+    stderrPump = pump(process.getErrorStream(), this::stderrLine, () -> {});
   }
 
   /**
@@ -145,6 +145,26 @@ final class AppJvm implements AutoCloseable {
 
   String stderr() {
     return stderr.toString();
+  }
+
+  /** Waits (60 s at most) for a stderr line containing {@code text}: the agent's own report. */
+  void awaitStderr(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    synchronized (stderr) {
+      for (long left; stderr.indexOf(text) < 0; stderr.wait(left / 1_000_000 + 1)) {
+        left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail("no '" + text + "' on stderr after 60 s; stderr:\n" + stderr);
+        }
+      }
+    }
+  }
+
+  private void stderrLine(String line) {
+    synchronized (stderr) {
+      stderr.append(line).append('\n');
+      stderr.notifyAll();
+    }
   }
 
   private String exitCodeOrRunning() {

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code config-placeholders} in forked JVMs: config files the application loads itself with {@code
  * java.util.Properties} (and a {@code -D} system property) name {@code ${bao:NAME}} and see the
  * live value. JDK 11 has no Unix sockets, so it runs over the file transport; the others over the
- * socket against the fake sidecar. {@link RealSidecarPlaceholdersIT} does it for real.
+ * socket against the sidecar's socket API in-process. {@link RealSidecarPlaceholdersIT} does it for
+ * real.
  */
 @Timeout(300)
 class ConfigPlaceholdersIT {
@@ -147,7 +148,7 @@ class ConfigPlaceholdersIT {
       return;
     }
     Path socket = dir.resolve("agent.sock");
-    try (FakeSidecar sidecar = FakeSidecar.start(socket, 0).set(first, Map.of());
+    try (InProcessSidecar sidecar = InProcessSidecar.start(socket).set(first, Map.of());
         AppJvm app = app(Jvms.jdk(major), jvmArgs("socket=" + socket), Map.of())) {
       app.awaitReady();
       loadRotateAndCheck(app, dir, () -> sidecar.set(second));
@@ -161,8 +162,8 @@ class ConfigPlaceholdersIT {
     writeConfig(dir);
     Path socket = dir.resolve("agent.sock");
     String props = dir.resolve("conf/db.properties").toString();
-    try (FakeSidecar sidecar =
-            FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY), Map.of());
+    try (InProcessSidecar sidecar =
+            InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY), Map.of());
         AppJvm app =
             app(Jvms.JDK17, jvmArgs("socket=" + socket + ",config-placeholders=false"), Map.of())) {
       app.awaitReady();
@@ -189,8 +190,8 @@ class ConfigPlaceholdersIT {
       app.ask("cfg.load " + props);
       assertEquals("from-the-real-env", app.ask("cfg.get " + props + " db.password"));
       assertEquals("${bao:NOT_MANAGED}", app.ask("cfg.get " + props + " db.extra"));
-      try (FakeSidecar sidecar =
-          FakeSidecar.start(socket, 0).set(Map.of("DB_PASSWORD", CANARY), Map.of())) {
+      try (InProcessSidecar sidecar =
+          InProcessSidecar.start(socket).set(Map.of("DB_PASSWORD", CANARY), Map.of())) {
         app.await("cfg.get " + props + " db.password", CANARY);
         app.await("prop db.password.sys", CANARY);
         app.close();

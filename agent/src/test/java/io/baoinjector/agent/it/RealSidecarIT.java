@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.testkit.Await;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
@@ -14,6 +15,7 @@ import io.baoinjector.testkit.TmpfsDir;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,9 +99,13 @@ class RealSidecarIT {
           bao.put("app/extra", Map.of("NEW_KEY", "n1"));
           app.await("get FEATURE_KEY", "null");
 
-          // the sidecar crashes: the app keeps its last values
+          // the sidecar crashes: the agent notices, and the app keeps its last values
           sidecar.kill();
-          Thread.sleep(500);
+          String lost = "bao-injector agent: lost the sidecar at " + sock + " (";
+          Await.until(
+              Duration.ofSeconds(30),
+              () -> "the agent never said it lost the sidecar; stderr:\n" + app.stderr(),
+              () -> app.stderr().contains(lost));
           assertEquals("rotated-1", app.ask("get DB_PASSWORD"));
 
           // a new sidecar (new instance id) with a newer value: the app takes it whole
@@ -107,6 +113,10 @@ class RealSidecarIT {
           sidecar = SidecarProcess.start(work, env, "run", "-c", cfg.toString());
           sidecar.awaitReady(sock);
           app.await("get DB_PASSWORD", "rotated-2");
+          assertTrue(
+              app.stderr()
+                  .contains("bao-injector agent: reached the sidecar at " + sock + " again"),
+              app.stderr());
           assertFalse(app.stderr().contains("canary"), "no value on stderr:\n" + app.stderr());
           assertFalse(app.stderr().contains("rotated"), "no value on stderr:\n" + app.stderr());
         }

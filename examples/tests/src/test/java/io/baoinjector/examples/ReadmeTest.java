@@ -67,8 +67,9 @@ class ReadmeTest {
   @Test
   void linksTheReferencePagesTheTestsKeepInSync() {
     Set<String> links = Markdown.links(README);
-    // docs/configuration.md is checked against the config loader by ConfigDocsTest; docs/agent.md
-    // against the agent by DocsIT.
+    // docs/configuration.md is checked against the config loader by ConfigDocsTest and against the
+    // commands' --help by DocsIT; docs/agent.md against the agent by DocsIT; the environment table
+    // and docs/outputs.md's socket API against the sources by ContractDocsTest.
     for (String page :
         List.of(
             "docs/configuration.md",

@@ -137,53 +137,27 @@ public final class Json {
         pos--;
         throw error("unescaped control character in a string");
       }
-      if (c != '\\') {
-        if (Character.isHighSurrogate(c)) {
-          sb.append(c).append(lowSurrogate(false));
-        } else if (Character.isLowSurrogate(c)) {
-          pos--;
-          throw error("lone surrogate in a string");
-        } else {
-          sb.append(c);
+      boolean escaped = c == '\\';
+      if (escaped) {
+        char e = next();
+        int simple = "\"\\/bfnrt".indexOf(e);
+        if (simple >= 0) {
+          sb.append("\"\\/\b\f\n\r\t".charAt(simple));
+          continue;
         }
-        continue;
-      }
-      char e = next();
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          sb.append(e);
-          break;
-        case 'b':
-          sb.append('\b');
-          break;
-        case 'f':
-          sb.append('\f');
-          break;
-        case 'n':
-          sb.append('\n');
-          break;
-        case 'r':
-          sb.append('\r');
-          break;
-        case 't':
-          sb.append('\t');
-          break;
-        case 'u':
-          char u = hex4();
-          if (Character.isHighSurrogate(u)) {
-            sb.append(u).append(lowSurrogate(true));
-          } else if (Character.isLowSurrogate(u)) {
-            pos -= 6;
-            throw error("lone surrogate in a string");
-          } else {
-            sb.append(u);
-          }
-          break;
-        default:
+        if (e != 'u') {
           pos--;
           throw error("invalid escape");
+        }
+        c = hex4();
+      }
+      if (Character.isHighSurrogate(c)) {
+        sb.append(c).append(lowSurrogate(escaped));
+      } else if (Character.isLowSurrogate(c)) {
+        pos -= escaped ? 6 : 1;
+        throw error("lone surrogate in a string");
+      } else {
+        sb.append(c);
       }
     }
   }

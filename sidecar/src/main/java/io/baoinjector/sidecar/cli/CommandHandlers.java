@@ -1,44 +1,51 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.socket.SecretClient;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ServiceLoader;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The seam between the command line and the running sidecar. {@link Main} parses the options, loads
- * and validates the config, and calls one method here per command; each returns the exit code (0
- * ok, 1 runtime failure, 2 usage or config error).
+ * The seam between the command line and the sidecar: {@link Main} parses the options, loads and
+ * validates the config, and calls one method here per command; each returns the exit code (0 ok, 1
+ * runtime failure, 2 usage or config error). The defaults are the real commands, each one call on
+ * {@link Sidecar} (or a tool) plus its printing; tests pass their own to {@link Main#run(String[],
+ * java.util.Map, java.io.PrintStream, java.io.PrintStream, CommandHandlers)}.
  *
  * <p>A method may throw: a {@link io.baoinjector.sidecar.config.ConfigException} prints its message
  * and exits 2, anything else prints one line and exits 1 (stack trace only with {@code --debug}).
  * Messages must never contain a secret value.
- *
- * <p>Every method defaults to "not available in this build", so the runtime can be wired one
- * command at a time. {@link #installed()} finds the implementation through {@link ServiceLoader}
- * ({@code META-INF/services/io.baoinjector.sidecar.cli.CommandHandlers}, public no-arg
- * constructor); tests pass their own to {@link Main#run(String[], java.util.Map,
- * java.io.PrintStream, java.io.PrintStream, CommandHandlers)}.
  */
 public interface CommandHandlers {
 
+  /** The real commands. */
+  CommandHandlers SIDECAR = new CommandHandlers() {};
+
   /** {@code run}: the long-running sidecar; returns when it has shut down. */
   default int run(CommandContext ctx, SidecarConfig config) {
-    return notAvailable(ctx, "run");
+    return sidecar(ctx, config).run();
   }
 
   /** {@code render}: authenticate, fetch, write every file once; never revokes the token. */
   default int render(CommandContext ctx, SidecarConfig config) {
-    return notAvailable(ctx, "render");
+    return sidecar(ctx, config).renderOnce();
   }
 
   /** {@code exec}: run the child with the mapped variables; returns the child's exit code. */
   default int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
-    return notAvailable(ctx, "exec");
+    return sidecar(ctx, config)
+        .exec(request.command(), new LinkedHashSet<>(request.passEnv()), request.onChange());
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */
   default int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
-    return notAvailable(ctx, "env");
+    Optional<Map<String, String>> values = sidecar(ctx, config).resolveOnce();
+    values.ifPresent(v -> format.print(v, ctx.out(), ctx.err()));
+    return values.isPresent() ? 0 : 1;
   }
 
   /**
@@ -46,24 +53,22 @@ public interface CommandHandlers {
    * check the token can read every mapped path, print OpenBao's health; never revokes the token.
    */
   default int checkOnline(CommandContext ctx, SidecarConfig config) {
-    return notAvailable(ctx, "check --online");
+    return sidecar(ctx, config).check();
   }
 
-  /** {@code get}: print one value read from a running sidecar's socket. */
+  /** {@code get}: print one value read from a running sidecar's socket, as is (no newline). */
   default int get(CommandContext ctx, String name, Path socket) {
-    return notAvailable(ctx, "get");
+    try {
+      ctx.out().print(SecretClient.get(socket, name));
+      ctx.out().flush();
+      return 0;
+    } catch (IOException e) {
+      ctx.err().println("bao-injector: " + e.getMessage());
+      return 1;
+    }
   }
 
-  /** Prints that {@code command} is not built in and returns exit code 1. */
-  static int notAvailable(CommandContext ctx, String command) {
-    ctx.err().println("bao-injector: " + command + " is not available in this build");
-    return 1;
-  }
-
-  /** The implementation on the class path, or one where every command is not available. */
-  static CommandHandlers installed() {
-    return ServiceLoader.load(CommandHandlers.class, CommandHandlers.class.getClassLoader())
-        .findFirst()
-        .orElseGet(() -> new CommandHandlers() {});
+  private static Sidecar sidecar(CommandContext ctx, SidecarConfig config) {
+    return new Sidecar(config, ctx.out(), ctx.err());
   }
 }

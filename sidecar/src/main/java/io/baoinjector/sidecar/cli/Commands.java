@@ -2,11 +2,13 @@ package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.OnChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,12 +16,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The picocli commands. Each parses its options, loads the config, and hands over. */
 final class Commands {
   private Commands() {}
 
   static final String DEFAULT_SOCKET = "/run/bao-injector/agent.sock";
+
+  static final class OnChangeConverter implements ITypeConverter<OnChange> {
+    @Override
+    public OnChange convert(String value) {
+      try {
+        return OnChange.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   /** {@code -c/--config}, shared by every command that reads {@code sidecar.yaml}. */
   static final class ConfigOption {
@@ -29,6 +43,23 @@ final class Commands {
         defaultValue = "sidecar.yaml",
         description = "The config file (default: ${DEFAULT-VALUE}).")
     Path file;
+  }
+
+  /** A command that reads {@code sidecar.yaml}: loads it (exit 2 when wrong), then hands over. */
+  abstract static class ConfigCommand implements Callable<Integer> {
+    final Session session;
+    @Mixin ConfigOption config;
+
+    ConfigCommand(Session session) {
+      this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+      return call(session.context(), session.load(config.file));
+    }
+
+    abstract int call(CommandContext ctx, SidecarConfig config);
   }
 
   @Command(
@@ -77,18 +108,14 @@ final class Commands {
             + " socket, the files and the health endpoint until stopped (SIGTERM/SIGINT).",
         "Revokes its token at exit only with revoke-on-exit: true."
       })
-  static final class Run implements Callable<Integer> {
-    private final Session session;
-    @Mixin ConfigOption config;
-
+  static final class Run extends ConfigCommand {
     Run(Session session) {
-      this.session = session;
+      super(session);
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig c = session.load(config.file);
-      return session.handlers.run(session.context(), c);
+    int call(CommandContext ctx, SidecarConfig c) {
+      return session.handlers.run(ctx, c);
     }
   }
 
@@ -100,18 +127,14 @@ final class Commands {
         "Log in, fetch every secret, write every file under outputs.files once, and exit 0 (for"
             + " init containers and CI). Never revokes the token."
       })
-  static final class Render implements Callable<Integer> {
-    private final Session session;
-    @Mixin ConfigOption config;
-
+  static final class Render extends ConfigCommand {
     Render(Session session) {
-      this.session = session;
+      super(session);
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig c = session.load(config.file);
-      return session.handlers.render(session.context(), c);
+    int call(CommandContext ctx, SidecarConfig c) {
+      return session.handlers.render(ctx, c);
     }
   }
 
@@ -125,10 +148,7 @@ final class Commands {
             + " exit code.",
         "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar"
       })
-  static final class Exec implements Callable<Integer> {
-    private final Session session;
-    @Mixin ConfigOption config;
-
+  static final class Exec extends ConfigCommand {
     @Option(
         names = "--pass-env",
         paramLabel = "NAME",
@@ -139,7 +159,7 @@ final class Commands {
         names = "--on-change",
         paramLabel = "ACTION",
         defaultValue = "none",
-        converter = OnChange.Converter.class,
+        converter = OnChangeConverter.class,
         description =
             "When a value changes: restart (stop CMD, start it again), signal:HUP (or another"
                 + " signal: INT, QUIT, TERM, USR1, USR2), or none (default: ${DEFAULT-VALUE}).")
@@ -152,7 +172,7 @@ final class Commands {
     List<String> command;
 
     Exec(Session session) {
-      this.session = session;
+      super(session);
     }
 
     @Spec CommandSpec spec;
@@ -165,9 +185,12 @@ final class Commands {
               spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
         }
       }
-      SidecarConfig c = session.load(config.file);
-      return session.handlers.exec(
-          session.context(), c, new ExecRequest(command, passEnv, onChange));
+      return super.call();
+    }
+
+    @Override
+    int call(CommandContext ctx, SidecarConfig c) {
+      return session.handlers.exec(ctx, c, new ExecRequest(command, passEnv, onChange));
     }
   }
 
@@ -179,10 +202,7 @@ final class Commands {
         "Print the resolved variables, e.g. eval \"$(bao-injector env -c sidecar.yaml)\".",
         "Never revokes the token."
       })
-  static final class Env implements Callable<Integer> {
-    private final Session session;
-    @Mixin ConfigOption config;
-
+  static final class Env extends ConfigCommand {
     @Option(
         names = "--format",
         paramLabel = "FORMAT",
@@ -194,13 +214,12 @@ final class Commands {
     EnvFormat format;
 
     Env(Session session) {
-      this.session = session;
+      super(session);
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig c = session.load(config.file);
-      return session.handlers.env(session.context(), c, format);
+    int call(CommandContext ctx, SidecarConfig c) {
+      return session.handlers.env(ctx, c, format);
     }
   }
 
@@ -212,10 +231,7 @@ final class Commands {
         "Validate the config and print a summary (addresses, auth method, names, outputs; never"
             + " a value). Exit 2 with one line naming the key and the fix when it is wrong."
       })
-  static final class Check implements Callable<Integer> {
-    private final Session session;
-    @Mixin ConfigOption config;
-
+  static final class Check extends ConfigCommand {
     @Option(
         names = "--online",
         description =
@@ -223,18 +239,17 @@ final class Commands {
     boolean online;
 
     Check(Session session) {
-      this.session = session;
+      super(session);
     }
 
     @Override
-    public Integer call() {
-      SidecarConfig c = session.load(config.file);
+    int call(CommandContext ctx, SidecarConfig c) {
       CheckSummary.print(c, session.out);
       if (c.openbao().tlsSkipVerify()) {
         session.err.println(
             "bao-injector: warning: tls-skip-verify is on; OpenBao's certificate is not checked");
       }
-      return online ? session.handlers.checkOnline(session.context(), c) : Main.OK;
+      return online ? session.handlers.checkOnline(ctx, c) : Main.OK;
     }
   }
 

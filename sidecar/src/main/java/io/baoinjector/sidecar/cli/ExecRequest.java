@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.output.OnChange;
 import java.util.List;
 
 /**

@@ -53,12 +53,9 @@ public final class Main {
     System.setProperty(key, level.trim().toLowerCase(java.util.Locale.ROOT));
   }
 
-  /**
-   * Runs one command in-process with the {@linkplain CommandHandlers#installed() installed}
-   * handlers.
-   */
+  /** Runs one command in-process with the {@linkplain CommandHandlers#SIDECAR real} handlers. */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    return run(args, env, out, err, CommandHandlers.installed());
+    return run(args, env, out, err, CommandHandlers.SIDECAR);
   }
 
   /**

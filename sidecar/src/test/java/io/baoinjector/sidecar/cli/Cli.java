@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -29,9 +30,20 @@ final class Cli {
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** For parsing and offline checks: a command that reaches its handler fails the test. */
   static Cli run(Map<String, String> env, String... args) {
-    return run(env, new CommandHandlers() {}, args);
+    return run(env, NO_HANDLER, args);
   }
+
+  /** Every method, the real defaults included, fails: no test here may log in for real. */
+  private static final CommandHandlers NO_HANDLER =
+      (CommandHandlers)
+          Proxy.newProxyInstance(
+              CommandHandlers.class.getClassLoader(),
+              new Class<?>[] {CommandHandlers.class},
+              (proxy, method, args) -> {
+                throw new AssertionError(method.getName() + " reached its handler");
+              });
 
   @Override
   public String toString() {

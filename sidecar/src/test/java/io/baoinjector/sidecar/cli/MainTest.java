@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.Fixtures;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.OnChange;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -172,21 +177,21 @@ class MainTest {
   }
 
   @Test
-  void commandsNotInThisBuildSaySoAndExit1() {
-    for (String[] args :
-        List.of(
-            new String[] {"run", "-c", CONFIG},
-            new String[] {"render", "-c", CONFIG},
-            new String[] {"env", "-c", CONFIG},
-            new String[] {"exec", "-c", CONFIG, "--", "true"},
-            new String[] {"check", "--online", "-c", CONFIG},
-            new String[] {"get", "X"})) {
-      Cli r = Cli.run(ENV, args);
-      assertEquals(1, r.exit, r.toString());
-      String command = args[0].equals("check") ? "check --online" : args[0];
-      assertTrue(
-          r.err.endsWith("bao-injector: " + command + " is not available in this build\n"), r.err);
+  void withoutHandlersTheRealCommandsRun(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path socket = dir.resolve("none.sock");
+    int exit;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      exit = Main.run(new String[] {"get", "X", "--socket", socket.toString()}, ENV, o, e);
     }
+    assertEquals(1, exit);
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith("bao-injector: get: cannot reach the sidecar at " + socket + ": "),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

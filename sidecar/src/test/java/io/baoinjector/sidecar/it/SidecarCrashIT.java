@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.testkit.Await;
 import io.baoinjector.testkit.FaultRig;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
@@ -50,7 +51,19 @@ class SidecarCrashIT {
         assertTrue(Files.exists(rig.socket()), "SIGKILL leaves the socket file behind");
         rig.restartSidecar().awaitReady(rig.socket());
         double down = (System.nanoTime() - t0) / 1e9;
-        FaultRig.pace(500); // let reads in flight at the restart finish
+        // a reader's next read starts only when the one in flight at the restart has finished
+        long[] readsAtReady = load.stream().mapToLong(SecretReader::reads).toArray();
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> "a reader made no read after the restart\n" + rig.why(),
+            () -> {
+              for (int i = 0; i < load.size(); i++) {
+                if (load.get(i).reads() <= readsAtReady[i]) {
+                  return false;
+                }
+              }
+              return true;
+            });
         downReads += failed(load) - failedBefore;
         long failedAfterReady = failed(load);
         int v = rig.write(bao);

@@ -176,6 +176,16 @@ class SidecarRunIT {
                 .path("value")
                 .asText());
 
+        // with nothing new, a long-poll is answered at its own deadline with the revision it had
+        long asked = System.nanoTime();
+        JsonNode unchanged =
+            JSON.readTree(
+                UnixHttp.get(sock, "/v1/env?after=" + rev + "&instance=" + instance + "&wait=1s")
+                    .body());
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+        assertEquals(rev, unchanged.path("revision").asLong(), unchanged.toString());
+        assertTrue(waitedMs >= 1000, "answered before its wait was up: " + waitedMs + " ms");
+
         // a long-poll waiting for the next revision sees a rotation in OpenBao, as do the files
         CompletableFuture<UnixHttp.Response> poll =
             CompletableFuture.supplyAsync(
@@ -187,8 +197,6 @@ class SidecarRunIT {
                     throw new java.io.UncheckedIOException(e);
                   }
                 });
-        Thread.sleep(300);
-        assertFalse(poll.isDone(), "the long-poll waits for a change");
         bao.put("app/stripe", Map.of("api_key", "sk_live_2"));
         JsonNode rotated = JSON.readTree(poll.get(60, TimeUnit.SECONDS).body());
         assertEquals("sk_live_2", rotated.path("values").path("STRIPE_KEY").asText());

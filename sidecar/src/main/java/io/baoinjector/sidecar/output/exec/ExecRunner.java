@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.util.Signals;
@@ -28,7 +29,7 @@ public final class ExecRunner implements SnapshotListener {
 
   private final List<String> command;
   private final Set<String> passEnv;
-  private final OnChangePolicy policy;
+  private final OnChange policy;
   private final Duration stopTimeout;
   private final Map<String, String> realEnv;
   private final ProcessBuilder.Redirect stdout;
@@ -47,7 +48,7 @@ public final class ExecRunner implements SnapshotListener {
   private int starts;
 
   public ExecRunner(
-      List<String> command, Set<String> passEnv, OnChangePolicy policy, Duration stopTimeout) {
+      List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
     this(
         command,
         passEnv,
@@ -62,7 +63,7 @@ public final class ExecRunner implements SnapshotListener {
   ExecRunner(
       List<String> command,
       Set<String> passEnv,
-      OnChangePolicy policy,
+      OnChange policy,
       Duration stopTimeout,
       Map<String, String> realEnv,
       ProcessBuilder.Redirect stdout,
@@ -75,6 +76,9 @@ public final class ExecRunner implements SnapshotListener {
     this.command = List.copyOf(command);
     this.passEnv = Set.copyOf(passEnv);
     this.policy = Objects.requireNonNull(policy, "policy == null");
+    if (policy.action() == OnChange.Action.COMMAND) {
+      throw new IllegalArgumentException("exec: on-change runs no command; use restart or signal");
+    }
     this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
     this.realEnv = Map.copyOf(realEnv);
     this.stdout = stdout;
@@ -170,7 +174,7 @@ public final class ExecRunner implements SnapshotListener {
 
   @Override
   public void onSnapshot(Snapshot previous, Snapshot next) {
-    if (policy.isNone()) {
+    if (policy.action() == OnChange.Action.NONE) {
       return;
     }
     Map<String, String> values = next.revealValues();
@@ -187,14 +191,14 @@ public final class ExecRunner implements SnapshotListener {
       if (child == null || stopping || values.equals(childMapped)) {
         return; // nothing the child sees has changed
       }
-      if (policy.signalName() != null) {
+      if (policy.action() == OnChange.Action.SIGNAL) {
         childMapped = values;
         log.info(
             "exec: values changed; sending SIG{} to {} (pid {})",
-            policy.signalName(),
+            policy.signal(),
             command.get(0),
             child.pid());
-        send(child, policy.signalName());
+        send(child, policy.signal());
         return;
       }
       log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.output.file;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
@@ -35,7 +36,7 @@ public final class FileOutput implements Output, SnapshotListener {
   private final String key;
   private final OutputSettings.FileSpec spec;
   private final Metrics metrics;
-  private final OnChange onChange;
+  private final ChangeHook onChange;
   private Destination destination;
   private Renderer renderer;
   private ExecutorService renderThread;
@@ -51,10 +52,13 @@ public final class FileOutput implements Output, SnapshotListener {
     this.spec = Objects.requireNonNull(spec, "spec == null");
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
     this.onChange =
-        new OnChange(
+        new ChangeHook(
             key,
-            spec.onChange(),
-            spec.onChangeTimeout() == null ? DEFAULT_ON_CHANGE_TIMEOUT : spec.onChangeTimeout());
+            OnChange.command(
+                spec.onChange(),
+                spec.onChangeTimeout() == null
+                    ? DEFAULT_ON_CHANGE_TIMEOUT
+                    : spec.onChangeTimeout()));
   }
 
   @Override

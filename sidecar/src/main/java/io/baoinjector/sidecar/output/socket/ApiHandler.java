@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.output.socket;
 
+import io.baoinjector.shared.wire.EnvDocument;
 import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
@@ -220,15 +221,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     if (!s.ready()) {
       return health(ENV, s, response, done);
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("instance", s.instanceId());
-    body.put("revision", s.revision());
-    body.put("values", s.revealValues());
-    body.put("properties", s.revealProperties());
+    EnvDocument body =
+        new EnvDocument(s.instanceId(), s.revision(), s.revealValues(), s.revealProperties());
     List<String> names = new ArrayList<>(s.values().keySet());
     names.addAll(s.properties().keySet());
     audit(peer, ENV, names, s.revision());
-    return send(response, done, ENV, 200, JsonBody.bytes(body));
+    return send(response, done, ENV, 200, body.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   private boolean secret(String name, Response response, Callback done, PeerCredentials peer) {

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.exec;
 
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class ExecMain {
     Snapshot s = hub.publish(entry("one"), Map.of(), Set.of(), false, true);
     // With EXEC_MAIN_RESTART_ON=FILE: restart on change, and V changes once FILE appears.
     String trigger = System.getenv("EXEC_MAIN_RESTART_ON");
-    OnChangePolicy policy = trigger == null ? OnChangePolicy.NONE : OnChangePolicy.RESTART;
+    OnChange policy = trigger == null ? OnChange.NONE : OnChange.RESTART;
     ExecRunner runner = new ExecRunner(command, Set.of(), policy, Duration.ofSeconds(10));
     if (trigger != null) {
       hub.addListener(runner);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.IOException;
@@ -40,8 +41,7 @@ class ExecRunnerTest {
     return hub.publish(entries(kv), Map.of(), Set.of(), false, true);
   }
 
-  ExecRunner runner(
-      List<String> cmd, Map<String, String> real, Set<String> pass, OnChangePolicy p) {
+  ExecRunner runner(List<String> cmd, Map<String, String> real, Set<String> pass, OnChange p) {
     return new ExecRunner(
         cmd,
         pass,
@@ -75,7 +75,7 @@ class ExecRunnerTest {
             List.of("sh", "-c", "echo \"$DB_PASSWORD\"; exit 7"),
             Map.of("PATH", System.getenv("PATH")),
             Set.of(),
-            OnChangePolicy.NONE);
+            OnChange.NONE);
     assertEquals(7, r.run(s));
     assertEquals("it's $x ✓\n", out());
   }
@@ -96,7 +96,7 @@ class ExecRunnerTest {
             List.of("sh", "-c", "env | sort | grep -E '^(HOME|BAO_|VAULT_|DB_)'"),
             real,
             Set.of("BAO_ADDR"),
-            OnChangePolicy.NONE);
+            OnChange.NONE);
     assertEquals(0, r.run(publish("DB_PASSWORD", "new")));
     assertEquals("BAO_ADDR=http://bao:8200\nDB_PASSWORD=new\nHOME=/home/app\n", out());
   }
@@ -121,7 +121,7 @@ class ExecRunnerTest {
 
   @Test
   void commandNotFoundIsOneClearError() {
-    ExecRunner r = runner(List.of("/nonexistent/cmd"), Map.of(), Set.of(), OnChangePolicy.NONE);
+    ExecRunner r = runner(List.of("/nonexistent/cmd"), Map.of(), Set.of(), OnChange.NONE);
     IOException e = assertThrows(IOException.class, () -> r.run(publish("A", "1")));
     assertTrue(e.getMessage().startsWith("exec: cannot start /nonexistent/cmd: "), e.getMessage());
   }
@@ -138,7 +138,7 @@ class ExecRunnerTest {
     assertEquals("not found on PATH", ChildLauncher.problem("sh", "/nonexistent"));
     assertEquals(null, ChildLauncher.problem("sh", path));
     ExecRunner r =
-        runner(List.of("no-such-cmd-7f3a"), Map.of("PATH", path), Set.of(), OnChangePolicy.NONE);
+        runner(List.of("no-such-cmd-7f3a"), Map.of("PATH", path), Set.of(), OnChange.NONE);
     IOException e = assertThrows(IOException.class, () -> r.run(publish("A", "1")));
     assertEquals("exec: cannot start no-such-cmd-7f3a: not found on PATH", e.getMessage());
   }
@@ -150,7 +150,7 @@ class ExecRunnerTest {
             List.of("sh", "-c", "echo \"${_JAVA_SR_SIGNUM:-unset}\""),
             Map.of("PATH", System.getenv("PATH"), "_JAVA_SR_SIGNUM", "39"),
             Set.of(),
-            OnChangePolicy.NONE);
+            OnChange.NONE);
     assertEquals(0, r.run(publish("A", "1")));
     assertEquals("unset\n", out());
   }
@@ -162,7 +162,7 @@ class ExecRunnerTest {
             List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
             Map.of("PATH", System.getenv("PATH")),
             Set.of(),
-            OnChangePolicy.RESTART);
+            OnChange.RESTART);
     hub.addListener(r);
     Snapshot first = publish("V", "one");
     CompletableFuture<Integer> code =
@@ -196,7 +196,7 @@ class ExecRunnerTest {
                 "trap 'echo hup' HUP; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
             Map.of("PATH", System.getenv("PATH")),
             Set.of(),
-            OnChangePolicy.SIGNAL_HUP);
+            OnChange.signal("HUP"));
     hub.addListener(r);
     Snapshot first = publish("V", "one");
     CompletableFuture<Integer> code =
@@ -228,7 +228,7 @@ class ExecRunnerTest {
                 "trap 'echo usr1' USR1; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
             Map.of("PATH", System.getenv("PATH")),
             Set.of(),
-            OnChangePolicy.parse("signal:USR1"));
+            OnChange.parse("signal:USR1"));
     hub.addListener(r);
     Snapshot first = publish("V", "one");
     CompletableFuture<Integer> code =
@@ -254,7 +254,7 @@ class ExecRunnerTest {
         new ExecRunner(
             List.of("sh", "-c", "trap '' TERM; echo \"$V\"; while :; do sleep 0.1; done"),
             Set.of(),
-            OnChangePolicy.RESTART,
+            OnChange.RESTART,
             Duration.ofMillis(300),
             Map.of("PATH", System.getenv("PATH")),
             ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
@@ -280,15 +280,29 @@ class ExecRunnerTest {
   }
 
   @Test
-  void onChangePolicyParses() {
-    assertEquals(OnChangePolicy.NONE, OnChangePolicy.parse("none"));
-    assertEquals(OnChangePolicy.RESTART, OnChangePolicy.parse("restart"));
-    assertEquals(OnChangePolicy.SIGNAL_HUP, OnChangePolicy.parse("signal:HUP"));
-    assertEquals(OnChangePolicy.signal("USR1"), OnChangePolicy.parse("signal:SIGUSR1"));
-    assertEquals("signal:USR1", OnChangePolicy.parse("signal:usr1").toString());
-    assertThrows(IllegalArgumentException.class, () -> OnChangePolicy.parse("signal:KILL"));
+  void onChangeParsesWhatExecOnChangeAccepts() {
+    assertEquals(OnChange.NONE, OnChange.parse("none"));
+    assertEquals(OnChange.RESTART, OnChange.parse("restart"));
+    assertEquals(OnChange.signal("HUP"), OnChange.parse("signal:HUP"));
+    assertEquals(OnChange.signal("USR1"), OnChange.parse("signal:SIGUSR1"));
+    assertEquals("signal:USR1", OnChange.parse("signal:SIGUSR1").toString());
+    // signal names are upper case, as the command line has always taken them
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> OnChangePolicy.parse("reload"));
-    assertEquals("--on-change: 'reload' is not one of restart, signal:HUP, none", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> OnChange.parse("signal:usr1"));
+    assertEquals(
+        "unknown signal 'usr1'; use one of HUP, INT, QUIT, TERM, USR1, USR2", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> OnChange.parse("signal:KILL"));
+    e = assertThrows(IllegalArgumentException.class, () -> OnChange.parse("reload"));
+    assertEquals(
+        "expected restart, signal:HUP (or another signal) or none, got 'reload'", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            runner(
+                List.of("true"),
+                Map.of(),
+                Set.of(),
+                OnChange.command(List.of("true"), Duration.ofSeconds(1))),
+        "a file's on-change command is no exec action");
   }
 }

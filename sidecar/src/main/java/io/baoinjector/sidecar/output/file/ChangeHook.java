@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.output.file;
 
+import io.baoinjector.sidecar.output.OnChange;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -11,22 +12,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a file's {@code on-change} argv after the file changed: on its own thread (so a slow hook
- * never delays a render or another output), one run at a time, killed after its timeout. Its output
- * goes to the sidecar's stdout/stderr; a failure is logged, never fatal.
+ * Runs a file's {@code on-change} command ({@link OnChange.Action#COMMAND}) after the file changed:
+ * on its own thread (so a slow hook never delays a render or another output), one run at a time,
+ * killed after its timeout. Its output goes to the sidecar's stdout/stderr; a failure is logged,
+ * never fatal.
  */
-final class OnChange {
-  private static final Logger log = LoggerFactory.getLogger(OnChange.class);
+final class ChangeHook {
+  private static final Logger log = LoggerFactory.getLogger(ChangeHook.class);
 
   private final String key;
   private final List<String> argv;
   private final Duration timeout;
   private final ExecutorService thread;
 
-  OnChange(String key, List<String> argv, Duration timeout) {
+  ChangeHook(String key, OnChange onChange) {
     this.key = key;
-    this.argv = argv == null ? List.of() : List.copyOf(argv);
-    this.timeout = timeout;
+    this.argv = onChange.command();
+    this.timeout = onChange.timeout();
     this.thread =
         this.argv.isEmpty()
             ? null

@@ -1,0 +1,227 @@
+package io.baoinjector.sidecar;
+
+import io.baoinjector.sidecar.auth.AuthMethod;
+import io.baoinjector.sidecar.config.OutputSettings;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.output.Output;
+import io.baoinjector.sidecar.output.file.FileOutput;
+import io.baoinjector.sidecar.output.socket.SocketServer;
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.sidecar.source.RefreshObserver;
+import io.baoinjector.sidecar.source.Refresher;
+import io.baoinjector.sidecar.token.TokenManager;
+import io.baoinjector.sidecar.token.TokenObserver;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place that builds the pipeline: {@code config → client → auth → token lifecycle → secret
+ * sources → snapshot → outputs}. No component constructs another; they meet here through small
+ * interfaces (observers for metrics, {@link io.baoinjector.sidecar.token.TokenProvider} between
+ * sources and tokens, {@link io.baoinjector.sidecar.snapshot.SnapshotListener} between the snapshot
+ * and the outputs).
+ *
+ * <p>{@link Sidecar} starts the parts a command needs, in order: {@code env} and {@code check
+ * --online} never start an output, {@code render} writes the files once, {@code run} starts
+ * everything.
+ */
+final class Pipeline implements AutoCloseable {
+  private final SidecarConfig config;
+  private final Metrics metrics;
+  private final OpenBaoClient client;
+  private final AuthMethod auth;
+  private final TokenManager tokens;
+  private final SnapshotHub hub;
+  private final Refresher refresher;
+  private final List<FileOutput> files = new ArrayList<>();
+  private SocketServer server;
+
+  Pipeline(SidecarConfig config) {
+    this.config = Objects.requireNonNull(config, "config == null");
+    this.metrics = new Metrics();
+    this.client =
+        OpenBaoClient.builder(config.openbao())
+            .observer(
+                e ->
+                    metrics.openbaoRequest(
+                        e.method(),
+                        e.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                        e.duration().toNanos() / 1e9))
+            .build();
+    this.auth = AuthMethod.create(config.auth());
+    String method = config.auth().method().configName();
+    this.tokens =
+        TokenManager.builder(client, auth)
+            .observer(
+                new TokenObserver() {
+                  @Override
+                  public void onLogin(io.baoinjector.sidecar.auth.Token token) {
+                    metrics.login(method, true);
+                  }
+
+                  @Override
+                  public void onLoginFailure(Exception e) {
+                    metrics.login(method, false);
+                  }
+
+                  @Override
+                  public void onRenewal(io.baoinjector.sidecar.auth.Token token) {
+                    metrics.renewal("token", true);
+                  }
+
+                  @Override
+                  public void onRenewalFailure(Exception e) {
+                    metrics.renewal("token", false);
+                  }
+                })
+            .build();
+    this.hub = new SnapshotHub();
+    metrics.snapshotSource(hub::current);
+    metrics.leaseSource(hub::leases);
+    this.refresher =
+        new Refresher(
+            config,
+            client,
+            tokens,
+            hub,
+            Clock.systemUTC(),
+            new RefreshObserver() {
+              @Override
+              public void round(boolean ok, boolean changed, java.time.Duration took) {
+                metrics.refreshRound(ok);
+              }
+
+              @Override
+              public void leaseRenewal(boolean ok) {
+                metrics.renewal("lease", ok);
+              }
+            });
+  }
+
+  SnapshotHub hub() {
+    return hub;
+  }
+
+  OpenBaoClient client() {
+    return client;
+  }
+
+  TokenManager tokens() {
+    return tokens;
+  }
+
+  Refresher refresher() {
+    return refresher;
+  }
+
+  AuthMethod auth() {
+    return auth;
+  }
+
+  /**
+   * Starts the first login and waits for its outcome.
+   *
+   * @throws io.baoinjector.sidecar.auth.AuthException for a configuration problem
+   * @throws io.baoinjector.sidecar.openbao.OpenBaoException when OpenBao refused or is unreachable
+   */
+  void login() {
+    tokens.start();
+    tokens.currentToken();
+  }
+
+  /** Reads every mapped secret once and publishes the snapshot. */
+  Snapshot load() {
+    return refresher.loadAll();
+  }
+
+  /**
+   * Creates and test-writes every file output; with {@code listen} each re-renders on every new
+   * snapshot (run), else the caller renders once (render). Throws with one line naming {@code
+   * outputs.files[N]} on a bad destination.
+   */
+  List<FileOutput> startFiles(boolean listen) throws IOException {
+    List<OutputSettings.FileSpec> specs = config.outputs().files();
+    for (int i = 0; i < specs.size(); i++) {
+      FileOutput f = new FileOutput(i, specs.get(i), metrics);
+      f.start();
+      files.add(f);
+      if (listen) {
+        hub.addListener(f);
+      }
+    }
+    return List.copyOf(files);
+  }
+
+  /** True once every file output has rendered the values at least once. */
+  boolean filesReady() {
+    return files.stream().allMatch(Output::ready);
+  }
+
+  /** Binds the socket API and the health listener, when configured; null when neither is. */
+  SocketServer startServer() throws IOException {
+    if (config.outputs().socket() == null && config.outputs().http() == null) {
+      return null;
+    }
+    server =
+        new SocketServer(
+            config.outputs().socket(),
+            config.outputs().http(),
+            hub,
+            metrics,
+            this::filesReady,
+            SocketServer.Limits.DEFAULTS,
+            Pipeline::listenerLost);
+    server.start();
+    return server;
+  }
+
+  /** A listener closed under us: exit 1 with one line, so the pod restarts instead of limping. */
+  private static void listenerLost(String why) {
+    System.err.println("bao-injector: " + why);
+    System.err.flush();
+    System.exit(1);
+  }
+
+  /** Starts the background refresh rounds. */
+  void keepCurrent() {
+    refresher.start();
+  }
+
+  /** The outputs started so far, for the summary. */
+  List<Output> outputs() {
+    List<Output> out = new ArrayList<>();
+    if (server != null) {
+      out.add(server);
+    }
+    out.addAll(files);
+    return out;
+  }
+
+  /**
+   * Stops accepting, finishes in-flight requests, stops refreshing; revokes the token only when
+   * {@code revoke} (the {@code run} command with {@code revoke-on-exit: true}).
+   */
+  void shutdown(boolean revoke) {
+    if (server != null) {
+      server.stop();
+    }
+    refresher.close();
+    files.forEach(FileOutput::stop);
+    if (revoke) {
+      tokens.revoke();
+    } else {
+      tokens.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(false);
+  }
+}
