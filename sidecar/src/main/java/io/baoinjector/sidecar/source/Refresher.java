@@ -8,7 +8,6 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.token.TokenProvider;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
