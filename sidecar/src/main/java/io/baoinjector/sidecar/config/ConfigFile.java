@@ -25,7 +25,8 @@ record ConfigFile(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     LeaseSettings leases,
-    Outputs outputs) {
+    Outputs outputs,
+    @JsonDeserialize(using = MaskSettings.Reader.class) MaskSettings mask) {
 
   record OpenBao(
       @JsonPropertyDescription("http://127.0.0.1:8200|[https://bao-0:8200, https://bao-1:8200]")
@@ -86,5 +87,6 @@ record ConfigFile(
       Integer gid,
       Boolean allowDisk,
       @JsonPropertyDescription("[\"kill\", \"-HUP\", \"1\"]") List<String> onChange,
-      Duration onChangeTimeout) {}
+      Duration onChangeTimeout,
+      Duration onChangeJitter) {}
 }

@@ -51,9 +51,10 @@ final class ConfigKeys {
   static final Section SOCKET = new Section("outputs.socket", ConfigFile.Socket.class);
   static final Section HTTP = new Section("outputs.http", ConfigFile.Http.class);
   static final Section FILE = new Section("outputs.files[]", ConfigFile.File.class);
+  static final Section MASK = new Section("mask", MaskSettings.class);
 
   static final List<Section> ALL =
-      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE);
+      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE, MASK);
 
   /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
   static String name(RecordComponent c) {

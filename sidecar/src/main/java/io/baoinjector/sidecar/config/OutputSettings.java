@@ -46,6 +46,7 @@ public record OutputSettings(Socket socket, Http http, List<FileSpec> files) {
    * @param mode octal permission bits (default 0400)
    * @param onChange argv run after the file changed; empty for none
    * @param onChangeTimeout how long on-change may run before it is killed
+   * @param onChangeJitter the most on-change waits, a random delay, after a change; null: none
    */
   public record FileSpec(
       Path path,
@@ -58,5 +59,35 @@ public record OutputSettings(Socket socket, Http http, List<FileSpec> files) {
       Integer gid,
       boolean allowDisk,
       List<String> onChange,
-      Duration onChangeTimeout) {}
+      Duration onChangeTimeout,
+      Duration onChangeJitter) {
+
+    /** Without {@code on-change-jitter}. */
+    public FileSpec(
+        Path path,
+        Format format,
+        List<String> names,
+        String name,
+        Path template,
+        int mode,
+        Integer uid,
+        Integer gid,
+        boolean allowDisk,
+        List<String> onChange,
+        Duration onChangeTimeout) {
+      this(
+          path,
+          format,
+          names,
+          name,
+          template,
+          mode,
+          uid,
+          gid,
+          allowDisk,
+          onChange,
+          onChangeTimeout,
+          null);
+    }
+  }
 }

@@ -158,6 +158,10 @@ final class OutputsReader {
       throw ctx.error(
           at + ".on-change-timeout", "set without on-change", "add on-change: or remove it");
     }
+    if (ctx.has(at + ".on-change-jitter") && onChange.isEmpty()) {
+      throw ctx.error(
+          at + ".on-change-jitter", "set without on-change", "add on-change: or remove it");
+    }
     return new OutputSettings.FileSpec(
         path,
         format,
@@ -169,7 +173,8 @@ final class OutputsReader {
         f.gid(),
         Boolean.TRUE.equals(f.allowDisk()),
         onChange,
-        f.onChangeTimeout() == null ? DEFAULT_ON_CHANGE_TIMEOUT : f.onChangeTimeout());
+        f.onChangeTimeout() == null ? DEFAULT_ON_CHANGE_TIMEOUT : f.onChangeTimeout(),
+        f.onChangeJitter());
   }
 
   /**

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param mask {@code exec}: whether and from which length values are concealed in the child's
+ *     output ({@code mask:})
  */
 public record SidecarConfig(
     Path source,
@@ -25,9 +27,10 @@ public record SidecarConfig(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     OutputSettings outputs,
-    LeaseSettings leases) {
+    LeaseSettings leases,
+    MaskSettings mask) {
 
-  /** A config with the default {@code leases:} settings. */
+  /** A config with the default {@code leases:} settings and no {@code mask:}. */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -48,7 +51,8 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        LeaseSettings.DEFAULTS);
+        LeaseSettings.DEFAULTS,
+        MaskSettings.OFF);
   }
 
   /** The same config with {@code auth} replaced. */
@@ -63,7 +67,8 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        leases);
+        leases,
+        mask);
   }
 
   /**

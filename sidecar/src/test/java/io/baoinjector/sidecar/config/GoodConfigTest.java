@@ -84,7 +84,8 @@ class GoodConfigTest {
                         1000,
                         true,
                         onChange,
-                        Duration.ofSeconds(10)),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20)),
                     file("/run/secrets/db-password", Format.RAW, "DB_PASSWORD", null),
                     file(
                         "/run/secrets/config.json",
@@ -93,7 +94,8 @@ class GoodConfigTest {
                         DIR.resolve("config.json.tmpl")),
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
-            new LeaseSettings(Duration.ofSeconds(45), false));
+            new LeaseSettings(Duration.ofSeconds(45), false),
+            new MaskSettings(true, 8));
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));

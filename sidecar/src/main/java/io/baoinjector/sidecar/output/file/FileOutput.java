@@ -60,7 +60,7 @@ public final class FileOutput implements Output, SnapshotListener {
                 spec.onChangeTimeout() == null
                     ? DEFAULT_ON_CHANGE_TIMEOUT
                     : spec.onChangeTimeout()),
-            Jitter.NONE);
+            Jitter.upTo(spec.onChangeJitter()));
   }
 
   @Override
