@@ -11,6 +11,7 @@ import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.source.AccessCheck;
+import io.baoinjector.sidecar.util.Jitter;
 import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -130,17 +132,24 @@ public final class Sidecar {
 
   /**
    * {@code exec}: run {@code command} with the mapped variables, minus the sidecar's credentials
-   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them.
-   * Returns the child's exit code (127 when it cannot start).
+   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them, a
+   * restart after a {@code jitter} delay; {@code mask}: the minimum length of the values concealed
+   * in the child's output, empty for none. Returns the child's exit code (127 when it cannot
+   * start).
    */
-  public int exec(List<String> command, Set<String> passEnv, OnChange onChange) {
+  public int exec(
+      List<String> command,
+      Set<String> passEnv,
+      OnChange onChange,
+      Jitter jitter,
+      OptionalInt mask) {
     try (Pipeline s = new Pipeline(config)) {
       Snapshot snap = loginAndLoad(s);
       if (snap == null) {
         return 1;
       }
       ExecRunner runner =
-          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT);
+          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, jitter, mask);
       s.hub().addListener(runner);
       if (onChange.action() != OnChange.Action.NONE) {
         s.keepCurrent();

@@ -1,13 +1,16 @@
 package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.Sidecar;
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.socket.SecretClient;
+import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The seam between the command line and the sidecar: {@link Main} parses the options, loads and
@@ -37,8 +40,16 @@ public interface CommandHandlers {
 
   /** {@code exec}: run the child with the mapped variables; returns the child's exit code. */
   default int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
+    MaskSettings mask = config.mask();
+    boolean masked = request.mask() || mask.enabled();
+    int minLength = request.maskMinLength() != null ? request.maskMinLength() : mask.minLength();
     return sidecar(ctx, config)
-        .exec(request.command(), new LinkedHashSet<>(request.passEnv()), request.onChange());
+        .exec(
+            request.command(),
+            new LinkedHashSet<>(request.passEnv()),
+            request.onChange(),
+            Jitter.upTo(request.jitter()),
+            masked ? OptionalInt.of(minLength) : OptionalInt.empty());
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */

@@ -169,6 +169,8 @@ final class Commands {
                 + " signal: INT, QUIT, TERM, USR1, USR2), or none (default: ${DEFAULT-VALUE}).")
     OnChange onChange;
 
+    @Mixin ExecExtras extras;
+
     @Parameters(
         arity = "1..*",
         paramLabel = "CMD",
@@ -189,12 +191,13 @@ final class Commands {
               spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
         }
       }
+      extras.check(spec, onChange);
       return super.call();
     }
 
     @Override
     int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.exec(ctx, c, new ExecRequest(command, passEnv, onChange));
+      return session.handlers.exec(ctx, c, extras.request(command, passEnv, onChange));
     }
   }
 
