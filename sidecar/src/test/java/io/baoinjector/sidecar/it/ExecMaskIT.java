@@ -120,6 +120,39 @@ class ExecMaskIT {
     }
   }
 
+  @Test
+  void maskFromTheConfigWithItsOwnMinimumLength(OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("password", PW_1, "port", "5432"));
+    Path cfg = work.resolve("sidecar.yaml");
+    Files.writeString(
+        cfg,
+        """
+        openbao:
+          address: %s
+        auth:
+          method: token
+        secrets:
+          DB_PASSWORD: secret/app/db#password
+          DB_PORT: secret/app/db#port
+        mask:
+          min-length: 4
+        """
+            .formatted(bao.address()));
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work,
+            Map.of("BAO_TOKEN", bao.rootToken()),
+            "exec",
+            "-c",
+            cfg.toString(),
+            "--",
+            "sh",
+            "-c",
+            "echo \"$DB_PASSWORD:$DB_PORT\"; exit 5");
+    assertEquals(5, r.exit(), r.stderr());
+    assertEquals(MARKER + ":" + MARKER + "\n", r.stdout(), "a 4-character value too, as asked");
+  }
+
   static void await(SidecarProcess p, String line) throws Exception {
     Await.until(
         Duration.ofSeconds(60),
