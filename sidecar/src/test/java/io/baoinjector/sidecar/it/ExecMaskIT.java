@@ -61,22 +61,13 @@ class ExecMaskIT {
   void noValueReachesTheOutputBeforeOrAfterARotation(OpenBao bao, @TempDir Path work)
       throws Exception {
     bao.put("app/db", Map.of("password", PW_1, "api_key", KEY_1, "port", "5432"));
-    Path cfg = work.resolve("sidecar.yaml");
-    Files.writeString(
-        cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        refresh:
-          interval: 1s
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-          API_KEY: secret/app/db#api_key
-          DB_PORT: secret/app/db#port
-        """
-            .formatted(bao.address()));
+    Path cfg =
+        OneShotCommandsIT.config(
+            work,
+            bao,
+            "  DB_PASSWORD: secret/app/db#password\n  API_KEY: secret/app/db#api_key\n"
+                + "  DB_PORT: secret/app/db#port",
+            "refresh:\n  interval: 1s");
     try (SidecarProcess p =
         SidecarProcess.start(
             work,
@@ -123,21 +114,12 @@ class ExecMaskIT {
   @Test
   void maskFromTheConfigWithItsOwnMinimumLength(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("password", PW_1, "port", "5432"));
-    Path cfg = work.resolve("sidecar.yaml");
-    Files.writeString(
-        cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-          DB_PORT: secret/app/db#port
-        mask:
-          min-length: 4
-        """
-            .formatted(bao.address()));
+    Path cfg =
+        OneShotCommandsIT.config(
+            work,
+            bao,
+            "  DB_PASSWORD: secret/app/db#password\n  DB_PORT: secret/app/db#port",
+            "mask:\n  min-length: 4");
     SidecarProcess.Result r =
         SidecarProcess.runToEnd(
             work,

@@ -41,30 +41,33 @@ class ExecJitterTest {
   }
 
   ExecRunner runner(boolean restartAfterWait) {
-    Jitter jitter =
+    return runner(
         new Jitter(
             Duration.ofSeconds(30),
             b -> {
               bound.set(b);
               return 12_345;
-            });
-    return new ExecRunner(
-        List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
-        Set.of(),
-        OnChange.RESTART,
-        Duration.ofSeconds(30),
-        Map.of("PATH", System.getenv("PATH")),
-        ChildOutput.redirect(
-            ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
-            ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile())),
-        false,
-        jitter,
+            }),
         d -> {
           waited.add(d);
           waiting.countDown();
           release.await();
           return restartAfterWait;
         });
+  }
+
+  /** {@code delay} null: the runner's own wait. */
+  ExecRunner runner(Jitter jitter, Jitter.Delay delay) {
+    return new ExecRunner(
+        List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
+        Set.of(),
+        OnChange.RESTART,
+        Duration.ofSeconds(30),
+        Map.of("PATH", System.getenv("PATH")),
+        ExecRunnerTest.files(dir),
+        false,
+        jitter,
+        delay);
   }
 
   String out() throws Exception {
@@ -116,19 +119,8 @@ class ExecJitterTest {
 
   @Test
   void theRealWaitEndsAtAStop() throws Exception {
-    ExecRunner r =
-        new ExecRunner(
-            List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
-            Set.of(),
-            OnChange.RESTART,
-            Duration.ofSeconds(30),
-            Map.of("PATH", System.getenv("PATH")),
-            ChildOutput.redirect(
-                ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
-                ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile())),
-            false,
-            new Jitter(Duration.ofHours(1), b -> b), // the longest possible wait
-            null);
+    // the longest possible wait
+    ExecRunner r = runner(new Jitter(Duration.ofHours(1), b -> b), null);
     hub.addListener(r);
     CompletableFuture<Integer> code = ExecMaskTest.runAsync(r, publish("one"));
     awaitOut("one\n");

@@ -48,6 +48,11 @@ class ExecRunnerTest {
   }
 
   ChildOutput files() {
+    return files(dir);
+  }
+
+  /** {@code dir/out} and {@code dir/err}, appended to. */
+  static ChildOutput files(Path dir) {
     return ChildOutput.redirect(
         ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
         // not INHERIT: a leftover child holding the fork's stderr would stall the build
