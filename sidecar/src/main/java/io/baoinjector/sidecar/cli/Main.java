@@ -93,6 +93,7 @@ public final class Main {
     cli.addSubcommand(new Commands.Env(session));
     cli.addSubcommand(new Commands.Check(session));
     cli.addSubcommand(new Commands.Get(session));
+    cli.addSubcommand(new RefreshCommand(session));
     // `exec -c x ls -la`: everything from the first positional on belongs to the child, as after --
     cli.getSubcommands().get("exec").setStopAtPositional(true);
     cli.setOut(new PrintWriter(session.out, true, StandardCharsets.UTF_8));

@@ -42,6 +42,10 @@ public final class Metrics {
   private final Family socketRequests =
       Family.counter(
           P + "socket_requests_total", "Socket and probe API requests by endpoint and status.");
+  private final Family refreshRequests =
+      Family.counter(
+          P + "refresh_requests_total",
+          "Forced refreshes (POST /v1/refresh, SIGHUP) by outcome: ok, failed, timeout.");
   private final Family renders =
       Family.counter(P + "file_renders_total", "File renders by file path and outcome.");
   private volatile Supplier<Snapshot> snapshot;
@@ -102,6 +106,13 @@ public final class Metrics {
     socketRequests.inc(1, "endpoint", endpoint, "status", Integer.toString(status));
   }
 
+  /**
+   * One forced refresh answered: {@code ok}, {@code failed} (OpenBao unreachable), {@code timeout}.
+   */
+  public void refreshRequest(String outcome) {
+    refreshRequests.inc(1, "outcome", outcome);
+  }
+
   /** One render of a file output (written, or failed to write). */
   public void fileRender(String path, boolean ok) {
     renders.inc(1, "path", path, "outcome", outcome(ok));
@@ -120,6 +131,7 @@ public final class Metrics {
     latency.write(b);
     rounds.write(b);
     socketRequests.write(b);
+    refreshRequests.write(b);
     renders.write(b);
     writeSnapshotGauges(b);
     writeLeaseGauges(b);
