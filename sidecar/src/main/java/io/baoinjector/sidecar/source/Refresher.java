@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class Refresher implements AutoCloseable {
   private final RefreshObserver observer;
   private final ForcedRounds forced = new ForcedRounds(ForcedRounds.MIN_GAP, System::nanoTime);
   private volatile ScheduledExecutorService loop;
+  private ScheduledFuture<?> nextTick;
   private Instant lastFullRound = Instant.EPOCH;
 
   public Refresher(
@@ -108,17 +110,27 @@ public final class Refresher implements AutoCloseable {
   }
 
   private void forcedTick() {
+    Duration next;
     synchronized (this) {
       if (outage.active()) {
         return; // the outage's retry round takes the request, so nothing hammers OpenBao
       }
       CompletableFuture<Snapshot> f = forced.take(true);
-      if (f != null) {
-        round(false, f);
-        return;
+      if (f == null) {
+        next = null;
+      } else {
+        try {
+          round(false, f);
+        } catch (RuntimeException e) {
+          log.error("refresh round failed unexpectedly: {}", e.toString());
+          f.completeExceptionally(e);
+        }
+        next = nextDelay();
       }
     }
-    if (forced.hasPending()) {
+    if (next != null) {
+      schedule(next); // this round may have started an outage: retry on its backoff
+    } else if (forced.hasPending()) {
       scheduleForced();
     }
   }
@@ -161,8 +173,15 @@ public final class Refresher implements AutoCloseable {
     }
   }
 
-  private void schedule(Duration d) {
-    loop.schedule(this::tick, Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
+  /** (Re)schedules the one background round, replacing the one scheduled before. */
+  private synchronized void schedule(Duration d) {
+    if (loop.isShutdown()) {
+      return;
+    }
+    if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+    nextTick = loop.schedule(this::tick, Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
