@@ -75,7 +75,7 @@ class RefreshNowIT {
         long rev = revision(sock);
         String pgUser = value(sock, "PG_USER");
         List<String> leases = DatabaseEngine.liveLeases(bao);
-        long credReads = proxy.forwarded("database/creds/app");
+        long credReads = proxy.forwarded("GET /v1/database/creds/app HTTP");
         assertEquals(1, leases.size(), leases.toString());
         assertEquals(1, credReads);
 
@@ -112,7 +112,10 @@ class RefreshNowIT {
         assertTrue(p.isAlive(), "SIGHUP must not stop the sidecar");
 
         assertEquals(leases, DatabaseEngine.liveLeases(bao), "no new lease from any refresh");
-        assertEquals(credReads, proxy.forwarded("database/creds/app"), "no read of a leased path");
+        assertEquals(
+            credReads,
+            proxy.forwarded("GET /v1/database/creds/app HTTP"),
+            "no read of a leased path");
         assertEquals(pgUser, value(sock, "PG_USER"));
 
         // its round starts after SIGHUP's ended, so SIGHUP's count is in by its answer
