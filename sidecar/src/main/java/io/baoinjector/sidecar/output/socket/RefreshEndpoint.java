@@ -56,7 +56,7 @@ final class RefreshEndpoint {
       String text = Request.extractQueryParameters(request).getValue("wait");
       wait = text == null || text.isEmpty() ? DEFAULT_WAIT : WaitParam.parse(text, MAX_WAIT);
     } catch (IllegalArgumentException e) {
-      return send.send(response, done, PATH, 400, Json.error(400, e.getMessage()));
+      return send.send(response, done, PATH, 400, JsonBody.error(400, e.getMessage()));
     }
     CompletableFuture<Snapshot> round = trigger.refreshNow();
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
@@ -115,7 +115,7 @@ final class RefreshEndpoint {
         PATH,
         revision,
         outcome);
-    send.send(response, done, PATH, status, Json.bytes(body));
+    send.send(response, done, PATH, status, JsonBody.bytes(body));
   }
 
   private static String cause(CompletableFuture<Snapshot> round) {
