@@ -25,39 +25,26 @@ public final class RefreshClient {
 
   private RefreshClient() {}
 
+  /** The sidecar's answer as sent: its status and body. */
+  public record Answer(int status, String body) {}
+
   /**
    * Asks the sidecar at {@code socket} to re-read every KV path, waiting at most {@code wait}
    * (null: the sidecar's default, 10 s), and returns the new revision.
    */
   public static long refresh(Path socket, Duration wait) throws IOException {
-    String target = RefreshEndpoint.PATH + (wait == null ? "" : "?wait=" + wait.toMillis() + "ms");
-    Duration guard = (wait == null ? RefreshEndpoint.DEFAULT_WAIT : wait).plus(GRACE);
-    MiniHttp.Response r;
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      // blocking channel streams have no read timeout: close the channel if the sidecar hangs
-      CompletableFuture.delayedExecutor(guard.toMillis(), TimeUnit.MILLISECONDS)
-          .execute(() -> closeQuietly(ch));
-      r = MiniHttp.post(Channels.newInputStream(ch), Channels.newOutputStream(ch), target);
-    } catch (IOException e) {
-      throw new IOException(
-          "refresh: cannot reach the sidecar at "
-              + socket
-              + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + " (is `bao-injector run` up? pass --socket or set BAO_INJECTOR_SOCKET)");
-    }
+    Answer r = send(socket, wait);
     JsonNode body;
     try {
-      body = new ObjectMapper().readTree(r.body);
+      body = new ObjectMapper().readTree(r.body());
     } catch (IOException e) {
-      throw new IOException("refresh: the sidecar answered HTTP " + r.status + " without JSON");
+      throw new IOException("refresh: the sidecar answered HTTP " + r.status() + " without JSON");
     }
-    if (r.status == 200 && body.path("revision").canConvertToLong()) {
+    if (r.status() == 200 && body.path("revision").canConvertToLong()) {
       return body.path("revision").asLong();
     }
-    String why = body.path("error").asText("HTTP " + r.status);
-    if (r.status == 403) {
+    String why = body.path("error").asText("HTTP " + r.status());
+    if (r.status() == 403) {
       throw new IOException(
           "refresh: the sidecar at "
               + socket
@@ -67,11 +54,38 @@ public final class RefreshClient {
               + why
               + "); add it to outputs.socket.allow-uids");
     }
-    if (r.status == 503 && body.has("revision")) {
+    if (r.status() == 503 && body.has("revision")) {
       throw new IOException(
           "refresh: " + why + " (revision still " + body.path("revision").asLong() + ")");
     }
-    throw new IOException("refresh: the sidecar answered HTTP " + r.status + ": " + why);
+    throw new IOException("refresh: the sidecar answered HTTP " + r.status() + ": " + why);
+  }
+
+  /**
+   * Sends the request and returns the answer as is, for a caller with its own wording or one that
+   * tells an older sidecar's 404/405 apart.
+   *
+   * @throws IOException with one line when the sidecar cannot be reached
+   */
+  public static Answer send(Path socket, Duration wait) throws IOException {
+    String target = RefreshEndpoint.PATH + (wait == null ? "" : "?wait=" + wait.toMillis() + "ms");
+    Duration guard = (wait == null ? RefreshEndpoint.DEFAULT_WAIT : wait).plus(GRACE);
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      // blocking channel streams have no read timeout: close the channel if the sidecar hangs
+      CompletableFuture.delayedExecutor(guard.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> closeQuietly(ch));
+      MiniHttp.Response r =
+          MiniHttp.post(Channels.newInputStream(ch), Channels.newOutputStream(ch), target);
+      return new Answer(r.status, r.body);
+    } catch (IOException e) {
+      throw new IOException(
+          "refresh: cannot reach the sidecar at "
+              + socket
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + " (is `bao-injector run` up? pass --socket or set BAO_INJECTOR_SOCKET)");
+    }
   }
 
   /**
