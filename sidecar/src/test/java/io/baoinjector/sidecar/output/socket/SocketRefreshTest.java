@@ -90,11 +90,7 @@ class SocketRefreshTest {
   }
 
   void awaitParked(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (server.parkedLongPolls() != n) {
-      assertTrue(System.nanoTime() < deadline, "parked refreshes never reached " + n);
-      Thread.sleep(10);
-    }
+    SocketServerTest.awaitParked(server, n);
   }
 
   @Test
