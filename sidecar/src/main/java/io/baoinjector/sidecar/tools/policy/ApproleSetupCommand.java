@@ -21,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "approle-setup",
     mixinStandardHelpOptions = true,
+    versionProvider = io.baoinjector.sidecar.cli.VersionProvider.class,
     description = {
       "With an admin token (BAO_TOKEN, VAULT_TOKEN or ~/.vault-token; the config's own when"
           + " auth.method is token): enable AppRole if it is not, write the policy `policy`"

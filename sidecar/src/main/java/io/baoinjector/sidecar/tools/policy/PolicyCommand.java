@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
+    versionProvider = io.baoinjector.sidecar.cli.VersionProvider.class,
     description = {
       "Print the least-privilege policy (HCL) for exactly what the config reads: each secret's"
           + " KV v2 data and metadata path, KV v1 and leased paths, lease renewal and revocation,"
