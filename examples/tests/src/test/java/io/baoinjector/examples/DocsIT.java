@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class DocsIT {
-  static final Pattern COMMAND = Pattern.compile("^  ([a-z]+)\\s{2,}", Pattern.MULTILINE);
+  static final Pattern COMMAND = Pattern.compile("^  ([a-z][a-z-]*)\\s{2,}", Pattern.MULTILINE);
   static final Pattern KNOWN = Pattern.compile("; known: ([a-z, -]+)\n");
 
   /** A picocli help line: {@code -c, --config=FILE ...} or {@code --debug ...}. */
