@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.testkit.Await;
 import io.baoinjector.testkit.DatabaseEngine;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,11 @@ class PolicyIT {
         .formatted(bao.address(), auth, socket);
   }
 
+  /** Database credentials: renewed after 4s, replaced at 7s, the replaced one revoked at ~13s. */
+  static final long LEASE_TTL = 6;
+
+  static final long LEASE_MAX_TTL = 14;
+
   static final String TOKEN_AUTH = "auth:\n  method: token";
 
   static final List<String> NAMES =
@@ -133,7 +140,8 @@ class PolicyIT {
     seed(bao);
     try (PostgresServer pg = PostgresServer.start();
         TmpfsDir t = new TmpfsDir()) {
-      DatabaseEngine.mount(bao, pg, "pg-super", 300, 600, List.of());
+      // short leases, so the run below renews one, replaces it and revokes the replaced one
+      DatabaseEngine.mount(bao, pg, "pg-super", LEASE_TTL, LEASE_MAX_TTL, List.of());
       Path sock = t.resolve("agent.sock");
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(cfg, config(bao, sock, TOKEN_AUTH));
@@ -172,12 +180,6 @@ class PolicyIT {
       Files.writeString(hclFile, hcl);
       bao.cli("policy", "write", "app", hclFile.toString());
       String token = bao.createToken(Map.of("policies", List.of("app"), "no_default_policy", true));
-      try (SidecarProcess s =
-          SidecarProcess.start(work, Map.of("BAO_TOKEN", token), "run", "-c", cfg.toString())) {
-        s.awaitReady(sock);
-        assertServesEveryName(sock);
-        assertFalse(s.stderr().contains("denied"), s.stderr());
-      }
       // a path not in the config is denied
       JsonNode caps =
           bao.api(
@@ -188,15 +190,39 @@ class PolicyIT {
       assertEquals(
           403, bao.raw(token, "GET", "secret/data/app/other", null).statusCode(), "read denied");
 
-      // remove each stanza in turn; check --online (default policy for sys/capabilities-self)
+      try (SidecarProcess s =
+          SidecarProcess.start(work, Map.of("BAO_TOKEN", token), "run", "-c", cfg.toString())) {
+        s.awaitReady(sock);
+        assertServesEveryName(sock);
+        Await.until(
+            Duration.ofSeconds(60),
+            s::stderr,
+            () ->
+                s.stderr().contains("database/creds/app: lease renewed")
+                    && s.stderr().contains("database/creds/app: revoked the replaced lease"));
+        assertEquals(0, s.terminate(), s.stderr());
+        assertTrue(s.stderr().contains("revoked token"), "revoke-on-exit:\n" + s.stderr());
+        assertFalse(s.stderr().contains("403"), s.stderr());
+      }
+      // Remove each stanza in turn. The token has the reduced policy and, instead of the default
+      // policy, only what check --online itself asks (sys/capabilities-self).
+      bao.writePolicy(
+          "check-online", "path \"sys/capabilities-self\" { capabilities = [\"update\"] }\n");
       for (String[] s : stanzas(hcl)) {
-        String reduced = hcl.replace(s[1], "");
-        bao.writePolicy("reduced", reduced);
-        String t2 = bao.createToken(Map.of("policies", List.of("reduced")));
-        SidecarProcess.Result c =
-            SidecarProcess.runToEnd(
-                work, Map.of("BAO_TOKEN", t2), "check", "--online", "-c", cfg.toString());
         String path = s[0];
+        bao.writePolicy("reduced", hcl.replace(s[1], ""));
+        String reduced =
+            bao.createToken(
+                Map.of(
+                    "policies",
+                    List.of("reduced", "check-online"),
+                    "no_default_policy",
+                    true,
+                    "ttl",
+                    "9s"));
+        Map<String, String> env = Map.of("BAO_TOKEN", reduced);
+        SidecarProcess.Result c =
+            SidecarProcess.runToEnd(work, env, "check", "--online", "-c", cfg.toString());
         if (path.contains("/data/") || path.startsWith("kv1/") || path.startsWith("database/")) {
           assertEquals(1, c.exit(), path + "\n" + c.stderr());
           assertTrue(
@@ -208,11 +234,31 @@ class PolicyIT {
           assertTrue(
               c.stdout().contains("ok      " + secret + " (no read on its metadata"),
               path + " named:\n" + c.stdout());
+        } else if (path.equals("auth/token/lookup-self")) {
+          assertEquals(1, c.exit(), path + "\n" + c.stderr());
+          assertTrue(c.stderr().contains("login failed") && c.stderr().contains(path), c.stderr());
         } else {
-          // check --online asks only about the mapped paths: the lease and token lines are not
-          // checked (and lookup-self, renew-self and sys/leases/renew are in the default policy)
+          // check --online logs in and asks about the mapped paths only: it cannot see these
           assertEquals(0, c.exit(), path + "\n" + c.stderr());
           assertTrue(c.stdout().contains("every mapped path is readable"), c.stdout());
+          // run names the path when it first needs it
+          String expected =
+              switch (path) {
+                case "sys/leases/renew" ->
+                    "lease renewal refused (PUT sys/leases/renew: status 403";
+                case "sys/leases/revoke" ->
+                    "could not revoke the replaced lease (PUT sys/leases/revoke: status 403";
+                case "auth/token/renew-self" -> "(renew-self answered 403)";
+                case "auth/token/revoke-self" -> "POST auth/token/revoke-self: status 403";
+                default -> throw new AssertionError("a stanza no test removes: " + path);
+              };
+          try (SidecarProcess r = SidecarProcess.start(work, env, "run", "-c", cfg.toString())) {
+            r.awaitReady(sock);
+            if (path.equals("auth/token/revoke-self")) {
+              r.terminate();
+            }
+            Await.until(Duration.ofSeconds(60), r::stderr, () -> r.stderr().contains(expected));
+          }
         }
       }
     }
