@@ -23,6 +23,8 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     versionProvider = io.baoinjector.sidecar.cli.VersionProvider.class,
     description = {
+      "Set up AppRole for the sidecar: the policy, the role, a role-id and a (wrapped)"
+          + " secret-id file.",
       "With an admin token (BAO_TOKEN, VAULT_TOKEN or ~/.vault-token; the config's own when"
           + " auth.method is token): enable AppRole if it is not, write the policy `policy`"
           + " prints for the config, create or update the role with only that policy, and write"

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = io.baoinjector.sidecar.cli.VersionProvider.class,
     description = {
-      "Print the least-privilege policy (HCL) for exactly what the config reads: each secret's"
-          + " KV v2 data and metadata path, KV v1 and leased paths, lease renewal and revocation,"
+      "Print the least-privilege policy (HCL) for exactly what the config reads.",
+      "Each secret's KV v2 data and metadata path, KV v1 and leased paths, lease renewal and revocation,"
           + " the token's own lookup, renewal and (revoke-on-exit) revocation. No wildcard; one"
           + " comment per stanza names the config names that need it.",
       "The config does not say which engine serves a path, so this asks OpenBao"
