@@ -155,13 +155,7 @@ public final class ApproleSetupCommand extends PolicyTool {
       }
       stdout.printf("%sset role %s: %s%n", prefix, rolePath, settings);
       if (dryRun) {
-        stdout.printf(
-            "would write %s and %s (%s), mode 0400%n",
-            roleIdFile,
-            secretIdFile,
-            noWrap ? "the secret id itself" : "a wrapping token, valid " + wrapTtl);
-        printAuth(stdout, mount, roleIdFile, secretIdFile);
-        return 0;
+        return done(stdout, "would write", mount, roleIdFile, secretIdFile);
       }
       admin.call("POST", rolePath, settings, null, "\"create\" and \"update\"");
       String roleId =
@@ -184,13 +178,7 @@ public final class ApproleSetupCommand extends PolicyTool {
       createDir(dir);
       CredentialFile.write(roleIdFile, roleId, force);
       CredentialFile.write(secretIdFile, secretId, force);
-      stdout.printf(
-          "wrote %s and %s (%s), mode 0400%n",
-          roleIdFile,
-          secretIdFile,
-          noWrap ? "the secret id itself" : "a wrapping token, valid " + wrapTtl);
-      printAuth(stdout, mount, roleIdFile, secretIdFile);
-      return 0;
+      return done(stdout, "wrote", mount, roleIdFile, secretIdFile);
     }
   }
 
@@ -257,7 +245,15 @@ public final class ApproleSetupCommand extends PolicyTool {
     }
   }
 
-  private void printAuth(PrintWriter stdout, String mount, Path roleIdFile, Path secretIdFile) {
+  /** Says what was (or would be) written and prints the {@code auth:} block to paste. */
+  private int done(
+      PrintWriter stdout, String verb, String mount, Path roleIdFile, Path secretIdFile) {
+    stdout.printf(
+        "%s %s and %s (%s), mode 0400%n",
+        verb,
+        roleIdFile,
+        secretIdFile,
+        noWrap ? "the secret id itself" : "a wrapping token, valid " + wrapTtl);
     stdout.println();
     stdout.println("# sidecar.yaml:");
     stdout.println("auth:");
@@ -270,5 +266,6 @@ public final class ApproleSetupCommand extends PolicyTool {
     if (!noWrap) {
       stdout.println("  secret-id-wrapped: true");
     }
+    return 0;
   }
 }

@@ -44,6 +44,16 @@ class PolicyCommandsTest {
             + "\nsecrets:\n  A: secret/a#k\n");
   }
 
+  /** {@code approle-setup --role app -c CFG --out DIR EXTRA…}. */
+  static Out setup(Path cfg, Path dir, String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "approle-setup", "--role", "app", "-c", cfg.toString(), "--out", dir.toString()));
+    args.addAll(java.util.List.of(extra));
+    return main(args.toArray(String[]::new));
+  }
+
   @Test
   void helpListsEveryOption() {
     Out p = main("policy", "--help");
@@ -71,35 +81,14 @@ class PolicyCommandsTest {
     assertTrue(
         missing.err().startsWith("bao-injector: Missing required option: '--role=NAME'\n"),
         missing.err());
-    Out ttl =
-        main(
-            "approle-setup",
-            "--role",
-            "app",
-            "-c",
-            cfg.toString(),
-            "--out",
-            dir.toString(),
-            "--token-ttl",
-            "1 hour");
+    Out ttl = setup(cfg, dir, "--token-ttl", "1 hour");
     assertEquals(2, ttl.exit(), ttl.err());
     assertTrue(
         ttl.err()
             .startsWith(
                 "bao-injector: --token-ttl: '1 hour' is not a duration (e.g. 90s, 15m, 1h, 7d)\n"),
         ttl.err());
-    Out both =
-        main(
-            "approle-setup",
-            "--role",
-            "app",
-            "-c",
-            cfg.toString(),
-            "--out",
-            dir.toString(),
-            "--no-wrap",
-            "--wrap-ttl",
-            "5m");
+    Out both = setup(cfg, dir, "--no-wrap", "--wrap-ttl", "5m");
     assertEquals(2, both.exit(), both.err());
     assertTrue(both.err().contains("--wrap-ttl and --no-wrap exclude each other"), both.err());
     Out role =
@@ -116,16 +105,7 @@ class PolicyCommandsTest {
     Path cfg = dir.resolve("sidecar.yaml");
     writeConfig(cfg);
     Files.createSymbolicLink(dir.resolve("secret-id"), dir.resolve("elsewhere"));
-    Out r =
-        main(
-            "approle-setup",
-            "--role",
-            "app",
-            "-c",
-            cfg.toString(),
-            "--out",
-            dir.toString(),
-            "--force");
+    Out r = setup(cfg, dir, "--force");
     assertEquals(2, r.exit(), r.err());
     assertEquals(
         "bao-injector: "

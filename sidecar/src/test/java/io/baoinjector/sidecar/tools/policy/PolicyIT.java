@@ -134,6 +134,14 @@ class PolicyIT {
     return out;
   }
 
+  /** {@code approle-setup --role app -c CFG --out CREDS EXTRA…} with the root token. */
+  static Run setup(OpenBao bao, Path cfg, Path creds, String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of("--role", "app", "-c", cfg.toString(), "--out", creds.toString()));
+    args.addAll(List.of(extra));
+    return run(new ApproleSetupCommand(admin(bao)), args.toArray(String[]::new));
+  }
+
   @Test
   void thePolicyIsEnoughForRunAndEveryLineOfItIsNeeded(OpenBao bao, @TempDir Path work)
       throws Exception {
@@ -276,16 +284,7 @@ class PolicyIT {
       Path cfg = work.resolve("sidecar.yaml");
       // the config as written before AppRole exists: approle-setup prints the auth block to paste
       Files.writeString(cfg, config(bao, sock, TOKEN_AUTH));
-      Run dry =
-          run(
-              new ApproleSetupCommand(admin(bao)),
-              "--role",
-              "app",
-              "-c",
-              cfg.toString(),
-              "--out",
-              creds.toString(),
-              "--dry-run");
+      Run dry = setup(bao, cfg, creds, "--dry-run");
       assertEquals(0, dry.exit(), dry.toString());
       assertTrue(dry.out().contains("would enable AppRole at auth/approle"), dry.out());
       assertTrue(dry.out().contains("path \"secret/data/app/db\""), dry.out());
@@ -293,14 +292,10 @@ class PolicyIT {
       assertFalse(bao.api("GET", "sys/auth", null).path("data").has("approle/"), "nor enables");
 
       Run r =
-          run(
-              new ApproleSetupCommand(admin(bao)),
-              "--role",
-              "app",
-              "-c",
-              cfg.toString(),
-              "--out",
-              creds.toString(),
+          setup(
+              bao,
+              cfg,
+              creds,
               "--token-ttl",
               "10m",
               "--secret-id-uses",
@@ -327,15 +322,7 @@ class PolicyIT {
       assertEquals(600, role.path("token_ttl").asInt());
 
       // again: the files are there, so it refuses before changing anything
-      Run again =
-          run(
-              new ApproleSetupCommand(admin(bao)),
-              "--role",
-              "app",
-              "-c",
-              cfg.toString(),
-              "--out",
-              creds.toString());
+      Run again = setup(bao, cfg, creds);
       assertEquals(2, again.exit(), again.toString());
       assertTrue(
           again
