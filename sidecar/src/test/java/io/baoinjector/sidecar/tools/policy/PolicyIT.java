@@ -219,6 +219,7 @@ class PolicyIT {
       for (String[] s : stanzas(hcl)) {
         String path = s[0];
         bao.writePolicy("reduced", hcl.replace(s[1], ""));
+        // a short TTL, so run renews the token (renew-self) within the test
         String reduced =
             bao.createToken(
                 Map.of(
@@ -227,7 +228,7 @@ class PolicyIT {
                     "no_default_policy",
                     true,
                     "ttl",
-                    "9s"));
+                    "20s"));
         Map<String, String> env = Map.of("BAO_TOKEN", reduced);
         SidecarProcess.Result c =
             SidecarProcess.runToEnd(work, env, "check", "--online", "-c", cfg.toString());
