@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Durations as Go and the bao CLI write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code
  * 1h30m}.
  */
-final class Durations {
+public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   /**
@@ -22,7 +22,7 @@ final class Durations {
   /**
    * @throws IllegalArgumentException with a one-line message quoting the text
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String t = text.trim();
     Matcher m = PART.matcher(t);
     Duration total = Duration.ZERO;
@@ -61,7 +61,7 @@ final class Durations {
   }
 
   /** The shortest text {@link #parse} reads back as {@code d}, for summaries. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";
