@@ -50,7 +50,7 @@ public final class SocketExec {
    */
   public SocketExec(EnvClient client, List<String> only, Duration wait, PrintStream err) {
     this.client = Objects.requireNonNull(client, "client == null");
-    this.only = Set.copyOf(only);
+    this.only = new LinkedHashSet<>(only); // as given, for the message naming unknown ones
     this.wait = Objects.requireNonNull(wait, "wait == null");
     this.err = Objects.requireNonNull(err, "err == null");
   }
@@ -121,7 +121,11 @@ public final class SocketExec {
       } catch (EnvClient.Starting e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new IOException(
-              "sidecar at " + client.socket() + " is " + e.getMessage() + " after " + waitText());
+              "sidecar at "
+                  + client.socket()
+                  + " is still starting after "
+                  + waitText()
+                  + (e.detail.isEmpty() ? "" : ": " + e.detail));
         }
         // a 503 before the deadline: the sidecar was restarting or is an older one; retry
         Thread.sleep(Math.min(backoff.next().toMillis(), millisLeft(deadline)));

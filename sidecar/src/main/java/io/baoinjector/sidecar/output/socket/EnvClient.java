@@ -79,7 +79,8 @@ public final class EnvClient {
       } catch (IOException e) {
         throw new NotUp(String.valueOf(e.getMessage()));
       }
-      deadline = DEADLINES.schedule(() -> close(ch), wait.plus(SLACK).toMillis(), MILLISECONDS);
+      deadline =
+          DEADLINES.schedule(() -> close(ch), wait.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
       r =
           MiniHttp.get(
               new BufferedInputStream(Channels.newInputStream(ch)),
@@ -102,8 +103,6 @@ public final class EnvClient {
     }
     return EnvDocument.decode(r.body);
   }
-
-  private static final TimeUnit MILLISECONDS = TimeUnit.MILLISECONDS;
 
   private static IOException starting(String body) {
     JsonNode doc;
@@ -141,20 +140,27 @@ public final class EnvClient {
   public static final class Starting extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** The names without a value yet (names only). */
-    public final List<String> unresolved;
+    /** What is missing, e.g. {@code 2 names unresolved (DB_PASSWORD, API_KEY)}; may be empty. */
+    public final String detail;
 
     Starting(List<String> unresolved) {
-      super(
-          unresolved.isEmpty()
-              ? "still starting"
-              : "still starting: "
-                  + unresolved.size()
-                  + (unresolved.size() == 1 ? " name" : " names")
-                  + " unresolved ("
-                  + String.join(", ", unresolved.subList(0, Math.min(10, unresolved.size())))
-                  + (unresolved.size() > 10 ? ", ...)" : ")"));
-      this.unresolved = List.copyOf(unresolved);
+      this(describe(unresolved));
+    }
+
+    private Starting(String detail) {
+      super(detail.isEmpty() ? "still starting" : "still starting: " + detail);
+      this.detail = detail;
+    }
+
+    private static String describe(List<String> names) {
+      if (names.isEmpty()) {
+        return "";
+      }
+      return names.size()
+          + (names.size() == 1 ? " name" : " names")
+          + " unresolved ("
+          + String.join(", ", names.subList(0, Math.min(10, names.size())))
+          + (names.size() > 10 ? ", ...)" : ")");
     }
   }
 
