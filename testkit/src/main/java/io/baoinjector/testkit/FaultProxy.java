@@ -9,8 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,9 +46,8 @@ public final class FaultProxy implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final Thread acceptor;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final Map<String, AtomicLong> requestLines = new ConcurrentHashMap<>();
+  private final RequestTally tally = new RequestTally();
   private final AtomicLong connections = new AtomicLong();
-  private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private volatile Mode mode = Mode.PASS;
   private volatile boolean closed;
@@ -113,7 +110,7 @@ public final class FaultProxy implements AutoCloseable {
 
   /** HTTP requests forwarded to the target (PASS mode only: these reached OpenBao). */
   public long forwarded() {
-    return forwarded.get();
+    return tally.total();
   }
 
   /** Connections reset or stalled and requests answered 503, instead of being forwarded. */
@@ -123,13 +120,7 @@ public final class FaultProxy implements AutoCloseable {
 
   /** How many forwarded requests had a request line containing {@code fragment}. */
   public long forwarded(String fragment) {
-    long n = 0;
-    for (Map.Entry<String, AtomicLong> e : requestLines.entrySet()) {
-      if (e.getKey().contains(fragment)) {
-        n += e.getValue().get();
-      }
-    }
-    return n;
+    return tally.matching(fragment);
   }
 
   /** Threads the proxy holds now (bounded by {@link #MAX_THREADS}). */
@@ -201,45 +192,12 @@ public final class FaultProxy implements AutoCloseable {
         reset(client);
         return;
       }
-      pumpRequests(client.getInputStream(), upstream.getOutputStream());
+      tally.pump(client.getInputStream(), upstream.getOutputStream());
     } catch (IOException e) {
       // either side went away: the connection ends, as it would without the proxy
     } finally {
       open.remove(upstream);
       closeQuietly(upstream);
-    }
-  }
-
-  /** Client to server, framing HTTP/1.1 requests (Content-Length bodies) to count them. */
-  private void pumpRequests(InputStream in, OutputStream out) throws IOException {
-    while (true) {
-      byte[] head = HttpHeads.read(in);
-      if (head == null) {
-        return;
-      }
-      String text = new String(head, StandardCharsets.ISO_8859_1);
-      String line = text.substring(0, Math.max(0, text.indexOf("\r\n")));
-      String query = line.indexOf('?') < 0 ? line : line.substring(0, line.indexOf('?'));
-      requestLines.computeIfAbsent(query, k -> new AtomicLong()).incrementAndGet();
-      forwarded.incrementAndGet();
-      out.write(head);
-      String lower = text.toLowerCase(Locale.ROOT);
-      if (lower.contains("\r\ntransfer-encoding:")) {
-        // not framed by length: pass the rest of the connection through unparsed
-        in.transferTo(out);
-        return;
-      }
-      long length = HttpHeads.contentLength(lower);
-      byte[] buf = new byte[8192];
-      while (length > 0) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, length));
-        if (n < 0) {
-          return;
-        }
-        out.write(buf, 0, n);
-        length -= n;
-      }
-      out.flush();
     }
   }
 

@@ -2,26 +2,17 @@ package io.baoinjector.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real {@code bao server -dev} on a free loopback port with a random root token, plus the setup
@@ -30,21 +21,14 @@ import java.util.regex.Pattern;
  */
 public final class OpenBao implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern UNSEAL = Pattern.compile("Unseal Key: (\\S+)");
 
   private final Path bao;
   private final Path workDir;
-  private final boolean leasedKv;
-  private final boolean durable;
-  private final int clusterPort = freePort();
   private final int port;
   private final String rootToken;
-  private volatile String unsealKey;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Process process;
-  private Path log;
-  private int starts;
+  private final BaoProcess process;
 
   OpenBao(Path bao, Path workDir, boolean leasedKv) {
     this(bao, workDir, leasedKv, false, freePort(), randomRootToken());
@@ -53,10 +37,9 @@ public final class OpenBao implements AutoCloseable {
   OpenBao(Path bao, Path workDir, boolean leasedKv, boolean durable, int port, String rootToken) {
     this.bao = bao;
     this.workDir = workDir;
-    this.leasedKv = leasedKv;
-    this.durable = durable;
     this.port = port;
     this.rootToken = rootToken;
+    this.process = new BaoProcess(this, bao, workDir, leasedKv, durable, port);
   }
 
   static String randomRootToken() {
@@ -109,86 +92,22 @@ public final class OpenBao implements AutoCloseable {
 
   /** Server output so far, for failure messages. */
   public String log() {
-    try {
-      return log == null ? "" : Files.readString(log);
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return process.log();
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
   synchronized void startProcess() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("OpenBao is already running on " + address());
-    }
-    starts++;
-    log = workDir.resolve("openbao-" + port + "-" + starts + ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(bao.toString());
-    cmd.add("server");
-    if (durable) {
-      cmd.add("-config=" + DurableServer.writeConfig(workDir, port, clusterPort));
-    } else {
-      cmd.add("-dev");
-      cmd.add("-dev-root-token-id=" + rootToken);
-      cmd.add("-dev-listen-address=127.0.0.1:" + port);
-      cmd.add("-dev-no-store-token");
-    }
-    if (leasedKv) {
-      cmd.add("-dev-leased-kv");
-    }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("BAO_") || k.startsWith("VAULT_"));
-    pb.environment().put("HOME", workDir.toString());
-    try {
-      Files.createDirectories(workDir);
-      process = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + bao, e);
-    }
-    if (durable) {
-      unsealKey = DurableServer.initAndUnseal(this, unsealKey, Duration.ofSeconds(30));
-    }
-    waitHealthy(Duration.ofSeconds(30));
+    process.start();
   }
 
-  /** Whether the process is alive; for helpers polling it. */
-  synchronized Process process() {
-    return process;
+  /** The running process, or null; for helpers polling it. */
+  Process process() {
+    return process.process();
   }
 
   HttpClient http() {
     return http;
-  }
-
-  private void waitHealthy(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "bao server exited with " + process.exitValue() + ":\n" + log());
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(address() + "/v1/sys/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-      sleep(50);
-    }
-    throw new IllegalStateException("bao server not healthy after " + timeout + ":\n" + log());
   }
 
   /**
@@ -196,69 +115,22 @@ public final class OpenBao implements AutoCloseable {
    * but nothing answers until {@link #resume()}.
    */
   public synchronized void pause() {
-    signal("STOP");
+    process.signal("STOP");
   }
 
   /** Lets a {@link #pause() paused} server run again with SIGCONT. */
   public synchronized void resume() {
-    signal("CONT");
-  }
-
-  private void signal(String name) {
-    if (process == null || !process.isAlive()) {
-      throw new IllegalStateException("OpenBao is not running");
-    }
-    try {
-      Process kill =
-          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-              .redirectErrorStream(true)
-              .start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException(
-            "kill -"
-                + name
-                + " "
-                + process.pid()
-                + " failed: "
-                + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kill", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    process.signal("CONT");
   }
 
   /** Kills the server (an outage). */
   public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    if (process.isAlive()) {
-      signal("CONT"); // a paused server would hold SIGTERM until it runs again
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    process.stop();
   }
 
   /** SIGKILL: no shutdown at all (a durable server keeps what was written). */
   public synchronized void kill() {
-    if (process == null) {
-      return;
-    }
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    process.kill();
   }
 
   /**
@@ -266,12 +138,12 @@ public final class OpenBao implements AutoCloseable {
    * empty; a durable server comes back with its data, unsealed.
    */
   public synchronized void restart() {
-    stop();
-    startProcess();
+    process.stop();
+    process.start();
   }
 
   public boolean isRunning() {
-    return process != null && process.isAlive();
+    return process.isRunning();
   }
 
   @Override
@@ -285,19 +157,7 @@ public final class OpenBao implements AutoCloseable {
 
   /** Unseals with the server's key and waits until it is active again. */
   public void unseal() {
-    String key = unsealKey;
-    if (key == null) {
-      Matcher m = UNSEAL.matcher(log());
-      if (!m.find()) {
-        throw new IllegalStateException("no unseal key in the dev server's output");
-      }
-      key = m.group(1);
-    }
-    api("PUT", "sys/unseal", Map.of("key", key));
-    if (process != null) {
-      // a Raft node is unsealed before it is active (leader again): writes fail until then
-      waitHealthy(Duration.ofSeconds(30));
-    }
+    process.unseal();
   }
 
   // ---- HTTP API -------------------------------------------------------------------------------
@@ -308,63 +168,17 @@ public final class OpenBao implements AutoCloseable {
   }
 
   public JsonNode api(String token, String method, String path, Object body) {
-    HttpResponse<String> r = raw(token, method, path, body);
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          method + " /v1/" + path + " -> " + r.statusCode() + ": " + r.body());
-    }
-    try {
-      return r.body().isEmpty() ? null : JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return BaoCalls.api(this, token, method, path, body);
   }
 
   /** Calls the API and returns the raw answer, whatever its status. */
   public HttpResponse<String> raw(String token, String method, String path, Object body) {
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(address() + "/v1/" + path))
-              .timeout(Duration.ofSeconds(10));
-      if (token != null) {
-        b.header("X-Vault-Token", token);
-      }
-      b.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(method + " /v1/" + path, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return BaoCalls.raw(this, token, method, path, body);
   }
 
   /** Runs the {@code bao} CLI against this server as root; returns stdout, throws on failure. */
   public String cli(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(bao.toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("BAO_ADDR", address());
-    pb.environment().put("BAO_TOKEN", rootToken);
-    pb.environment().put("HOME", workDir.toString());
-    try {
-      Process p = pb.redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("bao " + String.join(" ", args) + " failed:\n" + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return BaoCalls.cli(this, workDir, args);
   }
 
   // ---- setup helpers --------------------------------------------------------------------------
@@ -392,8 +206,10 @@ public final class OpenBao implements AutoCloseable {
     api("POST", "sys/mounts/" + mount, Map.of("type", "kv", "options", Map.of("version", "1")));
   }
 
+  /** Mounts KV v2 and returns once it takes writes (see {@link BaoCalls#awaitKvV2}). */
   public void enableKvV2(String mount) {
     api("POST", "sys/mounts/" + mount, Map.of("type", "kv", "options", Map.of("version", "2")));
+    BaoCalls.awaitKvV2(this, mount);
   }
 
   public void enableAuth(String method, String mount) {
@@ -414,77 +230,23 @@ public final class OpenBao implements AutoCloseable {
    * (e.g. {@code token_policies}, {@code token_ttl}) and returns its role id and a fresh secret id.
    */
   public AppRole appRole(String role, Map<String, ?> roleOptions) {
-    JsonNode auths = api("GET", "sys/auth", null);
-    if (!auths.path("data").has("approle/")) {
-      enableAuth("approle", "approle");
-    }
-    api("POST", "auth/approle/role/" + role, roleOptions);
-    String roleId =
-        api("GET", "auth/approle/role/" + role + "/role-id", null)
-            .path("data")
-            .path("role_id")
-            .asText();
-    return new AppRole(role, roleId, newSecretId(role));
+    return AuthSetup.appRole(this, role, roleOptions);
   }
 
   public String newSecretId(String role) {
-    return api("POST", "auth/approle/role/" + role + "/secret-id", Map.of())
-        .path("data")
-        .path("secret_id")
-        .asText();
+    return AuthSetup.newSecretId(this, role);
   }
 
   /** A response-wrapped secret id: the wrapping token's creation path is the secret-id endpoint. */
   public String wrappedSecretId(String role, String ttl) {
-    HttpResponse<String> r = rawWrapped("auth/approle/role/" + role + "/secret-id", ttl);
-    try {
-      return JSON.readTree(r.body()).path("wrap_info").path("token").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AuthSetup.wrapped(this, "auth/approle/role/" + role + "/secret-id", "{}", ttl);
   }
 
   /**
    * Wraps an arbitrary payload with {@code sys/wrapping/wrap} (creation path: sys/wrapping/wrap).
    */
   public String wrap(Map<String, ?> data, String ttl) {
-    HttpResponse<String> r;
-    try {
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(address() + "/v1/sys/wrapping/wrap"))
-              .header("X-Vault-Token", rootToken)
-              .header("X-Vault-Wrap-TTL", ttl)
-              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(data)))
-              .build();
-      r = http.send(req, HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(r.body()).path("wrap_info").path("token").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private HttpResponse<String> rawWrapped(String path, String ttl) {
-    try {
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(address() + "/v1/" + path))
-              .header("X-Vault-Token", rootToken)
-              .header("X-Vault-Wrap-TTL", ttl)
-              .POST(HttpRequest.BodyPublishers.ofString("{}"))
-              .build();
-      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException("wrap " + path + " -> " + r.statusCode() + ": " + r.body());
-      }
-      return r;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return AuthSetup.wrapped(this, "sys/wrapping/wrap", data, ttl);
   }
 
   /**
@@ -492,17 +254,7 @@ public final class OpenBao implements AutoCloseable {
    * {@code sub}, audience {@code bao-injector}). The returned {@link Jwt} signs tokens it accepts.
    */
   public Jwt jwtAuth(String role, List<String> policies) {
-    Jwt jwt = Jwt.generate();
-    enableAuth("jwt", "jwt");
-    api("POST", "auth/jwt/config", Map.of("jwt_validation_pubkeys", List.of(jwt.publicKeyPem())));
-    ObjectNode r = JSON.createObjectNode();
-    r.put("role_type", "jwt");
-    r.put("user_claim", "sub");
-    r.putArray("bound_audiences").add("bao-injector");
-    r.put("token_policies", String.join(",", policies));
-    r.put("token_ttl", "1h");
-    api("POST", "auth/jwt/role/" + role, r);
-    return jwt;
+    return AuthSetup.jwt(this, role, policies);
   }
 
   /**
@@ -513,31 +265,7 @@ public final class OpenBao implements AutoCloseable {
    */
   public void kubernetesAuth(
       String kubernetesHost, String caCertPem, String role, List<String> policies) {
-    enableAuth("kubernetes", "kubernetes");
-    api(
-        "POST",
-        "auth/kubernetes/config",
-        Map.of(
-            "kubernetes_host",
-            kubernetesHost,
-            "kubernetes_ca_cert",
-            caCertPem,
-            "disable_local_ca_jwt",
-            true,
-            "token_reviewer_jwt",
-            "reviewer-jwt"));
-    api(
-        "POST",
-        "auth/kubernetes/role/" + role,
-        Map.of(
-            "bound_service_account_names",
-            List.of("app"),
-            "bound_service_account_namespaces",
-            List.of("default"),
-            "token_policies",
-            policies,
-            "token_ttl",
-            "1h"));
+    AuthSetup.kubernetes(this, kubernetesHost, caCertPem, role, policies);
   }
 
   /** The role id and secret id of an AppRole role. */

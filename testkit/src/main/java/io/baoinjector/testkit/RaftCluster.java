@@ -44,7 +44,8 @@ public final class RaftCluster implements AutoCloseable {
       clusterPorts[i] = OpenBao.freePort();
     }
     for (int i = 0; i < SIZE; i++) {
-      Files.writeString(config(i), hcl(i));
+      Path data = Files.createDirectories(workDir.resolve("raft-data-" + i));
+      Files.writeString(config(i), RaftConfig.hcl(i, data, apiPorts, clusterPorts, keyFile));
       clients[i] = OpenBao.client(workDir, apiPorts[i], rootToken);
     }
   }
@@ -247,39 +248,6 @@ public final class RaftCluster implements AutoCloseable {
 
   private Path config(int i) {
     return workDir.resolve("raft-" + i + ".hcl");
-  }
-
-  private String hcl(int i) throws IOException {
-    Path data = Files.createDirectories(workDir.resolve("raft-data-" + i));
-    StringBuilder joins = new StringBuilder();
-    for (int j = 0; j < SIZE; j++) {
-      if (j != i) {
-        joins.append(
-            "  retry_join {\n    leader_api_addr = \"http://127.0.0.1:%d\"\n  }\n"
-                .formatted(apiPorts[j]));
-      }
-    }
-    return """
-        storage "raft" {
-          path                   = "%s"
-          node_id                = "node-%d"
-          performance_multiplier = 1
-        %s}
-        listener "tcp" {
-          address         = "127.0.0.1:%d"
-          cluster_address = "127.0.0.1:%d"
-          tls_disable     = true
-        }
-        seal "static" {
-          current_key_id = "fault-suite-1"
-          current_key    = "file://%s"
-        }
-        api_addr      = "http://127.0.0.1:%d"
-        cluster_addr  = "https://127.0.0.1:%d"
-        ui            = false
-        """
-        .formatted(
-            data, i, joins, apiPorts[i], clusterPorts[i], keyFile, apiPorts[i], clusterPorts[i]);
   }
 
   /** Every node's latest log, for failure messages. */

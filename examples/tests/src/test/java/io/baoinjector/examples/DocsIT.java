@@ -44,7 +44,8 @@ class DocsIT {
     while (m.find()) {
       commands.add(m.group(1));
     }
-    assertEquals(Set.of("run", "render", "exec", "env", "check", "get"), commands);
+    assertEquals(
+        Set.of("run", "render", "exec", "env", "check", "get", "import", "rotate"), commands);
 
     Set<String> readme = commandNames(Markdown.firstColumn(Repo.read("README.md"), "### Commands"));
     assertEquals(commands, readme, "README.md's command table");
@@ -91,7 +92,8 @@ class DocsIT {
     for (String cell : Markdown.firstColumn(md, "## Command line")) {
       rows.put(cell.split(" ")[1], cell);
     }
-    assertEquals(Set.of("run", "render", "exec", "env", "check", "get"), rows.keySet());
+    assertEquals(
+        Set.of("run", "render", "exec", "env", "check", "get", "import", "rotate"), rows.keySet());
     for (Map.Entry<String, String> row : rows.entrySet()) {
       SidecarProcess.Result help = SidecarProcess.runToEnd(dir, Map.of(), row.getKey(), "--help");
       assertEquals(0, help.exit(), help.stderr());

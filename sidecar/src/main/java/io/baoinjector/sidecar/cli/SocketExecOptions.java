@@ -1,7 +1,7 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.shared.Durations;
 import io.baoinjector.shared.EnvNames;
-import io.baoinjector.sidecar.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,18 +45,22 @@ final class SocketExecOptions {
               + " 0 (default: ${DEFAULT-VALUE}).")
   Duration wait;
 
-  /** {@code 0} or a duration as the config writes them. */
+  /** {@code 0} or a duration as the config writes them, at most a day. */
   static final class WaitConverter implements ITypeConverter<Duration> {
+    private static final long MAX_MILLIS = Duration.ofDays(1).toMillis();
+
     @Override
     public Duration convert(String value) {
-      if (value.trim().equals("0")) {
-        return Duration.ZERO;
+      String t = value.trim();
+      long ms = t.equals("0") ? 0 : Durations.millis(t, MAX_MILLIS);
+      if (ms == Durations.TOO_LARGE) {
+        throw new TypeConversionException("\"" + t + "\" is too large; the most is 24h");
       }
-      try {
-        return Durations.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage() + " (e.g. 500ms, 10s, 2m or 0)");
+      if (ms < 0) {
+        throw new TypeConversionException(
+            "\"" + t + "\" is not a duration (e.g. 500ms, 10s, 2m or 0)");
       }
+      return Duration.ofMillis(ms);
     }
   }
 

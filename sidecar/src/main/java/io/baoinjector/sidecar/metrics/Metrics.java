@@ -2,16 +2,32 @@ package io.baoinjector.sidecar.metrics;
 
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * The sidecar's Prometheus metrics, one instance per process. Components call the event methods
- * below; {@link #scrape()} renders the text exposition format (0.0.4) for {@code GET /metrics}.
+ * below; {@link #scrape()} renders the text exposition format (0.0.4) for {@code GET /metrics}, the
+ * sidecar's own metrics followed by the JVM's (memory, GC, threads, process).
  *
  * <p>Labels carry only fixed vocabularies (auth method, outcome, endpoint, file path), never a
  * secret's name or value: a name alone can say more than it should (which customer, which backend),
@@ -23,27 +39,38 @@ public final class Metrics {
   private static final double[] LATENCY_BUCKETS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
   };
+  private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
   private final Clock clock;
-  private final Family logins =
-      Family.counter(P + "logins_total", "Logins to OpenBao by method and outcome.");
-  private final Family renewals =
-      Family.counter(P + "renewals_total", "Token and lease renewals by kind and outcome.");
-  private final Family requests =
-      Family.counter(
-          P + "openbao_requests_total", "HTTP requests to OpenBao by method and outcome.");
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter logins =
+      counter("logins_total", "Logins to OpenBao by method and outcome.", "method", "outcome");
+  private final Counter renewals =
+      counter("renewals_total", "Token and lease renewals by kind and outcome.", "kind", "outcome");
+  private final Counter requests =
+      counter(
+          "openbao_requests_total",
+          "HTTP requests to OpenBao by method and outcome.",
+          "method",
+          "outcome");
   private final Histogram latency =
-      new Histogram(
-          P + "openbao_request_duration_seconds",
-          "Latency of HTTP requests to OpenBao by method.",
-          LATENCY_BUCKETS);
-  private final Family rounds =
-      Family.counter(P + "refresh_rounds_total", "Refresh rounds by outcome.");
-  private final Family socketRequests =
-      Family.counter(
-          P + "socket_requests_total", "Socket and probe API requests by endpoint and status.");
-  private final Family renders =
-      Family.counter(P + "file_renders_total", "File renders by file path and outcome.");
+      Histogram.builder()
+          .name(P + "openbao_request_duration_seconds")
+          .help("Latency of HTTP requests to OpenBao by method.")
+          .labelNames("method")
+          .classicUpperBounds(LATENCY_BUCKETS)
+          .classicOnly()
+          .register(registry);
+  private final Counter rounds =
+      counter("refresh_rounds_total", "Refresh rounds by outcome.", "outcome");
+  private final Counter socketRequests =
+      counter(
+          "socket_requests_total",
+          "Socket and probe API requests by endpoint and status.",
+          "endpoint",
+          "status");
+  private final Counter renders =
+      counter("file_renders_total", "File renders by file path and outcome.", "path", "outcome");
   private volatile Supplier<Snapshot> snapshot;
   private volatile Supplier<List<LeaseStatus>> leases;
 
@@ -53,6 +80,13 @@ public final class Metrics {
 
   public Metrics(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock == null");
+    registry.register(this::gauges);
+    // A lambda, not a method reference: the JVM's collectors are set up at the first scrape.
+    registry.register(() -> Jvm.REGISTRY.scrape());
+  }
+
+  private Counter counter(String name, String help, String... labels) {
+    return Counter.builder().name(P + name).help(help).labelNames(labels).register(registry);
   }
 
   /**
@@ -70,12 +104,12 @@ public final class Metrics {
 
   /** A login attempt: {@code method} as configured (token, approle, kubernetes, jwt). */
   public void login(String method, boolean ok) {
-    logins.inc(1, "method", method, "outcome", outcome(ok));
+    logins.labelValues(method, outcome(ok)).inc();
   }
 
   /** A renewal attempt; {@code kind} is {@code token} or {@code lease}. */
   public void renewal(String kind, boolean ok) {
-    renewals.inc(1, "kind", kind, "outcome", outcome(ok));
+    renewals.labelValues(kind, outcome(ok)).inc();
   }
 
   /**
@@ -83,15 +117,15 @@ public final class Metrics {
    * 4xx}, {@code 5xx}, {@code 429}, {@code io_error}... never a path (paths can embed names).
    */
   public void openbaoRequest(String method, String outcome, double seconds) {
-    requests.inc(1, "method", method, "outcome", outcome);
-    latency.observe(seconds, "method", method);
+    requests.labelValues(method, outcome).inc();
+    latency.labelValues(method).observe(seconds);
   }
 
   /**
    * One refresh round finished; {@code ok} false when any name failed or OpenBao was unreachable.
    */
   public void refreshRound(boolean ok) {
-    rounds.inc(1, "outcome", outcome(ok));
+    rounds.labelValues(outcome(ok)).inc();
   }
 
   /**
@@ -99,12 +133,12 @@ public final class Metrics {
    * raw path.
    */
   public void socketRequest(String endpoint, int status) {
-    socketRequests.inc(1, "endpoint", endpoint, "status", Integer.toString(status));
+    socketRequests.labelValues(endpoint, Integer.toString(status)).inc();
   }
 
   /** One render of a file output (written, or failed to write). */
   public void fileRender(String path, boolean ok) {
-    renders.inc(1, "path", path, "outcome", outcome(ok));
+    renders.labelValues(path, outcome(ok)).inc();
   }
 
   private static String outcome(boolean ok) {
@@ -113,56 +147,59 @@ public final class Metrics {
 
   /** The text exposition of every metric. */
   public String scrape() {
-    StringBuilder b = new StringBuilder(2048);
-    logins.write(b);
-    renewals.write(b);
-    requests.write(b);
-    latency.write(b);
-    rounds.write(b);
-    socketRequests.write(b);
-    renders.write(b);
-    writeSnapshotGauges(b);
-    writeLeaseGauges(b);
-    return b.toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      TEXT.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
-  private void writeSnapshotGauges(StringBuilder b) {
-    Supplier<Snapshot> src = snapshot;
-    if (src == null) {
-      return;
-    }
-    Snapshot s = src.get();
+  /** The snapshot and lease gauges, read from one snapshot per scrape so they agree. */
+  private MetricSnapshots gauges() {
+    List<MetricSnapshot> out = new ArrayList<>();
     Instant now = clock.instant();
-    gauge(b, "revision", "Content revision of the current snapshot.", s.revision());
-    gauge(b, "ready", "1 once every name resolved and the sidecar is serving.", s.ready() ? 1 : 0);
-    gauge(
-        b,
-        "stale",
-        "1 while serving last-known-good values during an OpenBao outage.",
-        s.stale() ? 1 : 0);
-    gauge(b, "unresolved_names", "Names without a current value.", s.unresolved().size());
-    gauge(
-        b,
-        "names",
-        "Names (values and properties) in the current snapshot.",
-        s.values().size() + s.properties().size());
-    Instant oldest = null;
-    for (Snapshot.Entry e : s.values().values()) {
-      oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
+    Supplier<Snapshot> src = snapshot;
+    if (src != null) {
+      Snapshot s = src.get();
+      out.add(gauge("revision", "Content revision of the current snapshot.", s.revision()));
+      out.add(gauge("ready", "1 once every name resolved and the sidecar is serving.", s.ready()));
+      out.add(
+          gauge(
+              "stale",
+              "1 while serving last-known-good values during an OpenBao outage.",
+              s.stale()));
+      out.add(gauge("unresolved_names", "Names without a current value.", s.unresolved().size()));
+      out.add(
+          gauge(
+              "names",
+              "Names (values and properties) in the current snapshot.",
+              s.values().size() + s.properties().size()));
+      Instant oldest = null;
+      for (Snapshot.Entry e : s.values().values()) {
+        oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
+      }
+      for (Snapshot.Entry e : s.properties().values()) {
+        oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
+      }
+      out.add(
+          gauge(
+              "secret_max_age_seconds",
+              "Seconds since the least recently confirmed value was last confirmed current with"
+                  + " OpenBao.",
+              oldest == null ? 0 : seconds(oldest, now)));
+      out.add(
+          gauge(
+              "snapshot_age_seconds",
+              "Seconds since the current snapshot was published.",
+              seconds(s.updatedAt(), now)));
     }
-    for (Snapshot.Entry e : s.properties().values()) {
-      oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
+    Supplier<List<LeaseStatus>> leaseSrc = leases;
+    if (leaseSrc != null) {
+      out.add(leaseGauge(leaseSrc.get(), now));
     }
-    gauge(
-        b,
-        "secret_max_age_seconds",
-        "Seconds since the least recently confirmed value was last confirmed current with OpenBao.",
-        oldest == null ? 0 : seconds(oldest, now));
-    gauge(
-        b,
-        "snapshot_age_seconds",
-        "Seconds since the current snapshot was published.",
-        seconds(s.updatedAt(), now));
+    return new MetricSnapshots(out);
   }
 
   /**
@@ -170,33 +207,43 @@ public final class Metrics {
    * output's path: configuration, not a secret's name or value; never the lease id) and {@code
    * replaced} ({@code true} in an overlap, so two series of one path mean an overlap).
    */
-  private void writeLeaseGauges(StringBuilder b) {
-    Supplier<List<LeaseStatus>> src = leases;
-    if (src == null) {
-      return;
+  private static GaugeSnapshot leaseGauge(List<LeaseStatus> leases, Instant now) {
+    GaugeSnapshot.Builder g =
+        GaugeSnapshot.builder()
+            .name(P + "lease_expiry_seconds")
+            .help("Seconds until each live lease of a dynamic secret expires unless renewed.");
+    for (LeaseStatus l : leases) {
+      g.dataPoint(
+          GaugeDataPointSnapshot.builder()
+              .labels(Labels.of("path", l.path(), "replaced", Boolean.toString(l.replaced())))
+              .value(seconds(now, l.expiresAt()))
+              .build());
     }
-    Instant now = clock.instant();
-    String name = P + "lease_expiry_seconds";
-    b.append("# HELP ")
-        .append(name)
-        .append(" Seconds until each live lease of a dynamic secret expires unless renewed.\n");
-    b.append("# TYPE ").append(name).append(" gauge\n");
-    for (LeaseStatus l : src.get()) {
-      b.append(name)
-          .append(Family.labels("path", l.path(), "replaced", Boolean.toString(l.replaced())))
-          .append(' ')
-          .append(Family.number(seconds(now, l.expiresAt())))
-          .append('\n');
-    }
+    return g.build();
   }
 
   private static double seconds(Instant from, Instant to) {
     return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
   }
 
-  private static void gauge(StringBuilder b, String name, String help, double value) {
-    b.append("# HELP ").append(P).append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(P).append(name).append(" gauge\n");
-    b.append(P).append(name).append(' ').append(Family.number(value)).append('\n');
+  private static GaugeSnapshot gauge(String name, String help, boolean value) {
+    return gauge(name, help, value ? 1 : 0);
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return GaugeSnapshot.builder()
+        .name(P + name)
+        .help(help)
+        .dataPoint(GaugeDataPointSnapshot.builder().value(value).build())
+        .build();
+  }
+
+  /** The JVM's collectors, once per process: they read process-wide MXBeans. */
+  private static final class Jvm {
+    static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+    static {
+      JvmMetrics.builder().register(REGISTRY);
+    }
   }
 }

@@ -34,7 +34,8 @@ public final class AccessCheck {
   public static List<Result> run(SidecarConfig config, OpenBaoClient client, TokenProvider tokens) {
     Set<String> paths = new LinkedHashSet<>();
     new NameTable(config).sourceKeys().forEach(k -> paths.add(k.path()));
-    MountResolver mounts = new MountResolver(new Reader(client, tokens));
+    Reader reader = new Reader(client, tokens);
+    MountResolver mounts = new MountResolver(reader);
     Map<String, String[]> api = new LinkedHashMap<>();
     List<String> ask = new ArrayList<>();
     for (String p : paths) {
@@ -48,8 +49,7 @@ public final class AccessCheck {
       api.put(p, a);
       ask.addAll(List.of(a));
     }
-    JsonNode caps =
-        client.post("sys/capabilities-self", Map.of("paths", ask), tokens.currentToken());
+    JsonNode caps = reader.post("sys/capabilities-self", Map.of("paths", ask));
     List<Result> out = new ArrayList<>();
     api.forEach(
         (p, a) ->

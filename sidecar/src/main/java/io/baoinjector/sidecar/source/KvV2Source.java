@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,16 @@ final class KvV2Source implements SecretSource {
   private volatile boolean metadataDenied;
   private volatile boolean forceRead;
   private int behind; // rounds in a row that answered an older version (one refresh thread)
+  private Instant behindSince; // when the first of those rounds ran
 
   /** Rounds in a row an older version is ignored before it is believed. */
   static final int LAGGING_ROUNDS = 3;
+
+  /**
+   * How long an older version must persist, besides {@link #LAGGING_ROUNDS}, before it is believed:
+   * a restarted Raft node can take longer than three 1 s rounds to catch up.
+   */
+  static final Duration LAGGING_WINDOW = Duration.ofSeconds(60);
 
   KvV2Source(String path, Mount mount, int pin, Reader reader) {
     this.path = path;
@@ -67,13 +75,13 @@ final class KvV2Source implements SecretSource {
         behind = 0;
         return prev;
       }
-      if (current != null && current > 0 && lagging(prev, current)) {
+      if (current != null && current > 0 && lagging(prev, current, now)) {
         return prev;
       }
     }
     SecretData d = readData();
     // the data names its version too: checked here when the metadata was not asked
-    if (!versionChecked && prev != null && d.version() != null && lagging(prev, d.version())) {
+    if (!versionChecked && prev != null && d.version() != null && lagging(prev, d.version(), now)) {
       return prev; // forceRead stays: the next round reads the data again
     }
     last = d;
@@ -85,16 +93,19 @@ final class KvV2Source implements SecretSource {
    * An answer older than the version already served. OpenBao's standbys serve reads by default
    * (eventually consistent): right after a failover, the node answering may not have applied the
    * newest writes yet, and serving its answer would move the application's value backwards (seen in
-   * the Raft fault scenario). Such an answer is ignored for {@link #LAGGING_ROUNDS} rounds in a
-   * row; one that persists is taken (a server restored from an older snapshot, warned).
+   * the Raft fault scenario). Such an answer is ignored for {@link #LAGGING_ROUNDS} rounds in a row
+   * and {@link #LAGGING_WINDOW}; one that persists longer is taken (a server restored from an older
+   * snapshot, warned).
    */
-  private boolean lagging(SecretData prev, int version) {
+  private boolean lagging(SecretData prev, int version, Instant now) {
     if (prev.version() == null || version >= prev.version()) {
       behind = 0;
       return false;
     }
-    behind++;
-    if (behind < LAGGING_ROUNDS) {
+    if (behind++ == 0) {
+      behindSince = now;
+    }
+    if (behind < LAGGING_ROUNDS || now.isBefore(behindSince.plus(LAGGING_WINDOW))) {
       if (behind == 1) {
         log.info(
             "{}: OpenBao answered version {}, older than the version {} already served (a node"
@@ -106,11 +117,12 @@ final class KvV2Source implements SecretSource {
       return true;
     }
     log.warn(
-        "{}: OpenBao still answers version {} after {} rounds, older than {}; taking it (was the"
-            + " server restored from an older snapshot?)",
+        "{}: OpenBao still answers version {} after {} rounds in {} s, older than {}; taking it"
+            + " (was the server restored from an older snapshot?)",
         path,
         version,
         behind,
+        Duration.between(behindSince, now).toSeconds(),
         prev.version());
     behind = 0;
     return false;

@@ -33,6 +33,10 @@ class Reader {
     return call("GET", apiPath, (path, token) -> client.get(path, token));
   }
 
+  JsonNode post(String apiPath, Object body) {
+    return call("POST", apiPath, (path, token) -> client.post(path, body, token));
+  }
+
   JsonNode put(String apiPath, Object body) {
     return call("PUT", apiPath, (path, token) -> client.put(path, body, token));
   }

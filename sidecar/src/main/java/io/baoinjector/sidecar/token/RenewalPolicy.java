@@ -1,11 +1,16 @@
 package io.baoinjector.sidecar.token;
 
+import io.baoinjector.sidecar.openbao.TokenInvalidException;
+import io.baoinjector.sidecar.openbao.UnavailableException;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
-/** When to renew and when renewing stops helping. */
+/** When to renew, when renewing stops helping, and how long a failed attempt waits. */
 final class RenewalPolicy {
   static final Duration MIN_RELOGIN_MARGIN = Duration.ofSeconds(5);
+
+  /** The longest wait between logins while OpenBao cannot answer (see loginRetryDelay). */
+  static final Duration OUTAGE_LOGIN_RETRY = Duration.ofSeconds(5);
 
   private final DoubleSupplier random;
   private final Duration minReloginMargin;
@@ -54,5 +59,35 @@ final class RenewalPolicy {
     boolean shrank = renewedTtl.compareTo(loginTtl) < 0;
     boolean stalled = renewedTtl.minus(remainingBefore).compareTo(Duration.ofSeconds(1)) < 0;
     return shrank || stalled;
+  }
+
+  /**
+   * The backoff's next delay, capped at {@link #OUTAGE_LOGIN_RETRY} when OpenBao could not answer
+   * (unreachable, sealed, 5xx): such an attempt costs OpenBao nothing, and a token that expired
+   * during a long outage must come back within seconds of the unseal, not after the 30 s+ step the
+   * backoff had reached (seen in the 60 s sealed fault scenario). A refused login (wrong secret id,
+   * a revoked given token) keeps the full backoff; new credential files end it early.
+   */
+  static Duration loginRetryDelay(Duration backoffDelay, RuntimeException e) {
+    boolean outage = e instanceof UnavailableException && !(e instanceof TokenInvalidException);
+    return outage && backoffDelay.compareTo(OUTAGE_LOGIN_RETRY) > 0
+        ? OUTAGE_LOGIN_RETRY
+        : backoffDelay;
+  }
+
+  /**
+   * A renewal retry that the backoff would put past the expiry is moved up to when 10% of the TTL
+   * is left, so a transient failure does not cost the token. Only once: from then on the backoff
+   * alone decides (and an expired token is replaced by a login, which backs off too).
+   *
+   * @param left until the token expires, or null for one that never does
+   */
+  static Duration beforeExpiry(Duration backoffDelay, Duration left, Duration loginTtl) {
+    if (left == null) {
+      return backoffDelay;
+    }
+    Duration late = left.minus(loginTtl.dividedBy(10));
+    boolean sooner = late.compareTo(backoffDelay) < 0 && late.compareTo(Duration.ofSeconds(1)) >= 0;
+    return sooner ? late : backoffDelay;
   }
 }

@@ -8,6 +8,7 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,13 @@ class MetricsTest {
     m.fileRender("/run/a \"b\"\n", true);
     String t = m.scrape();
     assertTrue(t.contains("# TYPE bao_injector_logins_total counter\n"), t);
-    assertTrue(t.contains("bao_injector_logins_total{method=\"approle\",outcome=\"ok\"} 2\n"), t);
+    assertTrue(t.contains("bao_injector_logins_total{method=\"approle\",outcome=\"ok\"} 2.0\n"), t);
     assertTrue(
-        t.contains("bao_injector_logins_total{method=\"approle\",outcome=\"error\"} 1\n"), t);
-    assertTrue(t.contains("bao_injector_renewals_total{kind=\"token\",outcome=\"ok\"} 1\n"), t);
-    assertTrue(t.contains("bao_injector_refresh_rounds_total{outcome=\"error\"} 1\n"), t);
+        t.contains("bao_injector_logins_total{method=\"approle\",outcome=\"error\"} 1.0\n"), t);
+    assertTrue(t.contains("bao_injector_renewals_total{kind=\"token\",outcome=\"ok\"} 1.0\n"), t);
+    assertTrue(t.contains("bao_injector_refresh_rounds_total{outcome=\"error\"} 1.0\n"), t);
     assertTrue(
-        t.contains("bao_injector_openbao_requests_total{method=\"GET\",outcome=\"ok\"} 2\n"), t);
+        t.contains("bao_injector_openbao_requests_total{method=\"GET\",outcome=\"ok\"} 2.0\n"), t);
     assertTrue(t.contains("# TYPE bao_injector_openbao_request_duration_seconds histogram\n"), t);
     assertTrue(
         t.contains(
@@ -47,7 +48,7 @@ class MetricsTest {
         t);
     assertTrue(
         t.contains(
-            "bao_injector_openbao_request_duration_seconds_bucket{method=\"GET\",le=\"5\"} 2\n"),
+            "bao_injector_openbao_request_duration_seconds_bucket{method=\"GET\",le=\"5.0\"} 2\n"),
         t);
     assertTrue(
         t.contains(
@@ -58,13 +59,12 @@ class MetricsTest {
     assertTrue(
         t.contains("bao_injector_openbao_request_duration_seconds_count{method=\"GET\"} 2\n"), t);
     assertTrue(
-        t.contains("bao_injector_socket_requests_total{endpoint=\"/v1/env\",status=\"200\"} 1\n"),
+        t.contains("bao_injector_socket_requests_total{endpoint=\"/v1/env\",status=\"200\"} 1.0\n"),
         t);
+    // label names sorted; quote and newline escaped in the value
     assertTrue(
         t.contains(
-                "bao_injector_file_renders_total{outcome=\"ok\",path=\"/run/a \\\"b\\\"\\n\"} 1\n")
-            || t.contains(
-                "bao_injector_file_renders_total{path=\"/run/a \\\"b\\\"\\n\",outcome=\"ok\"} 1\n"),
+            "bao_injector_file_renders_total{outcome=\"ok\",path=\"/run/a \\\"b\\\"\\n\"} 1.0\n"),
         t);
     assertFalse(t.contains("bao_injector_revision"), "no snapshot source, no snapshot gauges");
   }
@@ -89,14 +89,32 @@ class MetricsTest {
             NOW.minusSeconds(2));
     m.snapshotSource(() -> s);
     String t = m.scrape();
-    assertTrue(t.contains("bao_injector_revision 4\n"), t);
-    assertTrue(t.contains("bao_injector_stale 1\n"), t);
-    assertTrue(t.contains("bao_injector_ready 1\n"), t);
-    assertTrue(t.contains("bao_injector_unresolved_names 1\n"), t);
-    assertTrue(t.contains("bao_injector_names 2\n"), t);
-    assertTrue(t.contains("bao_injector_secret_max_age_seconds 45\n"), t);
-    assertTrue(t.contains("bao_injector_snapshot_age_seconds 2\n"), t);
+    assertTrue(t.contains("bao_injector_revision 4.0\n"), t);
+    assertTrue(t.contains("bao_injector_stale 1.0\n"), t);
+    assertTrue(t.contains("bao_injector_ready 1.0\n"), t);
+    assertTrue(t.contains("bao_injector_unresolved_names 1.0\n"), t);
+    assertTrue(t.contains("bao_injector_names 2.0\n"), t);
+    assertTrue(t.contains("bao_injector_secret_max_age_seconds 45.0\n"), t);
+    assertTrue(t.contains("bao_injector_snapshot_age_seconds 2.0\n"), t);
     assertFalse(t.contains("canary"), t);
     assertFalse(t.contains("DB_PASSWORD"), t);
+  }
+
+  @Test
+  void jvmMetricsShowMemoryGcThreadsAndTheProcess() {
+    String t = new Metrics().scrape();
+    for (String type :
+        List.of(
+            "jvm_memory_used_bytes gauge",
+            "jvm_memory_pool_used_bytes gauge",
+            "jvm_buffer_pool_used_bytes gauge",
+            "jvm_gc_collection_seconds summary",
+            "jvm_threads_current gauge",
+            "jvm_classes_currently_loaded gauge",
+            "process_resident_memory_bytes gauge")) {
+      assertTrue(t.contains("# TYPE " + type + "\n"), type + " in\n" + t);
+    }
+    assertTrue(t.contains("jvm_memory_used_bytes{area=\"heap\"} "), t);
+    assertTrue(t.indexOf("# TYPE bao_injector_") < t.indexOf("# TYPE jvm_"), "ours first");
   }
 }

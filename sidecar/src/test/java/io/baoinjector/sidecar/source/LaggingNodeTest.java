@@ -71,6 +71,8 @@ class LaggingNodeTest {
 
   private final SnapshotHub hub = new SnapshotHub();
 
+  private final ManualClock clock = new ManualClock();
+
   private Refresher refresher() {
     OpenBaoSettings settings = new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false);
     SidecarConfig cfg =
@@ -86,7 +88,7 @@ class LaggingNodeTest {
             new OutputSettings(null, null, List.of()));
     OpenBaoClient client = OpenBaoClient.builder(settings).maxAttempts(1).build();
     return new Refresher(
-        cfg, client, new Fixtures.FixedToken("t"), hub, new ManualClock(), RefreshObserver.NOOP);
+        cfg, client, new Fixtures.FixedToken("t"), hub, clock, RefreshObserver.NOOP);
   }
 
   private String served(Refresher r) {
@@ -105,13 +107,28 @@ class LaggingNodeTest {
   }
 
   @Test
-  void anOlderVersionThatPersistsIsBelievedAfterAFewRounds() {
+  void anOlderVersionThatPersistsIsBelievedAfterAFewRoundsAndTheWindow() {
     Refresher r = refresher();
     assertEquals("pw-3", served(r));
     current = 2; // a server restored from an older snapshot
     for (int i = 1; i < KvV2Source.LAGGING_ROUNDS; i++) {
       assertEquals("pw-3", served(r), "round " + i);
     }
+    clock.advance(KvV2Source.LAGGING_WINDOW);
     assertEquals("pw-2", served(r), "believed after " + KvV2Source.LAGGING_ROUNDS + " rounds");
+  }
+
+  @Test
+  void aNodeBehindForManyFastRoundsIsStillNotBelievedWithinTheWindow() {
+    // a restarted Raft node catching up for longer than three 1 s rounds (seen in RaftFailoverIT)
+    Refresher r = refresher();
+    assertEquals("pw-3", served(r));
+    current = 2;
+    for (int i = 1; i <= 10; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      assertEquals("pw-3", served(r), "round " + i + ", within the window");
+    }
+    clock.advance(KvV2Source.LAGGING_WINDOW);
+    assertEquals("pw-2", served(r), "believed once it persisted past the window");
   }
 }

@@ -1,12 +1,12 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.shared.Backoff;
+import io.baoinjector.shared.Durations;
 import io.baoinjector.shared.wire.EnvDocument;
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.config.Durations;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import io.baoinjector.sidecar.util.Backoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -150,7 +150,7 @@ public final class SocketExec {
   }
 
   private String waitText() {
-    return wait.isZero() ? "0s" : Durations.format(wait);
+    return wait.isZero() ? "0s" : Durations.format(wait.toMillis());
   }
 
   /** The follow thread: long-polls until interrupted, handing every new document to the runner. */

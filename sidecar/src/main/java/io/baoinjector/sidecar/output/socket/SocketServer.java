@@ -2,15 +2,12 @@ package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.output.Modes;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
-import org.eclipse.jetty.util.HostPort;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,13 +77,11 @@ public final class SocketServer implements Output {
   private final Consumer<String> onListenerLost;
   private AuditThrottle throttle = new AuditThrottle();
   private final Set<Connection> inFlight = ConcurrentHashMap.newKeySet();
-  private final List<ConnectionGate> gates = new ArrayList<>();
   private ScheduledExecutorService timer;
   private LongPolls polls;
   private SocketFile socketFile;
   private Server server;
-  private UnixDomainServerConnector uds;
-  private ServerConnector tcp;
+  private final Listeners listeners;
   private volatile boolean started;
   private volatile boolean lost;
 
@@ -149,6 +138,7 @@ public final class SocketServer implements Output {
     this.filesReady = Objects.requireNonNull(filesReady, "filesReady == null");
     this.limits = Objects.requireNonNull(limits, "limits == null");
     this.onListenerLost = Objects.requireNonNull(onListenerLost, "onListenerLost == null");
+    this.listeners = new Listeners(socket, http);
   }
 
   /**
@@ -173,52 +163,13 @@ public final class SocketServer implements Output {
     polls = new LongPolls(hub, timer);
     hub.addListener(polls);
 
-    QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2, 60_000);
-    pool.setName("bao-injector-api");
-    pool.setReservedThreads(0);
-    pool.setDaemon(true);
-    server = new Server(pool);
-    server.setStopTimeout(limits.stopTimeout().toMillis());
-    HttpConfiguration hc = new HttpConfiguration();
-    hc.setRequestHeaderSize(limits.headerSize());
-    hc.setSendServerVersion(false);
-    hc.setSendXPoweredBy(false);
-    // Without a Host header (HTTP/1.0) Jetty would take the socket's path as the authority,
-    // refuse it as malformed (400) and warn; the socket has no host name to offer anyway.
-    hc.setServerAuthority(new HostPort("localhost"));
-    HttpConnectionFactory factory = new HttpConnectionFactory(hc);
-
+    server = Listeners.newServer(limits);
     Path staged = null;
     if (socket != null) {
       socketFile = new SocketFile(socket.path(), socket.mode(), socket.uid(), socket.gid());
       staged = socketFile.prepare();
-      ConnectionGate gate =
-          new ConnectionGate(
-              "socket",
-              limits.maxConnections(),
-              limits.maxConnectionsPerUid(),
-              allowed,
-              true,
-              metrics,
-              throttle);
-      gates.add(gate);
-      uds = GatedConnectors.unix(server, factory, staged, gate, deadline(), limits.idleTimeout());
     }
-    if (http != null) {
-      ConnectionGate gate =
-          new ConnectionGate(
-              "http",
-              Math.min(HTTP_MAX_CONNECTIONS, limits.maxConnections()),
-              Integer.MAX_VALUE,
-              Set.of(),
-              false,
-              metrics,
-              throttle);
-      gates.add(gate);
-      tcp =
-          GatedConnectors.tcp(
-              server, factory, http.address(), gate, deadline(), limits.idleTimeout());
-    }
+    listeners.attach(server, staged, limits, allowed, metrics, throttle, this::deadline);
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(
         new GracefulHandler(
@@ -246,10 +197,7 @@ public final class SocketServer implements Output {
       }
     }
     started = true;
-    long linger = ConnectionGate.LINGER.toMillis() / 2;
-    for (ConnectionGate g : gates) {
-      timer.scheduleWithFixedDelay(g::closeLingering, linger, linger, TimeUnit.MILLISECONDS);
-    }
+    listeners.closeLingeringOn(timer);
     timer.scheduleWithFixedDelay(
         this::checkListeners,
         LISTENER_CHECK.toMillis(),
@@ -267,12 +215,7 @@ public final class SocketServer implements Output {
     if (!started || lost) {
       return;
     }
-    String dead = null;
-    if (uds != null && !(uds.getTransport() instanceof Channel c && c.isOpen())) {
-      dead = "the socket listener " + socket.path();
-    } else if (tcp != null && !tcp.isOpen()) {
-      dead = "the TCP listener " + http.address().getHostString() + ":" + tcp.getLocalPort();
-    }
+    String dead = listeners.closed();
     if (dead != null && started) {
       lost = true;
       onListenerLost.accept(dead + " closed unexpectedly; exiting so that it is restarted");
@@ -301,7 +244,7 @@ public final class SocketServer implements Output {
     if (timer != null) {
       timer.shutdownNow();
     }
-    gates.forEach(ConnectionGate::closeAllLingering);
+    listeners.closeAllLingering();
   }
 
   @Override
@@ -311,19 +254,7 @@ public final class SocketServer implements Output {
 
   @Override
   public String describe() {
-    StringBuilder b = new StringBuilder();
-    if (socket != null) {
-      b.append("socket ").append(socket.path()).append(" (").append(Modes.octal(socket.mode()));
-      if (socket.allowUids() != null && !socket.allowUids().isEmpty()) {
-        b.append(", allow-uids ").append(socket.allowUids());
-      }
-      b.append(')');
-    }
-    if (http != null) {
-      b.append(b.length() > 0 ? ", " : "").append("http ").append(http.address());
-      b.append(" (health, metrics)");
-    }
-    return b.toString();
+    return listeners.describe();
   }
 
   /** How often a repeated denial line is written (tests); before {@link #start}. */
@@ -333,16 +264,12 @@ public final class SocketServer implements Output {
 
   /** The TCP listener's bound port (useful with port 0), or -1. */
   public int httpPort() {
-    return tcp == null ? -1 : tcp.getLocalPort();
+    return listeners.httpPort();
   }
 
   /** The listening channel of the socket ({@code unix}) or the TCP listener, or null (tests). */
   Channel listenerChannel(boolean unix) {
-    Object t =
-        unix
-            ? (uds == null ? null : uds.getTransport())
-            : (tcp == null ? null : tcp.getTransport());
-    return t instanceof Channel c ? c : null;
+    return listeners.channel(unix);
   }
 
   /** Parked long-polls right now (tests, metrics). */

@@ -222,7 +222,7 @@ class SocketServerTest {
         m.contains(
             "bao_injector_socket_requests_total{endpoint=\"/v1/secrets/{name}\",status=\"404\"} 1"),
         m);
-    assertTrue(m.contains("bao_injector_revision 1\n"), m);
+    assertTrue(m.contains("bao_injector_revision 1.0\n"), m);
     assertFalse(m.contains(CANARY));
     assertFalse(m.contains("DB_USER"), "no secret names in labels");
   }

@@ -1,0 +1,258 @@
+package io.baoinjector.shared;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads a hand-written {@code .env} file exactly as bash's {@code set -a; . FILE} would, for the
+ * forms such files use: {@code NAME=value}, {@code export NAME=value}, single quotes (all literal),
+ * double quotes (bash's escapes {@code \"} {@code \\} {@code \$} {@code \`} and {@code
+ * \<newline>}), backslash escapes outside quotes, values spanning lines inside quotes, blank lines,
+ * full-line comments and {@code #} comments after a value. {@link Dotenv#decode} reads only the
+ * codec's own output; this reads what people write.
+ *
+ * <p>What bash would expand or run ({@code $VAR}, {@code ${...}}, {@code $(...)}, backticks, {@code
+ * $'...'}, a leading {@code ~}, {@code ;}, {@code |}, {@code &}, redirections) is refused with
+ * {@code file:line: what; the fix}, never expanded: an import must store what the file says, not
+ * what this machine's environment makes of it. So is anything else outside the subset (two
+ * assignments on a line, a CR line end), where a guess could differ from bash.
+ *
+ * <p>JDK only, Java 8, like the codec beside it.
+ */
+public final class ShellDotenv {
+  private ShellDotenv() {}
+
+  /** A line outside the subset; the message is {@code file:line: what; fix} and holds no value. */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The assignments in {@code text}, in file order (a name assigned twice keeps its last value, as
+   * in bash).
+   *
+   * @param file names the file in messages
+   * @throws Refused for the first line bash would read differently from plain text
+   */
+  public static Map<String, String> parse(String text, String file) {
+    return new Parser(text, file).run();
+  }
+
+  private static final class Parser {
+    private final String s;
+    private final String file;
+    private int i;
+    private int line = 1;
+
+    Parser(String text, String file) {
+      this.s = text;
+      this.file = file;
+    }
+
+    Map<String, String> run() {
+      Map<String, String> out = new LinkedHashMap<>();
+      while (i < s.length()) {
+        skipBlanks();
+        if (i >= s.length()) {
+          break;
+        }
+        char c = s.charAt(i);
+        if (c == '\n') {
+          next();
+          continue;
+        }
+        if (c == '#') {
+          skipComment();
+          continue;
+        }
+        if (c == '\r') {
+          throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
+        }
+        String name = name();
+        if (name.equals("export") && i < s.length() && isBlank(s.charAt(i))) {
+          skipBlanks();
+          name = name();
+        }
+        if (name.isEmpty() || !EnvNames.isValid(name)) {
+          throw refused("not a NAME=value assignment", "write NAME=value, one per line");
+        }
+        if (i >= s.length() || s.charAt(i) != '=') {
+          throw refused(
+              "'" + name + "' has no '=' right after it",
+              "write " + name + "=value (no spaces around '=')");
+        }
+        i++;
+        out.put(name, value());
+        skipBlanks();
+        if (i < s.length() && s.charAt(i) == '#') {
+          skipComment();
+        } else if (i < s.length() && s.charAt(i) == '\r') {
+          throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
+        } else if (i < s.length() && s.charAt(i) != '\n') {
+          throw refused(
+              "text after the value of " + name,
+              "one assignment per line; quote a value with spaces in single quotes");
+        }
+      }
+      return out;
+    }
+
+    private String name() {
+      int from = i;
+      while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+        i++;
+      }
+      return s.substring(from, i);
+    }
+
+    private String value() {
+      StringBuilder v = new StringBuilder();
+      boolean first = true;
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (isBlank(c) || c == '\n') {
+          break;
+        }
+        if (c == '\'') {
+          single(v);
+        } else if (c == '"') {
+          doubled(v);
+        } else if (c == '\\') {
+          if (i + 1 >= s.length()) {
+            throw refused("a backslash at the end of the file", "remove it");
+          }
+          escape(v);
+        } else {
+          unquoted(c, first || v.length() > 0 && v.charAt(v.length() - 1) == ':');
+          v.append(c);
+          i++;
+        }
+        first = false;
+      }
+      return v.toString();
+    }
+
+    private void unquoted(char c, boolean tildeExpands) {
+      if (c == '$') {
+        dollar(true);
+      } else if (c == '`') {
+        throw refused("a backtick would run a command", "put the value in single quotes");
+      } else if (c == '\r') {
+        throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
+      } else if (c == '\0') {
+        throw refused("a NUL byte", "remove it");
+      } else if (c == '~' && tildeExpands) {
+        throw refused("a leading ~ would expand to a home directory", "quote the value");
+      } else if (";&|<>()".indexOf(c) >= 0) {
+        throw refused("'" + c + "' is shell syntax here", "put the value in single quotes");
+      }
+    }
+
+    /** A {@code $} at {@code i}: refuse when bash would expand it, else it is literal. */
+    private void dollar(boolean outsideQuotes) {
+      char n = i + 1 < s.length() ? s.charAt(i + 1) : ' ';
+      String what = null;
+      if (n == '{') {
+        what = "${...} would be expanded";
+      } else if (n == '(') {
+        what = "$(...) would run a command";
+      } else if (Character.isLetterOrDigit(n) || n == '_' || "@*#?$!-".indexOf(n) >= 0) {
+        what = "$" + n + "... would be expanded";
+      } else if (outsideQuotes && (n == '\'' || n == '"')) {
+        what = "$" + n + "..." + n + " quoting is bash-specific";
+      }
+      if (what != null) {
+        throw refused(
+            what, "put the value in single quotes, or write \\$ for a literal dollar sign");
+      }
+    }
+
+    private void single(StringBuilder v) {
+      int open = line;
+      i++;
+      while (i < s.length() && s.charAt(i) != '\'') {
+        char c = s.charAt(i);
+        if (c == '\0') {
+          throw refused("a NUL byte", "remove it");
+        }
+        v.append(c);
+        next();
+      }
+      if (i >= s.length()) {
+        throw refusedAt(open, "a single quote is never closed", "close it with '");
+      }
+      i++;
+    }
+
+    private void doubled(StringBuilder v) {
+      int open = line;
+      i++;
+      while (i < s.length() && s.charAt(i) != '"') {
+        char c = s.charAt(i);
+        if (c == '\\' && i + 1 < s.length() && "\"\\$`\n".indexOf(s.charAt(i + 1)) >= 0) {
+          escape(v);
+          continue;
+        }
+        if (c == '$') {
+          dollar(false);
+        } else if (c == '`') {
+          throw refused("a backtick would run a command", "put the value in single quotes");
+        } else if (c == '\0') {
+          throw refused("a NUL byte", "remove it");
+        }
+        v.append(c);
+        next();
+      }
+      if (i >= s.length()) {
+        throw refusedAt(open, "a double quote is never closed", "close it with \"");
+      }
+      i++;
+    }
+
+    /** A backslash at {@code i} and the character it escapes; {@code \<newline>} is dropped. */
+    private void escape(StringBuilder v) {
+      char e = s.charAt(i + 1);
+      i += 2;
+      if (e == '\n') {
+        line++;
+      } else {
+        v.append(e);
+      }
+    }
+
+    private void next() {
+      if (s.charAt(i) == '\n') {
+        line++;
+      }
+      i++;
+    }
+
+    private void skipBlanks() {
+      while (i < s.length() && isBlank(s.charAt(i))) {
+        i++;
+      }
+    }
+
+    private void skipComment() {
+      while (i < s.length() && s.charAt(i) != '\n') {
+        i++;
+      }
+    }
+
+    private static boolean isBlank(char c) {
+      return c == ' ' || c == '\t';
+    }
+
+    private Refused refused(String what, String fix) {
+      return refusedAt(line, what, fix);
+    }
+
+    private Refused refusedAt(int at, String what, String fix) {
+      return new Refused(file + ":" + at + ": " + what + "; " + fix);
+    }
+  }
+}

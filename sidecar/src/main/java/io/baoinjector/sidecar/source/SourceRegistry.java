@@ -1,0 +1,134 @@
+package io.baoinjector.sidecar.source;
+
+import io.baoinjector.sidecar.config.LeaseSettings;
+import io.baoinjector.sidecar.snapshot.LeaseStatus;
+import io.baoinjector.sidecar.source.NameTable.SourceKey;
+import io.baoinjector.sidecar.source.NameTable.SourceState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every distinct thing to read, each in its {@link SourceSlot}, in config order. A slot's source is
+ * made once its mount is known (KV v2, or a direct read), and made again after the slot drops it.
+ * Not thread-safe: the {@link Refresher} holds its lock around every call.
+ */
+final class SourceRegistry {
+  // logs under Refresher: the name operators know
+  private static final Logger log = LoggerFactory.getLogger(Refresher.class);
+
+  private final Map<SourceKey, SourceSlot> slots = new LinkedHashMap<>();
+  private final Reader reader;
+  private final MountResolver mounts;
+  private final RefreshObserver observer;
+  private final LeaseSettings leases;
+
+  SourceRegistry(
+      Collection<SourceKey> keys, Reader reader, RefreshObserver observer, LeaseSettings leases) {
+    this.reader = reader;
+    this.mounts = new MountResolver(reader);
+    this.observer = observer;
+    this.leases = leases;
+    keys.forEach(k -> slots.put(k, new SourceSlot()));
+  }
+
+  Map<SourceKey, SourceSlot> slots() {
+    return slots;
+  }
+
+  /** The slot's source, made first when the slot has none (which asks OpenBao for the mount). */
+  SecretSource sourceOf(SourceKey key, SourceSlot slot) {
+    if (slot.source() == null) {
+      create(key, slot);
+    }
+    return slot.source();
+  }
+
+  private void create(SourceKey key, SourceSlot slot) {
+    Mount m = mounts.resolve(key.path());
+    if (m.isKvV2()) {
+      slot.created(new KvV2Source(key.path(), m, key.version(), reader), false);
+      return;
+    }
+    if (key.version() > 0) {
+      log.warn(
+          "{}: @{} pins a KV v2 version, but {} is not KV v2; ignoring the pin",
+          key.path(),
+          key.version(),
+          m.path().isEmpty() ? "the mount" : m.path());
+    }
+    slot.created(new DirectSource(key.path(), reader, observer, leases), m.guessed());
+  }
+
+  /** After a failed read: drops a source whose engine may be misjudged, and its cached mount. */
+  void dropIfMisjudged(SourceKey key, SourceSlot slot) {
+    if (slot.dropIfMisjudged()) {
+      mounts.forget(key.path());
+    }
+  }
+
+  /** OpenBao went away: whatever a source believes about the server is to be asked again. */
+  void invalidateAll() {
+    slots.values().forEach(SourceSlot::invalidate);
+  }
+
+  /** What the name table needs to know of {@code key}, or null for an unknown key. */
+  SourceState state(SourceKey key) {
+    SourceSlot t = slots.get(key);
+    return t == null ? null : new SourceState(t.lastGood(), t.failing(), t.confirmedAt());
+  }
+
+  /** The earliest time a slot wants a round on its own account, if before {@code at}. */
+  Instant earliestWake(Instant at) {
+    for (SourceSlot t : slots.values()) {
+      Instant wake = t.wakeAt();
+      if (wake != null && wake.isBefore(at)) {
+        at = wake;
+      }
+    }
+    return at;
+  }
+
+  List<LeaseStatus> leases() {
+    List<LeaseStatus> l = new ArrayList<>();
+    for (SourceSlot t : slots.values()) {
+      if (t.source() instanceof DirectSource d) {
+        l.addAll(d.leases());
+      }
+    }
+    return l;
+  }
+
+  Map<String, String> deniedPaths() {
+    Map<String, String> m = new LinkedHashMap<>();
+    slots.forEach(
+        (k, t) -> {
+          if (t.deniedMessage() != null) {
+            m.put(k.path(), t.deniedMessage());
+          }
+        });
+    return m;
+  }
+
+  List<String> metadataDeniedPaths() {
+    List<String> l = new ArrayList<>();
+    slots.forEach(
+        (k, t) -> {
+          if (t.source() instanceof KvV2Source kv && kv.metadataDenied()) {
+            l.add(k.path());
+          }
+        });
+    return l;
+  }
+
+  /** The source reading {@code path} (current version), or null. */
+  SecretSource source(String path) {
+    SourceSlot t = slots.get(new SourceKey(path, 0));
+    return t == null ? null : t.source();
+  }
+}

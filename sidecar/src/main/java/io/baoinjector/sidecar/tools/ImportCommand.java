@@ -1,0 +1,139 @@
+package io.baoinjector.sidecar.tools;
+
+import io.baoinjector.shared.ShellDotenv;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bao-injector import}: a {@code .env} file (or the environment) into KV v2. */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the variables of a .env file (read as bash's `set -a; . FILE` reads it; what bash"
+          + " would expand is refused) or of the environment into one KV v2 secret, or one per"
+          + " --split prefix, with check-and-set. Prints names, never values.",
+      "Example: bao-injector import --from app.env --to secret/app/prod --emit-config"
+    },
+    footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config."})
+public final class ImportCommand extends ToolCommand {
+  static final class Source {
+    @Option(names = "--from", paramLabel = "FILE.env", description = "The dotenv file.")
+    Path file;
+
+    @Option(
+        names = "--from-env",
+        paramLabel = "PATTERN",
+        description = "The current environment's variables whose names match this glob (DB_*).")
+    String pattern;
+  }
+
+  static final class Existing {
+    @Option(
+        names = "--merge",
+        description = "Onto an existing secret: keep its other keys, set these (check-and-set).")
+    boolean merge;
+
+    @Option(
+        names = "--replace",
+        description = "Onto an existing secret: replace all its keys with these (check-and-set).")
+    boolean replace;
+  }
+
+  @ArgGroup(multiplicity = "1")
+  Source source;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "PATH",
+      description = "The KV v2 secret, e.g. secret/app/prod.")
+  String to;
+
+  @Option(
+      names = "--split",
+      arity = "1..*",
+      paramLabel = "PREFIX",
+      description = "Names starting with PREFIX (DB_) go to PATH/db instead; the rest to PATH.")
+  List<String> split = new ArrayList<>();
+
+  @ArgGroup Existing existing;
+
+  @Option(
+      names = "--emit-config",
+      description =
+          "Print the secrets: block for sidecar.yaml on stdout (the summary goes to stderr).")
+  boolean emitConfig;
+
+  public ImportCommand() {
+    this(System.getenv());
+  }
+
+  ImportCommand(Map<String, String> env) {
+    super(env);
+  }
+
+  @Override
+  int execute(PrintWriter out, PrintWriter err) {
+    Map<String, String> values = source.file != null ? readFile(source.file) : fromEnv();
+    Map<String, Map<String, String>> groups = DotenvImport.split(to, values, split);
+    DotenvImport.Mode mode =
+        existing == null
+            ? DotenvImport.Mode.NEW
+            : existing.merge ? DotenvImport.Mode.MERGE : DotenvImport.Mode.REPLACE;
+    try (Connection c = connect()) {
+      new DotenvImport(c.kv, mode, dryRun, hook).run(groups, emitConfig ? err : out);
+    }
+    if (emitConfig) {
+      out.print(DotenvImport.secretsBlock(groups));
+    }
+    return 0;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw ToolFailure.usage(
+          "--from " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+    }
+    Map<String, String> values;
+    try {
+      values = ShellDotenv.parse(text, file.toString());
+    } catch (ShellDotenv.Refused e) {
+      throw ToolFailure.usage(e.getMessage());
+    }
+    if (values.isEmpty()) {
+      throw ToolFailure.usage("--from " + file + ": no NAME=value lines in it");
+    }
+    return values;
+  }
+
+  private Map<String, String> fromEnv() {
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + source.pattern);
+    Map<String, String> values = new TreeMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (!k.contains("/") && m.matches(Path.of(k))) {
+            values.put(k, v);
+          }
+        });
+    if (values.isEmpty()) {
+      throw ToolFailure.usage(
+          "--from-env " + source.pattern + ": no variable in the environment matches it");
+    }
+    return values;
+  }
+}

@@ -1,0 +1,192 @@
+package io.baoinjector.sidecar.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.openbao.NotFoundException;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Reads and writes KV v2 secrets with check-and-set ({@code options.cas}): every write names the
+ * version it expects to replace (0: none), so a concurrent writer makes the write fail instead of
+ * being overwritten. A 403 becomes one line naming the capability and the API path the policy must
+ * grant. Values go only into request bodies and {@link Current#data()}, never into a message.
+ */
+final class KvWriter {
+  /** A secret as read: its data and version; version 0 and no data when there is none. */
+  record Current(Map<String, String> data, int version) {
+    boolean exists() {
+      return version > 0;
+    }
+
+    @Override
+    public String toString() {
+      return "Current[version " + version + ", keys " + data.keySet() + "]";
+    }
+  }
+
+  /** Another write came first: the secret's version is no longer the one the write named. */
+  static final class CasMismatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CasMismatch(String path, int expected) {
+      super(path + ": check-and-set failed, version " + expected + " is no longer current");
+    }
+  }
+
+  private final OpenBaoClient client;
+  private final Supplier<SecretValue> token;
+
+  KvWriter(OpenBaoClient client, Supplier<SecretValue> token) {
+    this.client = Objects.requireNonNull(client, "client == null");
+    this.token = Objects.requireNonNull(token, "token == null");
+  }
+
+  /** The mount {@code path} lives on (the lookup {@code bao kv} does). */
+  KvPath resolve(String path) {
+    String p = strip(path);
+    JsonNode data;
+    try {
+      data = client.get("sys/internal/ui/mounts/" + p, token.get()).path("data");
+    } catch (PermissionDeniedException e) {
+      throw ToolFailure.runtime(
+          "permission denied: the token may use nothing under "
+              + p
+              + " (its policy must grant \"read\", \"create\" or \"update\" on a path there)");
+    } catch (NotFoundException e) {
+      throw ToolFailure.usage(p + ": no secrets engine is mounted there (check the path)");
+    }
+    String mount = data.path("path").asText("");
+    String type = data.path("type").asText("");
+    if (mount.isEmpty() || !p.startsWith(mount)) {
+      throw ToolFailure.usage(p + ": no secrets engine is mounted there (check the path)");
+    }
+    int version = 0;
+    if (type.equals("kv") || type.equals("generic")) {
+      version = "2".equals(data.path("options").path("version").asText("1")) ? 2 : 1;
+    }
+    return new KvPath(mount, p.substring(mount.length()), version);
+  }
+
+  /**
+   * Refuses what is not KV v2: KV v1 has no versions, so no check-and-set and no archive.
+   *
+   * @param what what needs it, e.g. "import"
+   */
+  static void requireKvV2(KvPath p, String what) {
+    if (p.kvVersion() == 2) {
+      return;
+    }
+    throw ToolFailure.usage(
+        p.kvVersion() == 1
+            ? p
+                + ": "
+                + p.mount()
+                + " is a KV v1 mount, which has no versions and no check-and-set; "
+                + what
+                + " needs KV v2 (bao secrets enable -version=2 -path=NAME kv, or bao kv"
+                + " enable-versioning "
+                + p.mount()
+                + ")"
+            : p + ": " + p.mount() + " is not a KV secrets engine; " + what + " needs KV v2");
+  }
+
+  /** The latest version, or {@code Current(empty, 0)} when there is none. */
+  Current read(KvPath p) {
+    try {
+      return fetch(p);
+    } catch (PermissionDeniedException e) {
+      throw denied("read", p.dataPath());
+    }
+  }
+
+  /**
+   * Like {@link #read}, but a token that may not read gets {@code Current(empty, 0)}: a new secret
+   * needs only "create", and its {@code cas=0} write still refuses to overwrite one that exists.
+   */
+  Current readIfAllowed(KvPath p) {
+    try {
+      return fetch(p);
+    } catch (PermissionDeniedException e) {
+      return new Current(Map.of(), 0);
+    }
+  }
+
+  private Current fetch(KvPath p) {
+    JsonNode body;
+    try {
+      body = client.get(p.dataPath(), token.get());
+    } catch (NotFoundException e) {
+      return new Current(Map.of(), 0);
+    }
+    JsonNode d = body.path("data");
+    Map<String, String> data = new LinkedHashMap<>();
+    d.path("data").fields().forEachRemaining(f -> data.put(f.getKey(), text(f.getValue())));
+    return new Current(data, d.path("metadata").path("version").asInt(0));
+  }
+
+  /**
+   * Writes {@code data} as the next version if the current one is still {@code cas}.
+   *
+   * @return the new version
+   * @throws CasMismatch when another write came first
+   */
+  int write(KvPath p, Map<String, String> data, int cas) {
+    Map<String, Object> body = Map.of("options", Map.of("cas", cas), "data", data);
+    try {
+      return client.post(p.dataPath(), body, token.get()).path("data").path("version").asInt();
+    } catch (PermissionDeniedException e) {
+      if (cas == 0) {
+        // OpenBao asks for "update" instead when the path exists, which an unreadable one may
+        throw ToolFailure.runtime(
+            "permission denied: the token needs \"create\" on "
+                + p.dataPath()
+                + " (\"update\" if it exists already; grant it in the token's policy)");
+      }
+      throw denied("update", p.dataPath());
+    } catch (OpenBaoException e) {
+      if (e.status() == 400 && String.join(" ", e.errors()).contains("check-and-set")) {
+        throw new CasMismatch(p.full(), cas);
+      }
+      throw e;
+    }
+  }
+
+  /** Sets the secret's custom metadata (KV v2 metadata endpoint; creates it when absent). */
+  void customMetadata(KvPath p, Map<String, String> custom) {
+    try {
+      client.post(p.metadataPath(), Map.of("custom_metadata", custom), token.get());
+    } catch (PermissionDeniedException e) {
+      throw denied("create\"/\"update", p.metadataPath());
+    }
+  }
+
+  static ToolFailure denied(String capability, String apiPath) {
+    return ToolFailure.runtime(
+        "permission denied: the token needs \""
+            + capability
+            + "\" on "
+            + apiPath
+            + " (grant it in the token's policy)");
+  }
+
+  private static String text(JsonNode v) {
+    return v.isTextual() ? v.asText() : v.toString();
+  }
+
+  private static String strip(String path) {
+    String p = path.strip();
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+}
