@@ -129,5 +129,11 @@ class ExecSocketOptionsTest {
         "bao-injector: Invalid value for option '--wait': \"soon\" is not a duration (e.g. 500ms,"
             + " 10s, 2m or 0)\nTry 'bao-injector exec --help' for usage.\n",
         r.err);
+    r = Cli.run(Map.of(), "exec", "--socket", "s.sock", "--wait", "25h", "--", "true");
+    assertEquals(2, r.exit, r.toString());
+    assertEquals(
+        "bao-injector: Invalid value for option '--wait': \"25h\" is too large; the most is 24h\n"
+            + "Try 'bao-injector exec --help' for usage.\n",
+        r.err);
   }
 }

@@ -260,6 +260,58 @@ class ExecFromSocketIT {
     }
   }
 
+  /**
+   * {@code signal:HUP} signals the running child instead of restarting it; its environment cannot
+   * change, so this policy is for a child that re-reads files or the socket itself.
+   */
+  @Test
+  void signalPolicySignalsTheChildAndStartsNoOther(OpenBao bao, @TempDir Path work)
+      throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", P1));
+    bao.put("app/stripe", Map.of("api_key", "sk_test_1"));
+    Map<String, String> sidecarEnv = appRole(bao, work);
+    Path kids = Files.createDirectories(work.resolve("kids"));
+    Path hups = kids.resolve("hups");
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path sock = t.resolve("agent.sock");
+      Path cfg = work.resolve("sidecar.yaml");
+      Files.writeString(cfg, config(sock, "", ""));
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(work, sidecarEnv, "run", "-c", cfg.toString())) {
+        sidecar.awaitReady(sock);
+        String script =
+            "trap 'echo hup >> \"$0/hups\"' HUP;"
+                + " env > \"$0/child-$$.tmp\" && mv \"$0/child-$$.tmp\" \"$0/child-$$.env\";"
+                + " while :; do sleep 1 & wait $!; done";
+        try (SidecarProcess exec =
+            SidecarProcess.start(
+                work,
+                EXEC_ENV,
+                "exec",
+                "--socket",
+                sock.toString(),
+                "--on-change",
+                "signal:HUP",
+                "--",
+                "sh",
+                "-c",
+                script,
+                kids.toString())) {
+          Await.until(MAX, () -> "no child\n" + exec.stderr(), () -> childWith(kids, P1) > 0);
+          assertFalse(Files.exists(hups), "no signal before a change");
+          bao.cli("kv", "put", "secret/app/db", "username=app", "password=" + P2);
+          Await.until(
+              MAX,
+              () -> "the child never got SIGHUP\n" + exec.stderr(),
+              () -> Files.exists(hups) && Files.readString(hups).equals("hup\n"));
+          assertEquals(1, children(kids).size(), "signal:HUP starts no other child");
+          assertEquals(143, exec.terminate());
+          assertNoValue("exec's stderr", exec.stderr());
+        }
+      }
+    }
+  }
+
   @Test
   void noSidecarAStartingOneAndARefusingOneAreOneLineEach(OpenBao bao, @TempDir Path work)
       throws Exception {
