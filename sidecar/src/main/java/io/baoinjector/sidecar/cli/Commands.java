@@ -151,7 +151,7 @@ final class Commands {
             + " credentials (BAO_TOKEN, VAULT_TOKEN, ...). Forwards signals and exits with CMD's"
             + " exit code.",
         "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar",
-        "     or: bao-injector exec --socket /run/bao-injector/agent.sock -- java -jar app.jar"
+        "     or: bao-injector exec --socket /run/bao-injector/agent.sock -- ./worker"
       })
   static final class Exec extends ConfigCommand {
     @Option(
