@@ -117,23 +117,23 @@ class ExecSocketOptionsTest {
 
   @Test
   void badOnlyNameAndBadWaitAreUsageErrors() {
-    Cli r = Cli.run(Map.of(), "exec", "--socket", "s.sock", "--only", "DB PASSWORD", "--", "true");
+    assertUsage(
+        "--only: 'DB PASSWORD' is not an environment variable name", "--only", "DB PASSWORD");
+    assertUsage(
+        "Invalid value for option '--wait': \"soon\" is not a duration (e.g. 500ms, 10s, 2m or 0)",
+        "--wait",
+        "soon");
+    assertUsage(
+        "Invalid value for option '--wait': \"25h\" is too large; the most is 24h",
+        "--wait",
+        "25h");
+  }
+
+  /** {@code exec --socket s.sock OPTION VALUE -- true} is {@code problem} on one line, exit 2. */
+  private static void assertUsage(String problem, String option, String value) {
+    Cli r = Cli.run(Map.of(), "exec", "--socket", "s.sock", option, value, "--", "true");
     assertEquals(2, r.exit, r.toString());
     assertEquals(
-        "bao-injector: --only: 'DB PASSWORD' is not an environment variable name\n"
-            + "Try 'bao-injector exec --help' for usage.\n",
-        r.err);
-    r = Cli.run(Map.of(), "exec", "--socket", "s.sock", "--wait", "soon", "--", "true");
-    assertEquals(2, r.exit, r.toString());
-    assertEquals(
-        "bao-injector: Invalid value for option '--wait': \"soon\" is not a duration (e.g. 500ms,"
-            + " 10s, 2m or 0)\nTry 'bao-injector exec --help' for usage.\n",
-        r.err);
-    r = Cli.run(Map.of(), "exec", "--socket", "s.sock", "--wait", "25h", "--", "true");
-    assertEquals(2, r.exit, r.toString());
-    assertEquals(
-        "bao-injector: Invalid value for option '--wait': \"25h\" is too large; the most is 24h\n"
-            + "Try 'bao-injector exec --help' for usage.\n",
-        r.err);
+        "bao-injector: " + problem + "\nTry 'bao-injector exec --help' for usage.\n", r.err);
   }
 }

@@ -110,16 +110,18 @@ class ExecFromSocketIT {
         .orElse(-1);
   }
 
-  static String[] args(String... head) {
-    return head;
+  /** {@code exec --socket SOCK OPTIONS… -- sh -c …} with the {@link #child} script. */
+  static String[] exec(Path sock, Path kids, boolean stay, String... options) {
+    return Stream.of(
+            Stream.of("exec", "--socket", sock.toString()),
+            Stream.of(options),
+            Stream.of(child(kids, stay)))
+        .flatMap(x -> x)
+        .toArray(String[]::new);
   }
 
   /** What bin/bao-injector sets, so exec forwards USR2 without a warning. */
   static final Map<String, String> EXEC_ENV = Map.of("_JAVA_SR_SIGNUM", "39");
-
-  static String[] concat(String[] a, String[] b) {
-    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
-  }
 
   static void assertNoValue(String where, String text) {
     for (String v : List.of(P1, P2, P3)) {
@@ -148,11 +150,7 @@ class ExecFromSocketIT {
         // restricts the child to it
         SidecarProcess.Result unknown =
             SidecarProcess.runToEnd(
-                work,
-                EXEC_ENV,
-                concat(
-                    args("exec", "--socket", sock.toString(), "--only", "DB_PASSWORD,NOPE,NADA"),
-                    child(kids, false)));
+                work, EXEC_ENV, exec(sock, kids, false, "--only", "DB_PASSWORD,NOPE,NADA"));
         assertEquals(2, unknown.exit(), unknown.stderr());
         assertEquals(
             "bao-injector: exec --only: the sidecar at "
@@ -161,12 +159,7 @@ class ExecFromSocketIT {
             unknown.stderr());
         assertEquals(Map.of(), children(kids), "no child started");
         SidecarProcess.Result only =
-            SidecarProcess.runToEnd(
-                work,
-                EXEC_ENV,
-                concat(
-                    args("exec", "--socket", sock.toString(), "--only", "DB_USER"),
-                    child(kids, false)));
+            SidecarProcess.runToEnd(work, EXEC_ENV, exec(sock, kids, false, "--only", "DB_USER"));
         assertEquals(0, only.exit(), only.stderr());
         Map<String, String> onlyEnv = children(kids).values().iterator().next();
         assertEquals("app", onlyEnv.get("DB_USER"));
@@ -182,11 +175,7 @@ class ExecFromSocketIT {
         // _JAVA_SR_SIGNUM
         try (SidecarProcess exec =
             SidecarProcess.start(
-                work,
-                EXEC_ENV,
-                concat(
-                    args("exec", "--socket", sock.toString(), "--on-change", "restart"),
-                    child(kids, true)))) {
+                work, EXEC_ENV, exec(sock, kids, true, "--on-change", "restart"))) {
           Await.until(MAX, () -> "no child\n" + exec.stderr(), () -> childWith(kids, P1) > 0);
           long first = childWith(kids, P1);
           Map<String, String> env = children(kids).get(first);
