@@ -66,10 +66,6 @@ final class Commands {
       name = "bao-injector",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
-      subcommands = {
-        io.baoinjector.sidecar.tools.ImportCommand.class,
-        io.baoinjector.sidecar.tools.RotateCommand.class,
-      },
       description = {
         "Keeps OpenBao (or Vault) secrets current for an application: serves them over a Unix"
             + " socket, renders them into files, or runs a command with them in its environment.",
@@ -150,7 +146,8 @@ final class Commands {
         "Run CMD with the mapped variables in its environment, minus the sidecar's own"
             + " credentials (BAO_TOKEN, VAULT_TOKEN, ...). Forwards signals and exits with CMD's"
             + " exit code.",
-        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar"
+        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar",
+        "     or: bao-injector exec --socket /run/bao-injector/agent.sock -- ./worker"
       })
   static final class Exec extends ConfigCommand {
     @Option(
@@ -177,6 +174,8 @@ final class Commands {
         description = "The command and its arguments, after --.")
     List<String> command;
 
+    @Mixin SocketExecOptions fromSocket;
+
     Exec(Session session) {
       super(session);
     }
@@ -192,7 +191,8 @@ final class Commands {
         }
       }
       extras.check(spec, onChange);
-      return super.call();
+      SocketExecRequest s = fromSocket.request(spec, extras.request(command, passEnv, onChange));
+      return s == null ? super.call() : session.handlers.execFromSocket(session.context(), s);
     }
 
     @Override
@@ -284,12 +284,16 @@ final class Commands {
 
     @Override
     public Integer call() {
-      Path s = socket;
-      if (s == null) {
-        String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
-        s = Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
-      }
-      return session.handlers.get(session.context(), name, s);
+      return session.handlers.get(session.context(), name, socket(session, socket));
     }
+  }
+
+  /** {@code --socket} when given, else {@code $BAO_INJECTOR_SOCKET}, else the default path. */
+  static Path socket(Session session, Path given) {
+    if (given != null) {
+      return given;
+    }
+    String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
+    return Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
   }
 }
