@@ -14,6 +14,7 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
  */
 public record SidecarConfig(
     Path source,
@@ -25,7 +26,34 @@ public record SidecarConfig(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     OutputSettings outputs,
-    LeaseSettings leases) {
+    LeaseSettings leases,
+    boolean envReferences) {
+
+  /** A config without {@code env-references}. */
+  public SidecarConfig(
+      Path source,
+      OpenBaoSettings openbao,
+      AuthSettings auth,
+      boolean revokeOnExit,
+      Map<String, Reference> secrets,
+      List<EnvFrom> envFrom,
+      Map<String, Reference> properties,
+      RefreshSettings refresh,
+      OutputSettings outputs,
+      LeaseSettings leases) {
+    this(
+        source,
+        openbao,
+        auth,
+        revokeOnExit,
+        secrets,
+        envFrom,
+        properties,
+        refresh,
+        outputs,
+        leases,
+        false);
+  }
 
   /** A config with the default {@code leases:} settings. */
   public SidecarConfig(
@@ -63,7 +91,24 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        leases);
+        leases,
+        envReferences);
+  }
+
+  /** The same config with {@code secrets} replaced. */
+  public SidecarConfig withSecrets(Map<String, Reference> secrets) {
+    return new SidecarConfig(
+        source,
+        openbao,
+        auth,
+        revokeOnExit,
+        secrets,
+        envFrom,
+        properties,
+        refresh,
+        outputs,
+        leases,
+        envReferences);
   }
 
   /**
