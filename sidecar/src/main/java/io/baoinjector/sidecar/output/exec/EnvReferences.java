@@ -108,6 +108,14 @@ public final class EnvReferences {
                 + " from the environment)");
       }
     }
+    if (entries.isEmpty()
+        && config.secrets().isEmpty()
+        && config.envFrom().isEmpty()
+        && config.properties().isEmpty()) {
+      bad.add(
+          "env-references: nothing to hand out: secrets:, env-from: and properties: are empty"
+              + " and no variable of the environment is a vault: or bao: reference");
+    }
     if (!bad.isEmpty()) {
       throw new Rejected(bad);
     }
