@@ -81,22 +81,15 @@ public record SidecarConfig(
 
   /** The same config with {@code auth} replaced. */
   public SidecarConfig withAuth(AuthSettings auth) {
-    return new SidecarConfig(
-        source,
-        openbao,
-        auth,
-        revokeOnExit,
-        secrets,
-        envFrom,
-        properties,
-        refresh,
-        outputs,
-        leases,
-        envReferences);
+    return with(auth, secrets);
   }
 
   /** The same config with {@code secrets} replaced. */
   public SidecarConfig withSecrets(Map<String, Reference> secrets) {
+    return with(auth, secrets);
+  }
+
+  private SidecarConfig with(AuthSettings auth, Map<String, Reference> secrets) {
     return new SidecarConfig(
         source,
         openbao,
