@@ -11,6 +11,7 @@ import io.baoinjector.testkit.SidecarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,21 +33,11 @@ class EnvReferencesIT {
   static final String USER = "canary-user";
   static final String DBPW = "canary-dbpw";
 
-  static Path config(Path work, OpenBao bao, String extra) throws Exception {
-    Path cfg = work.resolve("sidecar.yaml");
-    Files.writeString(
-        cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        refresh:
-          interval: 1s
-        %s
-        """
-            .formatted(bao.address(), extra));
-    return cfg;
+  /** A token-auth config, refreshing every second; {@code secrets} indented, may be "". */
+  static Path config(Path work, OpenBao bao, String secrets, boolean envReferences)
+      throws Exception {
+    return OneShotCommandsIT.config(
+        work, bao, secrets, "refresh:\n  interval: 1s\nenv-references: " + envReferences);
   }
 
   /** secret/app at versions 1 and 2, secret/db, and kv1/data/app on a KV v1 mount. */
@@ -67,9 +58,19 @@ class EnvReferencesIT {
           "B_AT_VERSION", "bao:secret/app#password@1",
           "DSN", "postgres://${bao:secret/db#user}:${vault:secret/data/db#pw}@h/db");
 
-  static final String PRINT_FORMS =
-      "printf '%s|%s|%s|%s|%s|%s' \"$V_DATA\" \"$V_KV1\" \"$B_PATH\" \"$V_HASH_VERSION\""
-          + " \"$B_AT_VERSION\" \"$DSN\"";
+  static final List<String> ORDER =
+      List.of("V_DATA", "V_KV1", "B_PATH", "V_HASH_VERSION", "B_AT_VERSION", "DSN");
+
+  /** The child prints the variables in ORDER, separated by |. */
+  static final String[] PRINT_FORMS = {
+    "sh", "-c", "printf %s \"$" + String.join("|$", ORDER).replace("|", "\"'|'\"") + "\""
+  };
+
+  static SidecarProcess.Result exec(Path work, Map<String, String> env, Path cfg, String... cmd) {
+    List<String> args = new ArrayList<>(List.of("exec", "-c", cfg.toString(), "--"));
+    args.addAll(List.of(cmd));
+    return SidecarProcess.runToEnd(work, env, args.toArray(String[]::new));
+  }
 
   static Map<String, String> env(OpenBao bao, Map<String, String> more) {
     Map<String, String> env = new HashMap<>(more);
@@ -84,10 +85,8 @@ class EnvReferencesIT {
   @Test
   void everyFormReachesTheChild(OpenBao bao, @TempDir Path work) throws Exception {
     seed(bao);
-    Path cfg = config(work, bao, "env-references: true");
-    SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work, env(bao, FORMS), "exec", "-c", cfg.toString(), "--", "sh", "-c", PRINT_FORMS);
+    Path cfg = config(work, bao, "", true);
+    SidecarProcess.Result r = exec(work, env(bao, FORMS), cfg, PRINT_FORMS);
     assertEquals(0, r.exit(), r.stderr());
     assertEquals(
         String.join("|", V2, KV1, V2, V1, V1, "postgres://" + USER + ":" + DBPW + "@h/db"),
@@ -98,27 +97,16 @@ class EnvReferencesIT {
   @Test
   void withoutTheOptInValuesPassUntouched(OpenBao bao, @TempDir Path work) throws Exception {
     seed(bao);
-    Path cfg = config(work, bao, "secrets:\n  DB_PW: secret/db#pw");
-    SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work, env(bao, FORMS), "exec", "-c", cfg.toString(), "--", "sh", "-c", PRINT_FORMS);
+    Path cfg = config(work, bao, "  DB_PW: secret/db#pw", false);
+    SidecarProcess.Result r = exec(work, env(bao, FORMS), cfg, PRINT_FORMS);
     assertEquals(0, r.exit(), r.stderr());
-    assertEquals(
-        String.join(
-            "|",
-            FORMS.get("V_DATA"),
-            FORMS.get("V_KV1"),
-            FORMS.get("B_PATH"),
-            FORMS.get("V_HASH_VERSION"),
-            FORMS.get("B_AT_VERSION"),
-            FORMS.get("DSN")),
-        r.stdout());
+    assertEquals(String.join("|", ORDER.stream().map(FORMS::get).toList()), r.stdout());
   }
 
   @Test
   void aRotationReachesTheRestartedChild(OpenBao bao, @TempDir Path work) throws Exception {
     seed(bao);
-    Path cfg = config(work, bao, "env-references: true");
+    Path cfg = config(work, bao, "", true);
     Path seen = work.resolve("seen");
     try (SidecarProcess p =
         SidecarProcess.start(
@@ -157,19 +145,16 @@ class EnvReferencesIT {
     seed(bao);
     bao.writePolicy("app", "path \"secret/data/app\" { capabilities = [\"read\"] }\n");
     String token = bao.createToken(Map.of("policies", List.of("app")));
-    Path cfg = config(work, bao, "env-references: true");
+    Path cfg = config(work, bao, "", true);
     Path ran = work.resolve("ran");
     SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
+        exec(
             work,
             Map.of(
                 "BAO_TOKEN", token,
                 "OK", "vault:secret/data/app#password",
                 "DSN", "postgres://u:${vault:secret/data/db#pw}@h/db"),
-            "exec",
-            "-c",
-            cfg.toString(),
-            "--",
+            cfg,
             "touch",
             ran.toString());
     assertEquals(2, r.exit(), r.stderr());
@@ -188,10 +173,10 @@ class EnvReferencesIT {
   void aMalformedReferenceIsOneLineNamingTheVariableAndExit2(OpenBao bao, @TempDir Path work)
       throws Exception {
     seed(bao);
-    Path cfg = config(work, bao, "env-references: true");
+    Path cfg = config(work, bao, "", true);
     Path ran = work.resolve("ran");
     SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
+        exec(
             work,
             env(
                 bao,
@@ -199,10 +184,7 @@ class EnvReferencesIT {
                     "NO_KEY", "vault:secret/data/app",
                     "LITERAL", "canary-literal ${bao:secret/app#password@x}",
                     "FINE", "vault:secret/data/app#password")),
-            "exec",
-            "-c",
-            cfg.toString(),
-            "--",
+            cfg,
             "touch",
             ran.toString());
     assertEquals(2, r.exit(), r.stderr());
