@@ -106,6 +106,19 @@ class EnvReferencesTest {
   }
 
   @Test
+  void aConfigWithNoNamesNeedsAReferenceInTheEnvironment() {
+    EnvReferences.Rejected e =
+        assertThrows(
+            EnvReferences.Rejected.class,
+            () -> EnvReferences.scan(config(true, Map.of()), Map.of("HOME", "/root")));
+    assertEquals(
+        List.of(
+            "env-references: nothing to hand out: secrets:, env-from: and properties: are empty"
+                + " and no variable of the environment is a vault: or bao: reference"),
+        e.lines());
+  }
+
+  @Test
   void aVariableAlsoInSecretsIsRefused() {
     SidecarConfig c = config(true, Map.of("PW", Reference.parse("secret/other#pw")));
     EnvReferences.Rejected e =
