@@ -36,8 +36,16 @@ class EnvReferencesIT {
   /** A token-auth config, refreshing every second; {@code secrets} indented, may be "". */
   static Path config(Path work, OpenBao bao, String secrets, boolean envReferences)
       throws Exception {
-    return OneShotCommandsIT.config(
-        work, bao, secrets, "refresh:\n  interval: 1s\nenv-references: " + envReferences);
+    String yaml =
+        String.join(
+            "\n",
+            "openbao: {address: " + bao.address() + "}",
+            "auth: {method: token}",
+            "refresh: {interval: 1s}",
+            "env-references: " + envReferences,
+            secrets.isEmpty() ? "" : "secrets:\n" + secrets,
+            "");
+    return Files.writeString(work.resolve("sidecar.yaml"), yaml);
   }
 
   /** secret/app at versions 1 and 2, secret/db, and kv1/data/app on a KV v1 mount. */
