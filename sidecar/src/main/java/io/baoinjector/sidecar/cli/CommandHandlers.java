@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.cli;
 import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.exec.ExecOptions;
 import io.baoinjector.sidecar.output.exec.SocketExec;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.output.socket.RefreshClient;
@@ -52,8 +53,9 @@ public interface CommandHandlers {
             request.command(),
             new LinkedHashSet<>(request.passEnv()),
             request.onChange(),
-            Jitter.upTo(request.jitter()),
-            masked ? OptionalInt.of(minLength) : OptionalInt.empty());
+            new ExecOptions(
+                Jitter.upTo(request.jitter()),
+                masked ? OptionalInt.of(minLength) : OptionalInt.empty()));
   }
 
   /**
@@ -68,13 +70,14 @@ public interface CommandHandlers {
             exec.command(),
             new LinkedHashSet<>(exec.passEnv()),
             exec.onChange(),
-            Jitter.upTo(exec.jitter()),
-            exec.mask()
-                ? OptionalInt.of(
-                    exec.maskMinLength() != null
-                        ? exec.maskMinLength()
-                        : MaskSettings.DEFAULT_MIN_LENGTH)
-                : OptionalInt.empty());
+            new ExecOptions(
+                Jitter.upTo(exec.jitter()),
+                exec.mask()
+                    ? OptionalInt.of(
+                        exec.maskMinLength() != null
+                            ? exec.maskMinLength()
+                            : MaskSettings.DEFAULT_MIN_LENGTH)
+                    : OptionalInt.empty()));
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
  * @param mask {@code exec}: whether and from which length values are concealed in the child's
  *     output ({@code mask:})
  */
@@ -28,9 +29,13 @@ public record SidecarConfig(
     RefreshSettings refresh,
     OutputSettings outputs,
     LeaseSettings leases,
+    boolean envReferences,
     MaskSettings mask) {
 
-  /** A config with the default {@code leases:} settings and no {@code mask:}. */
+  /**
+   * A config with the default {@code leases:} settings, without {@code env-references} and {@code
+   * mask:}.
+   */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -52,11 +57,21 @@ public record SidecarConfig(
         refresh,
         outputs,
         LeaseSettings.DEFAULTS,
+        false,
         MaskSettings.OFF);
   }
 
   /** The same config with {@code auth} replaced. */
   public SidecarConfig withAuth(AuthSettings auth) {
+    return with(auth, secrets);
+  }
+
+  /** The same config with {@code secrets} replaced. */
+  public SidecarConfig withSecrets(Map<String, Reference> secrets) {
+    return with(auth, secrets);
+  }
+
+  private SidecarConfig with(AuthSettings auth, Map<String, Reference> secrets) {
     return new SidecarConfig(
         source,
         openbao,
@@ -68,6 +83,7 @@ public record SidecarConfig(
         refresh,
         outputs,
         leases,
+        envReferences,
         mask);
   }
 

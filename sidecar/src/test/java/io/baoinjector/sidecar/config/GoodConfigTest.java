@@ -95,6 +95,7 @@ class GoodConfigTest {
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
             new LeaseSettings(Duration.ofSeconds(45), false),
+            true,
             new MaskSettings(true, 8));
     assertEquals(expected, c);
     // file order is kept, as the records promise

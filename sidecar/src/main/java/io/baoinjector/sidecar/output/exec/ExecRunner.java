@@ -9,13 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +55,11 @@ public final class ExecRunner implements SnapshotListener {
 
   private boolean stopping;
   private int starts;
+  private UnaryOperator<Map<String, String>> expand = UnaryOperator.identity();
 
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
-    this(command, passEnv, policy, stopTimeout, Jitter.NONE, OptionalInt.empty());
+    this(command, passEnv, policy, stopTimeout, ExecOptions.NONE);
   }
 
   /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
@@ -67,26 +68,22 @@ public final class ExecRunner implements SnapshotListener {
       Set<String> passEnv,
       OnChange policy,
       Duration stopTimeout,
-      Jitter jitter,
-      OptionalInt maskMinLength) {
+      ExecOptions options) {
     this(
         command,
         passEnv,
         policy,
         stopTimeout,
         System.getenv(),
-        maskMinLength.isPresent()
-            ? ChildOutput.masked(maskMinLength.getAsInt())
+        options.maskMinLength().isPresent()
+            ? ChildOutput.masked(options.maskMinLength().getAsInt())
             : ChildOutput.redirect(
                 ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT),
         true,
-        jitter,
+        options.jitter(),
         null);
   }
 
-  /**
-   * @param delay null: wait on the clock, cut short by a stop
-   */
   ExecRunner(
       List<String> command,
       Set<String> passEnv,
@@ -178,6 +175,12 @@ public final class ExecRunner implements SnapshotListener {
     }
   }
 
+  /** Rewrites the resolved names before each child gets them (env references); before run. */
+  public ExecRunner expanding(UnaryOperator<Map<String, String>> expand) {
+    this.expand = Objects.requireNonNull(expand, "expand == null");
+    return this;
+  }
+
   /**
    * Sends {@code signal} (TERM, INT, HUP...) to the running child; a TERM/INT also stops restarts.
    */
@@ -223,7 +226,7 @@ public final class ExecRunner implements SnapshotListener {
         }
         if (policy.action() == OnChange.Action.SIGNAL) {
           childMapped = latest;
-          output.given(latest);
+          output.given(expand.apply(latest));
           log.info(
               "exec: values changed; sending SIG{} to {} (pid {})",
               policy.signal(),
@@ -261,8 +264,9 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   private Process start(Map<String, String> mapped) throws IOException {
-    output.given(mapped);
-    Process p = launcher.start(command, ChildEnvironment.build(realEnv, mapped, passEnv), output);
+    Map<String, String> given = expand.apply(mapped);
+    output.given(given);
+    Process p = launcher.start(command, ChildEnvironment.build(realEnv, given, passEnv), output);
     output.attach(p);
     childMapped = mapped;
     starts++;

@@ -7,7 +7,6 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -19,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -64,16 +62,12 @@ public final class SocketExec {
    * start.
    */
   public int run(List<String> command, Set<String> passEnv, OnChange onChange) {
-    return run(command, passEnv, onChange, Jitter.NONE, OptionalInt.empty());
+    return run(command, passEnv, onChange, ExecOptions.NONE);
   }
 
   /** With {@code --jitter} and {@code --mask} (its minimum length), as for config-driven exec. */
   public int run(
-      List<String> command,
-      Set<String> passEnv,
-      OnChange onChange,
-      Jitter jitter,
-      OptionalInt mask) {
+      List<String> command, Set<String> passEnv, OnChange onChange, ExecOptions options) {
     EnvDocument first;
     try {
       first = awaitFirst();
@@ -98,7 +92,7 @@ public final class SocketExec {
       return 2;
     }
     ExecRunner runner =
-        new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, jitter, mask);
+        new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, options);
     Thread follower = null;
     if (onChange.action() != OnChange.Action.NONE) {
       follower = new Thread(() -> follow(first, runner), "bao-injector-exec-socket");

@@ -141,8 +141,8 @@ class ExecJitterTest {
                     Set.of(),
                     OnChange.signal("HUP"),
                     Duration.ofSeconds(1),
-                    Jitter.upTo(Duration.ofSeconds(30)),
-                    java.util.OptionalInt.empty()));
+                    new ExecOptions(
+                        Jitter.upTo(Duration.ofSeconds(30)), java.util.OptionalInt.empty())));
     assertEquals("--jitter: only with --on-change restart", e.getMessage());
   }
 
