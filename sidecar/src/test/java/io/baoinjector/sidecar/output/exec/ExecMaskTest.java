@@ -106,6 +106,23 @@ class ExecMaskTest {
   }
 
   @Test
+  void aProcessLeftBehindHoldingThePipesDoesNotKeepExecWaiting() throws Exception {
+    // the background sleep inherits the pipes and outlives the child
+    ExecRunner r = masked(OnChange.NONE, "sleep 600 & echo \"$!\"; exit 4");
+    assertEquals(
+        4,
+        r.run(publish("V", ONE)),
+        "back after the drain grace, not when the sleep ends (past the timeout)");
+    long orphan = Long.parseLong(read("out").strip());
+    ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (output.pumping()) {
+      assertTrue(System.nanoTime() < deadline, "the pumps end once the pipes' last writer is gone");
+      Thread.sleep(20); // polls the pump threads
+    }
+  }
+
+  @Test
   void outputWithoutAValuePrefixIsNotHeldBack() throws Exception {
     // the child goes on only once the test saw its line: a held-back line would hang it
     ExecRunner r =
