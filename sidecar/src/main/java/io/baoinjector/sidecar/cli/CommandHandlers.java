@@ -3,19 +3,16 @@ package io.baoinjector.sidecar.cli;
 import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.output.exec.ExecOptions;
 import io.baoinjector.sidecar.output.exec.SocketExec;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.output.socket.RefreshClient;
 import io.baoinjector.sidecar.output.socket.SecretClient;
-import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The seam between the command line and the sidecar: {@link Main} parses the options, loads and
@@ -45,17 +42,12 @@ public interface CommandHandlers {
 
   /** {@code exec}: run the child with the mapped variables; returns the child's exit code. */
   default int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
-    MaskSettings mask = config.mask();
-    boolean masked = request.mask() || mask.enabled();
-    int minLength = request.maskMinLength() != null ? request.maskMinLength() : mask.minLength();
     return sidecar(ctx, config)
         .exec(
             request.command(),
             new LinkedHashSet<>(request.passEnv()),
             request.onChange(),
-            new ExecOptions(
-                Jitter.upTo(request.jitter()),
-                masked ? OptionalInt.of(minLength) : OptionalInt.empty()));
+            request.options(config.mask()));
   }
 
   /**
@@ -70,14 +62,7 @@ public interface CommandHandlers {
             exec.command(),
             new LinkedHashSet<>(exec.passEnv()),
             exec.onChange(),
-            new ExecOptions(
-                Jitter.upTo(exec.jitter()),
-                exec.mask()
-                    ? OptionalInt.of(
-                        exec.maskMinLength() != null
-                            ? exec.maskMinLength()
-                            : MaskSettings.DEFAULT_MIN_LENGTH)
-                    : OptionalInt.empty()));
+            exec.options(MaskSettings.OFF)); // no config: --mask alone turns it on
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */

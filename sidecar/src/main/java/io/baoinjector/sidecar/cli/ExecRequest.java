@@ -1,8 +1,12 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.output.OnChange;
+import io.baoinjector.sidecar.output.exec.ExecOptions;
+import io.baoinjector.sidecar.util.Jitter;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * What {@code exec} was asked to do.
@@ -34,5 +38,13 @@ public record ExecRequest(
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command is empty");
     }
+  }
+
+  /** The runner's options; {@code --mask} and {@code --mask-min-length} win over {@code config}. */
+  ExecOptions options(MaskSettings config) {
+    int minLength = maskMinLength != null ? maskMinLength : config.minLength();
+    return new ExecOptions(
+        Jitter.upTo(jitter),
+        mask || config.enabled() ? OptionalInt.of(minLength) : OptionalInt.empty());
   }
 }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.Fixtures;
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.OnChange;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -339,6 +341,24 @@ class MainTest {
     assertEquals(null, h.exec.jitter());
     assertFalse(h.exec.mask());
     assertEquals(null, h.exec.maskMinLength(), "the config's mask.min-length then");
+  }
+
+  @Test
+  void maskOptionsWinOverTheConfigsMask() {
+    List<String> cmd = List.of("true");
+    ExecRequest none = new ExecRequest(cmd, List.of(), OnChange.NONE, null, false, null);
+    assertEquals(
+        java.util.OptionalInt.empty(), none.options(MaskSettings.OFF).maskMinLength(), "off");
+    assertEquals(
+        java.util.OptionalInt.of(8), none.options(new MaskSettings(true, 8)).maskMinLength());
+    ExecRequest flags =
+        new ExecRequest(cmd, List.of(), OnChange.RESTART, Duration.ofSeconds(30), true, 3);
+    assertEquals(
+        java.util.OptionalInt.of(3), flags.options(new MaskSettings(false, 8)).maskMinLength());
+    assertEquals(Duration.ofSeconds(30), flags.options(MaskSettings.OFF).jitter().max());
+    ExecRequest mask = new ExecRequest(cmd, List.of(), OnChange.NONE, null, true, null);
+    assertEquals(java.util.OptionalInt.of(6), mask.options(MaskSettings.OFF).maskMinLength());
+    assertTrue(mask.options(MaskSettings.OFF).jitter().isNone());
   }
 
   @Test
