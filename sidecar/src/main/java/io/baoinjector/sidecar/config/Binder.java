@@ -18,10 +18,13 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.baoinjector.shared.Reference;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,13 +44,23 @@ final class Binder {
               new SimpleModule()
                   .addDeserializer(String.class, new Leaf<>(String.class, null, (s, c) -> s))
                   .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Binder::bool))
+                  .addDeserializer(boolean.class, new Leaf<>(boolean.class, "true", Binder::bool))
                   .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Binder::id))
                   .addDeserializer(
                       Duration.class, new Leaf<>(Duration.class, "30s", Binder::duration))
                   .addDeserializer(
                       Path.class, new Leaf<>(Path.class, "/path/to/file", Binder::path))
                   .addDeserializer(
-                      Reference.class, new Leaf<>(Reference.class, null, Binder::reference)))
+                      Reference.class, new Leaf<>(Reference.class, null, Binder::reference))
+                  .addDeserializer(
+                      InetSocketAddress.class,
+                      new Leaf<>(InetSocketAddress.class, null, Binder::hostPort))
+                  .addDeserializer(
+                      OutputSettings.Format.class,
+                      new Leaf<>(
+                          OutputSettings.Format.class,
+                          null,
+                          (s, c) -> choice(s, OutputSettings.Format.class))))
           .build()
           .readerFor(ConfigFile.class);
 
@@ -111,7 +124,8 @@ final class Binder {
         throw wrong(p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
       }
       // a YAML true/True/yes/on is the boolean token, whatever its spelling
-      String text = t.isBoolean() && handledType() == Boolean.class ? t.asString() : p.getText();
+      boolean bool = handledType() == Boolean.class || handledType() == boolean.class;
+      String text = t.isBoolean() && bool ? t.asString() : p.getText();
       return convert.apply(text, (LoadContext) ctxt.getAttribute(CONTEXT));
     }
 
@@ -125,7 +139,8 @@ final class Binder {
 
     @Override
     public Object getAbsentValue(DeserializationContext ctxt) {
-      return null;
+      // a left-out boolean key is false; a record's constructor defaults the others
+      return handledType() == boolean.class ? Boolean.FALSE : null;
     }
 
     /** The example is "ONE|[A, B]" where the list needs its own, as for openbao.address. */
@@ -156,6 +171,65 @@ final class Binder {
     Mode() {
       super(Integer.class, "\"0400\"", Binder::mode);
     }
+  }
+
+  /** An output destination: no {@code ..} segments, so a path cannot climb out of its mount. */
+  static final class OutputPath extends Leaf<Path> {
+    private static final long serialVersionUID = 1L;
+
+    OutputPath() {
+      super(Path.class, null, Binder::outputPath);
+    }
+  }
+
+  private static Path outputPath(String s, LoadContext ctx) {
+    for (String seg : s.split("/")) {
+      if (seg.equals("..")) {
+        throw new Bad("\"" + s + "\" has a .. segment", "write the path without ..");
+      }
+    }
+    return ctx.resolve(s);
+  }
+
+  /** One of an enum's constants, written in lower case. */
+  static <E extends Enum<E>> E choice(String v, Class<E> type) {
+    List<String> allowed =
+        Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+    if (allowed.contains(v)) {
+      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    }
+    if (v.isBlank()) {
+      throw new Bad("has no value", "use one of " + String.join(", ", allowed));
+    }
+    String near = DidYouMean.closest(v, allowed);
+    throw new Bad(
+        "unknown value \"" + v + "\"",
+        "use one of "
+            + String.join(", ", allowed)
+            + (near == null ? "" : "; did you mean " + near + "?"));
+  }
+
+  private static InetSocketAddress hostPort(String a, LoadContext ctx) {
+    int colon = a.lastIndexOf(':');
+    String host = colon < 0 ? "" : a.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = -1;
+    try {
+      port = colon < 0 ? -1 : Integer.parseInt(a.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (host.isEmpty() || port < 1 || port > 65535) {
+      throw new Bad(
+          "\"" + a + "\" is not HOST:PORT",
+          "write it like 127.0.0.1:9102, or 0.0.0.0:9102 for every interface");
+    }
+    // an IP literal becomes an address without a DNS lookup; a name is looked up when bound
+    return host.matches("[0-9.]+|.*:.*")
+        ? new InetSocketAddress(host, port)
+        : InetSocketAddress.createUnresolved(host, port);
   }
 
   private static Integer mode(String s, LoadContext ctx) {

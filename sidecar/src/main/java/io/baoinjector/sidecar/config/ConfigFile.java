@@ -3,10 +3,8 @@ package io.baoinjector.sidecar.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.baoinjector.shared.Reference;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +23,7 @@ record ConfigFile(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     LeaseSettings leases,
-    Outputs outputs) {
+    OutputSettings outputs) {
 
   record OpenBao(
       @JsonPropertyDescription("http://127.0.0.1:8200|[https://bao-0:8200, https://bao-1:8200]")
@@ -59,32 +57,4 @@ record ConfigFile(
       return new EnvFrom(path, null, null);
     }
   }
-
-  record Outputs(
-      Socket socket,
-      Http http,
-      @JsonPropertyDescription("[{path: /run/secrets/app.env, format: dotenv}]")
-          List<File> files) {}
-
-  record Socket(
-      @JsonPropertyDescription("/run/bao-injector/agent.sock") String path,
-      @JsonDeserialize(using = Binder.Mode.class) Integer mode,
-      @JsonPropertyDescription("[1000, app]") List<String> allowUids,
-      Integer uid,
-      Integer gid) {}
-
-  record Http(@JsonPropertyDescription("127.0.0.1:9102") String address) {}
-
-  record File(
-      @JsonPropertyDescription("/run/secrets/app.env") String path,
-      @JsonPropertyDescription("dotenv") String format,
-      @JsonPropertyDescription("[DB_USER, DB_PASSWORD]") List<String> names,
-      @JsonPropertyDescription("DB_PASSWORD") String name,
-      Path template,
-      @JsonDeserialize(using = Binder.Mode.class) Integer mode,
-      Integer uid,
-      Integer gid,
-      Boolean allowDisk,
-      @JsonPropertyDescription("[\"kill\", \"-HUP\", \"1\"]") List<String> onChange,
-      Duration onChangeTimeout) {}
 }

@@ -47,10 +47,10 @@ final class ConfigKeys {
   static final Section ENV_FROM = new Section("env-from[]", ConfigFile.EnvFrom.class);
   static final Section REFRESH = new Section("refresh", RefreshSettings.class);
   static final Section LEASES = new Section("leases", LeaseSettings.class);
-  static final Section OUTPUTS = new Section("outputs", ConfigFile.Outputs.class);
-  static final Section SOCKET = new Section("outputs.socket", ConfigFile.Socket.class);
-  static final Section HTTP = new Section("outputs.http", ConfigFile.Http.class);
-  static final Section FILE = new Section("outputs.files[]", ConfigFile.File.class);
+  static final Section OUTPUTS = new Section("outputs", OutputSettings.class);
+  static final Section SOCKET = new Section("outputs.socket", OutputSettings.Socket.class);
+  static final Section HTTP = new Section("outputs.http", OutputSettings.Http.class);
+  static final Section FILE = new Section("outputs.files[]", OutputSettings.FileSpec.class);
 
   static final List<Section> ALL =
       List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE);

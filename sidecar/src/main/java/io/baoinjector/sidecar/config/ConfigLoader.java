@@ -136,7 +136,7 @@ public final class ConfigLoader {
             NamesReader.envFrom(f.envFrom(), ctx),
             NamesReader.properties(f.properties(), ctx),
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
-            OutputsReader.read(f.outputs(), ctx),
+            OutputsValidator.check(f.outputs(), ctx),
             f.leases() == null ? LeaseSettings.DEFAULTS : f.leases());
     ConfigValidator.validate(config, ctx);
     return config;
