@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -19,6 +20,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.baoinjector.shared.Reference;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,9 +55,16 @@ final class Binder {
                       Path.class, new Leaf<>(Path.class, "/path/to/file", Binder::path))
                   .addDeserializer(
                       Reference.class, new Leaf<>(Reference.class, null, Binder::reference))
+                  .addDeserializer(URI.class, new Leaf<>(URI.class, null, (s, c) -> uri(s)))
                   .addDeserializer(
                       InetSocketAddress.class,
                       new Leaf<>(InetSocketAddress.class, null, Binder::hostPort))
+                  .addDeserializer(
+                      AuthSettings.Method.class,
+                      new Leaf<>(
+                          AuthSettings.Method.class,
+                          null,
+                          (s, c) -> choice(s, AuthSettings.Method.class)))
                   .addDeserializer(
                       OutputSettings.Format.class,
                       new Leaf<>(
@@ -62,14 +72,34 @@ final class Binder {
                           null,
                           (s, c) -> choice(s, OutputSettings.Format.class))))
           .build()
-          .readerFor(ConfigFile.class);
+          .reader();
 
   private Binder() {}
 
-  static ConfigFile bind(String yaml, LoadContext ctx) {
+  static ConfigFile bind(String yaml, LoadContext ctx, EnvDefaults env) {
+    return bind(yaml, ConfigFile.class, ctx, env);
+  }
+
+  /** A section the file leaves out, as if written empty, so its defaults live in one place. */
+  static <T> T empty(Class<T> section, LoadContext ctx, EnvDefaults env) {
+    return bind("{}", section, ctx, env);
+  }
+
+  private static <T> T bind(String yaml, Class<T> type, LoadContext ctx, EnvDefaults env) {
+    InjectableValues inject =
+        new InjectableValues() {
+          @Override
+          public Object findInjectableValue(
+              Object key, DeserializationContext c, BeanProperty p, Object bean) {
+            return env.inject((String) key, ctx);
+          }
+        };
     try {
-      return READER.withAttribute(CONTEXT, ctx).readValue(yaml);
+      return READER.forType(type).withAttribute(CONTEXT, ctx).with(inject).readValue(yaml);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof ConfigException c) {
+        throw c; // a variable's value, already said in its own words
+      }
       throw translate(e, ctx);
     } catch (IOException e) {
       // the scan already parsed the same text
@@ -207,6 +237,33 @@ final class Binder {
         "use one of "
             + String.join(", ", allowed)
             + (near == null ? "" : "; did you mean " + near + "?"));
+  }
+
+  /** An http(s) URL without a trailing slash, which would double up before /v1/... */
+  static URI uri(String text) {
+    String t = text.trim();
+    URI u;
+    try {
+      u = new URI(t);
+    } catch (URISyntaxException e) {
+      u = null;
+    }
+    boolean ok =
+        u != null
+            && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+            && u.getHost() != null
+            && u.getRawQuery() == null
+            && u.getRawFragment() == null;
+    if (!ok) {
+      throw new Bad(
+          "\"" + t + "\" is not an http(s) URL",
+          "write it as https://HOST:PORT or http://HOST:PORT");
+    }
+    String s = u.toString();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return URI.create(s);
   }
 
   private static InetSocketAddress hostPort(String a, LoadContext ctx) {

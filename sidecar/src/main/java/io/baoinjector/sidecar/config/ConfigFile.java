@@ -1,10 +1,8 @@
 package io.baoinjector.sidecar.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.baoinjector.shared.Reference;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +13,8 @@ import java.util.Map;
  * an error message shows. {@link ConfigKeys} and the docs test read the keys from here.
  */
 record ConfigFile(
-    OpenBao openbao,
-    Auth auth,
+    OpenBaoSettings openbao,
+    AuthSettings auth,
     Boolean revokeOnExit,
     Map<String, Reference> secrets,
     @JsonPropertyDescription("[{path: secret/app/prod}]") List<EnvFrom> envFrom,
@@ -24,25 +22,6 @@ record ConfigFile(
     RefreshSettings refresh,
     LeaseSettings leases,
     OutputSettings outputs) {
-
-  record OpenBao(
-      @JsonPropertyDescription("http://127.0.0.1:8200|[https://bao-0:8200, https://bao-1:8200]")
-          @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-          List<String> address,
-      @JsonPropertyDescription("team-a") String namespace,
-      Path caCert,
-      Boolean tlsSkipVerify) {}
-
-  record Auth(
-      @JsonPropertyDescription("token") String method,
-      String mount,
-      Path tokenFile,
-      Path roleIdFile,
-      Path secretIdFile,
-      Boolean secretIdWrapped,
-      Boolean keepSecretIdFile,
-      @JsonPropertyDescription("my-role") String role,
-      Path jwtFile) {}
 
   /** One {@code env-from:} item; {@code - secret/app/prod} is short for {@code - path: …}. */
   record EnvFrom(
