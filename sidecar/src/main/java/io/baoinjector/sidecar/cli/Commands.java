@@ -69,6 +69,8 @@ final class Commands {
       subcommands = {
         io.baoinjector.sidecar.tools.ImportCommand.class,
         io.baoinjector.sidecar.tools.RotateCommand.class,
+        io.baoinjector.sidecar.tools.policy.PolicyCommand.class,
+        io.baoinjector.sidecar.tools.policy.ApproleSetupCommand.class,
       },
       description = {
         "Keeps OpenBao (or Vault) secrets current for an application: serves them over a Unix"
