@@ -2,14 +2,13 @@ package io.baoinjector.sidecar.tools.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.Sidecar;
-import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.NotFoundException;
-import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.OpenBaoRequest;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.tools.Connection;
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.List;
 import java.util.Map;
 
@@ -20,29 +19,19 @@ import java.util.Map;
  * {@code VAULT_TOKEN}, else {@code ~/.vault-token}, as for the bao CLI.
  */
 final class AdminSession implements AutoCloseable {
-  private final Sidecar sidecar;
+  private final Connection session;
 
-  private AdminSession(Sidecar sidecar) {
-    this.sidecar = sidecar;
+  private AdminSession(Connection session) {
+    this.session = session;
   }
 
-  /**
-   * The one seam to the sidecar's client and login (as {@code check --online} makes them), so the
-   * command lifecycle can hand in its own session later.
-   */
+  /** Logs in through the tools' one login ({@link Connection#login}). */
   static AdminSession open(SidecarConfig config, Map<String, String> env) {
     SidecarConfig c = config;
     if (config.auth().method() != AuthSettings.Method.TOKEN) {
       c = config.withAuth(adminToken(env));
     }
-    Sidecar s = new Sidecar(c);
-    try {
-      s.login();
-    } catch (AuthException | OpenBaoException e) {
-      s.close();
-      throw new PolicyException(1, "login failed: " + e.getMessage());
-    }
-    return new AdminSession(s);
+    return new AdminSession(Connection.login(c));
   }
 
   private static AuthSettings adminToken(Map<String, String> env) {
@@ -69,15 +58,15 @@ final class AdminSession implements AutoCloseable {
   /**
    * The engine serving {@code path}, as the sidecar will look it up.
    *
-   * @throws PolicyException when nothing is mounted there or the token may use nothing on it
+   * @throws ToolFailure when nothing is mounted there or the token may use nothing on it
    */
   EngineMount mount(String path) {
     String api = "sys/internal/ui/mounts/" + path;
     JsonNode d;
     try {
-      d = sidecar.client().get(api, sidecar.tokens().currentToken()).path("data");
+      d = session.client().get(api, session.token()).path("data");
     } catch (PermissionDeniedException e) {
-      throw new PolicyException(
+      throw new ToolFailure(
           1,
           "cannot tell which engine serves "
               + path
@@ -99,8 +88,8 @@ final class AdminSession implements AutoCloseable {
     return new EngineMount(mountPath, type, version);
   }
 
-  private static PolicyException noMount(String path) {
-    return new PolicyException(
+  private static ToolFailure noMount(String path) {
+    return new ToolFailure(
         1, path + ": no secrets engine is mounted there; enable one or fix the path in the config");
   }
 
@@ -111,18 +100,17 @@ final class AdminSession implements AutoCloseable {
    */
   JsonNode call(String method, String path, Object body, String wrapTtl, String capability) {
     try {
-      return sidecar
+      return session
           .client()
-          .send(new OpenBaoRequest(method, path, body, sidecar.tokens().currentToken(), wrapTtl))
+          .send(new OpenBaoRequest(method, path, body, session.token(), wrapTtl))
           .body();
     } catch (PermissionDeniedException e) {
-      throw new PolicyException(
-          1, "permission denied: the token needs " + capability + " on " + path);
+      throw new ToolFailure(1, "permission denied: the token needs " + capability + " on " + path);
     }
   }
 
   @Override
   public void close() {
-    sidecar.close();
+    session.close();
   }
 }

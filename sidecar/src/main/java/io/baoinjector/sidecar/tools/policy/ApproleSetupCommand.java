@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.tools.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,8 +173,7 @@ public final class ApproleSetupCommand extends PolicyTool {
               ? s.path("data").path("secret_id").asText("")
               : s.path("wrap_info").path("token").asText("");
       if (roleId.isEmpty() || secretId.isEmpty()) {
-        throw new PolicyException(
-            1, rolePath + ": OpenBao answered without a role id or secret id");
+        throw new ToolFailure(1, rolePath + ": OpenBao answered without a role id or secret id");
       }
       createDir(dir);
       CredentialFile.write(roleIdFile, roleId, force);
@@ -241,7 +241,7 @@ public final class ApproleSetupCommand extends PolicyTool {
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
       }
     } catch (java.io.IOException e) {
-      throw new PolicyException(1, "cannot create " + dir + ": " + e.getClass().getSimpleName());
+      throw new ToolFailure(1, "cannot create " + dir + ": " + e.getClass().getSimpleName());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.tools.policy;
 
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,14 +29,14 @@ final class CredentialFile {
   /** Fails (exit 2) when {@code target} cannot be written; checked before anything is created. */
   static void checkWritable(Path target, boolean force) {
     if (Files.isSymbolicLink(target)) {
-      throw new PolicyException(2, target + " is a symlink; refusing to write through it");
+      throw new ToolFailure(2, target + " is a symlink; refusing to write through it");
     }
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!force) {
-        throw new PolicyException(2, target + " already exists; remove it or pass --force");
+        throw new ToolFailure(2, target + " already exists; remove it or pass --force");
       }
       if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new PolicyException(2, target + " exists and is not a regular file");
+        throw new ToolFailure(2, target + " exists and is not a regular file");
       }
     }
   }
@@ -66,9 +67,9 @@ final class CredentialFile {
         Files.createLink(target, tmp);
       }
     } catch (FileAlreadyExistsException e) {
-      throw new PolicyException(2, target + " already exists; remove it or pass --force");
+      throw new ToolFailure(2, target + " already exists; remove it or pass --force");
     } catch (IOException e) {
-      throw new PolicyException(1, "cannot write " + target + ": " + e.getClass().getSimpleName());
+      throw new ToolFailure(1, "cannot write " + target + ": " + e.getClass().getSimpleName());
     } finally {
       try {
         Files.deleteIfExists(tmp);

@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.tools.policy;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,7 +45,7 @@ final class PolicyGenerator {
    * The stanzas, in the file's order of first use.
    *
    * @param mounts the engine serving a path (OpenBao's answer; the config does not say it)
-   * @throws PolicyException when a path would be a wildcard in a policy
+   * @throws ToolFailure when a path would be a wildcard in a policy
    */
   static List<Stanza> stanzas(SidecarConfig config, Function<String, EngineMount> mounts) {
     Map<String, Use> uses = new LinkedHashMap<>();
@@ -111,7 +112,7 @@ final class PolicyGenerator {
     String path = ref.path();
     // policy paths glob: a trailing * or a + segment would grant more than this one path
     if (path.endsWith("*") || ("/" + path + "/").contains("/+/")) {
-      throw new PolicyException(
+      throw new ToolFailure(
           2,
           name
               + ": "

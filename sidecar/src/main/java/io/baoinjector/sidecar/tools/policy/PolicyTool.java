@@ -4,6 +4,7 @@ import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ abstract class PolicyTool implements Callable<Integer> {
     try {
       SidecarConfig c = ConfigLoader.load(config, env);
       return execute(c, out, err);
-    } catch (PolicyException e) {
+    } catch (ToolFailure e) {
       err.println("bao-injector: " + e.getMessage());
       return e.exit;
     } catch (ConfigException e) {

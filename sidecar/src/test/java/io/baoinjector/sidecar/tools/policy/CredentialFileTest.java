@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.tools.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,8 +36,7 @@ class CredentialFileTest {
   void anExistingFileIsKeptUnlessForced(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("secret-id");
     Files.writeString(f, "old");
-    PolicyException e =
-        assertThrows(PolicyException.class, () -> CredentialFile.write(f, "new", false));
+    ToolFailure e = assertThrows(ToolFailure.class, () -> CredentialFile.write(f, "new", false));
     assertEquals(2, e.exit);
     assertEquals(f + " already exists; remove it or pass --force", e.getMessage());
     assertEquals("old", Files.readString(f));
@@ -52,8 +52,7 @@ class CredentialFileTest {
     Files.writeString(target, "keep");
     Path link = Files.createSymbolicLink(dir.resolve("secret-id"), target);
     for (boolean force : new boolean[] {false, true}) {
-      PolicyException e =
-          assertThrows(PolicyException.class, () -> CredentialFile.write(link, "x", force));
+      ToolFailure e = assertThrows(ToolFailure.class, () -> CredentialFile.write(link, "x", force));
       assertEquals(link + " is a symlink; refusing to write through it", e.getMessage());
     }
     assertEquals("keep", Files.readString(target));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.tools.ToolFailure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +102,7 @@ class PolicyGeneratorTest {
   void aPathThatWouldBeAWildcardIsRefusedNamingIt() {
     for (String ref : List.of("secret/app/*#k", "secret/+/db#k")) {
       SidecarConfig c = load("secrets:\n  A: " + ref + "\n");
-      PolicyException e =
-          assertThrows(PolicyException.class, () -> PolicyGenerator.stanzas(c, MOUNTS));
+      ToolFailure e = assertThrows(ToolFailure.class, () -> PolicyGenerator.stanzas(c, MOUNTS));
       assertEquals(2, e.exit);
       assertTrue(
           e.getMessage().startsWith("A: " + ref.split("#")[0] + " would be a wildcard"),
