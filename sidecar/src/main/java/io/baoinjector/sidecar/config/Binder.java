@@ -21,13 +21,10 @@ import io.baoinjector.shared.Reference;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,31 +43,31 @@ final class Binder {
           .addModule(
               new SimpleModule()
                   .addDeserializer(String.class, new Leaf<>(String.class, null, (s, c) -> s))
-                  .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Binder::bool))
-                  .addDeserializer(boolean.class, new Leaf<>(boolean.class, "true", Binder::bool))
-                  .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Binder::id))
+                  .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Scalars::bool))
+                  .addDeserializer(boolean.class, new Leaf<>(boolean.class, "true", Scalars::bool))
+                  .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Scalars::id))
                   .addDeserializer(
-                      Duration.class, new Leaf<>(Duration.class, "30s", Binder::duration))
+                      Duration.class, new Leaf<>(Duration.class, "30s", Scalars::duration))
                   .addDeserializer(
-                      Path.class, new Leaf<>(Path.class, "/path/to/file", Binder::path))
+                      Path.class, new Leaf<>(Path.class, "/path/to/file", Scalars::path))
                   .addDeserializer(
-                      Reference.class, new Leaf<>(Reference.class, null, Binder::reference))
-                  .addDeserializer(URI.class, new Leaf<>(URI.class, null, (s, c) -> uri(s)))
+                      Reference.class, new Leaf<>(Reference.class, null, Scalars::reference))
+                  .addDeserializer(URI.class, new Leaf<>(URI.class, null, (s, c) -> Scalars.uri(s)))
                   .addDeserializer(
                       InetSocketAddress.class,
-                      new Leaf<>(InetSocketAddress.class, null, Binder::hostPort))
+                      new Leaf<>(InetSocketAddress.class, null, Scalars::hostPort))
                   .addDeserializer(
                       AuthSettings.Method.class,
                       new Leaf<>(
                           AuthSettings.Method.class,
                           null,
-                          (s, c) -> choice(s, AuthSettings.Method.class)))
+                          (s, c) -> Scalars.choice(s, AuthSettings.Method.class)))
                   .addDeserializer(
                       OutputSettings.Format.class,
                       new Leaf<>(
                           OutputSettings.Format.class,
                           null,
-                          (s, c) -> choice(s, OutputSettings.Format.class))))
+                          (s, c) -> Scalars.choice(s, OutputSettings.Format.class))))
           .build()
           .reader();
 
@@ -177,7 +174,7 @@ final class Binder {
     private Bad wrong(boolean inList, String kind) {
       String one = example == null ? null : example.replaceAll("\\|.*", "");
       String list = example == null ? null : example.replaceAll(".*\\|", "");
-      if (handledType() == Reference.class) {
+      if (handledType() == Reference.class && example == null) {
         return new Bad(
             "expected a reference like secret/app/db#password, got "
                 + (kind == null ? "no value" : kind),
@@ -199,7 +196,16 @@ final class Binder {
     private static final long serialVersionUID = 1L;
 
     Mode() {
-      super(Integer.class, "\"0400\"", Binder::mode);
+      super(Integer.class, "\"0400\"", Scalars::mode);
+    }
+  }
+
+  /** A whole secret, {@code secret/app/prod}: an {@code env-from:} path. */
+  static final class WholeSecret extends Leaf<Reference> {
+    private static final long serialVersionUID = 1L;
+
+    WholeSecret() {
+      super(Reference.class, null, Scalars::wholeSecret);
     }
   }
 
@@ -208,126 +214,7 @@ final class Binder {
     private static final long serialVersionUID = 1L;
 
     OutputPath() {
-      super(Path.class, null, Binder::outputPath);
-    }
-  }
-
-  private static Path outputPath(String s, LoadContext ctx) {
-    for (String seg : s.split("/")) {
-      if (seg.equals("..")) {
-        throw new Bad("\"" + s + "\" has a .. segment", "write the path without ..");
-      }
-    }
-    return ctx.resolve(s);
-  }
-
-  /** One of an enum's constants, written in lower case. */
-  static <E extends Enum<E>> E choice(String v, Class<E> type) {
-    List<String> allowed =
-        Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-    if (allowed.contains(v)) {
-      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-    }
-    if (v.isBlank()) {
-      throw new Bad("has no value", "use one of " + String.join(", ", allowed));
-    }
-    String near = DidYouMean.closest(v, allowed);
-    throw new Bad(
-        "unknown value \"" + v + "\"",
-        "use one of "
-            + String.join(", ", allowed)
-            + (near == null ? "" : "; did you mean " + near + "?"));
-  }
-
-  /** An http(s) URL without a trailing slash, which would double up before /v1/... */
-  static URI uri(String text) {
-    String t = text.trim();
-    URI u;
-    try {
-      u = new URI(t);
-    } catch (URISyntaxException e) {
-      u = null;
-    }
-    boolean ok =
-        u != null
-            && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-            && u.getHost() != null
-            && u.getRawQuery() == null
-            && u.getRawFragment() == null;
-    if (!ok) {
-      throw new Bad(
-          "\"" + t + "\" is not an http(s) URL",
-          "write it as https://HOST:PORT or http://HOST:PORT");
-    }
-    String s = u.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return URI.create(s);
-  }
-
-  private static InetSocketAddress hostPort(String a, LoadContext ctx) {
-    int colon = a.lastIndexOf(':');
-    String host = colon < 0 ? "" : a.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port = -1;
-    try {
-      port = colon < 0 ? -1 : Integer.parseInt(a.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    if (host.isEmpty() || port < 1 || port > 65535) {
-      throw new Bad(
-          "\"" + a + "\" is not HOST:PORT",
-          "write it like 127.0.0.1:9102, or 0.0.0.0:9102 for every interface");
-    }
-    // an IP literal becomes an address without a DNS lookup; a name is looked up when bound
-    return host.matches("[0-9.]+|.*:.*")
-        ? new InetSocketAddress(host, port)
-        : InetSocketAddress.createUnresolved(host, port);
-  }
-
-  private static Integer mode(String s, LoadContext ctx) {
-    if (!s.matches("0?[0-7]{3}")) {
-      throw new Bad("\"" + s + "\" is not an octal file mode", "write it quoted, like \"0400\"");
-    }
-    return Integer.parseInt(s, 8);
-  }
-
-  private static Boolean bool(String s, LoadContext ctx) {
-    // a quoted "true" is still plainly meant as true; YAML 1.1's yes/on are not booleans here
-    if (s.equals("true") || s.equals("false")) {
-      return Boolean.parseBoolean(s);
-    }
-    throw new Bad("expected true or false, got \"" + s + "\"", "write true or false");
-  }
-
-  private static Integer id(String s, LoadContext ctx) {
-    if (s.matches("\\d{1,10}") && Long.parseLong(s) <= Integer.MAX_VALUE) {
-      return Integer.parseInt(s);
-    }
-    throw new Bad("\"" + s + "\" is not a numeric id", "write a number from 0, like 1000");
-  }
-
-  private static Duration duration(String s, LoadContext ctx) {
-    try {
-      return Durations.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new Bad(e.getMessage(), "write a duration like 30s, 5m, 1h or 500ms");
-    }
-  }
-
-  private static Path path(String s, LoadContext ctx) {
-    return ctx.resolve(s);
-  }
-
-  private static Reference reference(String s, LoadContext ctx) {
-    try {
-      return Reference.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new Bad(e.getMessage(), null);
+      super(Path.class, null, Scalars::outputPath);
     }
   }
 

@@ -52,7 +52,7 @@ final class ConfigKeys {
   static final Section ROOT = new Section("", ConfigFile.class);
   static final Section OPENBAO = new Section("openbao", OpenBaoSettings.class);
   static final Section AUTH = new Section("auth", AuthSettings.class);
-  static final Section ENV_FROM = new Section("env-from[]", ConfigFile.EnvFrom.class);
+  static final Section ENV_FROM = new Section("env-from[]", SidecarConfig.EnvFrom.class);
   static final Section REFRESH = new Section("refresh", RefreshSettings.class);
   static final Section LEASES = new Section("leases", LeaseSettings.class);
   static final Section OUTPUTS = new Section("outputs", OutputSettings.class);

@@ -52,7 +52,7 @@ final class EnvDefaults {
     }
     try {
       return switch (key) {
-        case "openbao.address" -> List.of(Binder.uri(v.value()));
+        case "openbao.address" -> List.of(Scalars.uri(v.value()));
         // a path in the environment means what it means to the bao CLI: relative to the working dir
         case "openbao.ca-cert" -> Path.of(v.value()).toAbsolutePath().normalize();
         case "openbao.tls-skip-verify" -> parseBool(v);
