@@ -2,6 +2,8 @@ package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.exec.SocketExec;
+import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.output.socket.SecretClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,6 +41,17 @@ public interface CommandHandlers {
   default int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
     return sidecar(ctx, config)
         .exec(request.command(), new LinkedHashSet<>(request.passEnv()), request.onChange());
+  }
+
+  /**
+   * {@code exec --socket}: run the child with a running sidecar's values (and their changes), no
+   * login of its own; returns the child's exit code.
+   */
+  default int execFromSocket(CommandContext ctx, SocketExecRequest request) {
+    ExecRequest exec = request.exec();
+    return new SocketExec(
+            new EnvClient(request.socket()), request.only(), request.startupWait(), ctx.err())
+        .run(exec.command(), new LinkedHashSet<>(exec.passEnv()), exec.onChange());
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */

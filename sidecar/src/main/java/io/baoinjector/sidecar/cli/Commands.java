@@ -66,12 +66,6 @@ final class Commands {
       name = "bao-injector",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
-      subcommands = {
-        io.baoinjector.sidecar.tools.ImportCommand.class,
-        io.baoinjector.sidecar.tools.RotateCommand.class,
-        io.baoinjector.sidecar.tools.policy.PolicyCommand.class,
-        io.baoinjector.sidecar.tools.policy.ApproleSetupCommand.class,
-      },
       description = {
         "Keeps OpenBao (or Vault) secrets current for an application: serves them over a Unix"
             + " socket, renders them into files, or runs a command with them in its environment.",
@@ -152,7 +146,8 @@ final class Commands {
         "Run CMD with the mapped variables in its environment, minus the sidecar's own"
             + " credentials (BAO_TOKEN, VAULT_TOKEN, ...). Forwards signals and exits with CMD's"
             + " exit code.",
-        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar"
+        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar",
+        "     or: bao-injector exec --socket /run/bao-injector/agent.sock -- ./worker"
       })
   static final class Exec extends ConfigCommand {
     @Option(
@@ -177,6 +172,8 @@ final class Commands {
         description = "The command and its arguments, after --.")
     List<String> command;
 
+    @Mixin SocketExecOptions fromSocket;
+
     Exec(Session session) {
       super(session);
     }
@@ -191,7 +188,8 @@ final class Commands {
               spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
         }
       }
-      return super.call();
+      SocketExecRequest s = fromSocket.request(spec, new ExecRequest(command, passEnv, onChange));
+      return s == null ? super.call() : session.handlers.execFromSocket(session.context(), s);
     }
 
     @Override

@@ -109,7 +109,8 @@ public final class ApproleSetupCommand extends PolicyTool {
     this(System.getenv());
   }
 
-  ApproleSetupCommand(Map<String, String> env) {
+  /** With the invocation's environment (the command line hands in its own). */
+  public ApproleSetupCommand(Map<String, String> env) {
     super(env);
   }
 

@@ -26,7 +26,8 @@ public final class PolicyCommand extends PolicyTool {
     this(System.getenv());
   }
 
-  PolicyCommand(Map<String, String> env) {
+  /** With the invocation's environment (the command line hands in its own). */
+  public PolicyCommand(Map<String, String> env) {
     super(env);
   }
 
