@@ -38,20 +38,9 @@ public record AuthSettings(
 
   public AuthSettings {
     method = method == null ? Method.TOKEN : method;
-    mount = mount == null ? method.configName() : trimSlashes(mount);
+    mount = mount == null ? method.configName() : mount.trim().replaceAll("^/+|/+$", "");
     token = method == Method.TOKEN && tokenFile == null ? token : null;
     jwtFile = jwtFile == null && method == Method.KUBERNETES ? KUBERNETES_DEFAULT_JWT : jwtFile;
-  }
-
-  private static String trimSlashes(String s) {
-    String t = s.trim();
-    while (t.startsWith("/")) {
-      t = t.substring(1);
-    }
-    while (t.endsWith("/")) {
-      t = t.substring(0, t.length() - 1);
-    }
-    return t;
   }
 
   public enum Method {
