@@ -49,8 +49,9 @@ public final class Sidecar {
 
   /**
    * {@code run}: open the outputs (health answers 503 "starting" at once), log in, load, keep
-   * everything current, print one summary when ready, until SIGTERM/SIGINT. On a signal: stop
-   * accepting, finish in-flight requests, revoke only with {@code revoke-on-exit: true}, exit 0.
+   * everything current, print one summary when ready, until SIGTERM/SIGINT (SIGHUP re-reads every
+   * KV path now). On SIGTERM/SIGINT: stop accepting, finish in-flight requests, revoke only with
+   * {@code revoke-on-exit: true}, exit 0.
    *
    * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff
    * and reports "starting" until every name resolved. A configuration problem in the auth files is
@@ -60,6 +61,7 @@ public final class Sidecar {
     CountDownLatch stop = new CountDownLatch(1);
     Signals.trap(sig -> stop.countDown(), "TERM", "INT");
     Pipeline s = new Pipeline(config);
+    Signals.trap(sig -> s.refreshOnSignal(), "HUP"); // else the JVM's default: exit 129
     boolean revoke = false;
     try {
       try {

@@ -4,9 +4,11 @@ import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.exec.SocketExec;
 import io.baoinjector.sidecar.output.socket.EnvClient;
+import io.baoinjector.sidecar.output.socket.RefreshClient;
 import io.baoinjector.sidecar.output.socket.SecretClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +76,17 @@ public interface CommandHandlers {
     try {
       ctx.out().print(SecretClient.get(socket, name));
       ctx.out().flush();
+      return 0;
+    } catch (IOException e) {
+      ctx.err().println("bao-injector: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code refresh}: a running sidecar re-reads every KV path; prints {@code revision N}. */
+  default int refresh(CommandContext ctx, Path socket, Duration wait) {
+    try {
+      ctx.out().println("revision " + RefreshClient.refresh(socket, wait));
       return 0;
     } catch (IOException e) {
       ctx.err().println("bao-injector: " + e.getMessage());

@@ -281,12 +281,16 @@ final class Commands {
 
     @Override
     public Integer call() {
-      Path s = socket;
-      if (s == null) {
-        String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
-        s = Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
-      }
-      return session.handlers.get(session.context(), name, s);
+      return session.handlers.get(session.context(), name, socket(session, socket));
     }
+  }
+
+  /** {@code --socket} when given, else {@code $BAO_INJECTOR_SOCKET}, else the default path. */
+  static Path socket(Session session, Path given) {
+    if (given != null) {
+      return given;
+    }
+    String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
+    return Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
   }
 }
