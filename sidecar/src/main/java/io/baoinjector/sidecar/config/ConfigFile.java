@@ -21,4 +21,5 @@ record ConfigFile(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     LeaseSettings leases,
-    OutputSettings outputs) {}
+    OutputSettings outputs,
+    Boolean envReferences) {}

@@ -143,7 +143,8 @@ public final class ConfigLoader {
             NamesReader.properties(f.properties(), ctx),
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
             OutputsValidator.check(f.outputs(), ctx),
-            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases());
+            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
+            Boolean.TRUE.equals(f.envReferences()));
     ConfigValidator.validate(config, ctx);
     return config;
   }

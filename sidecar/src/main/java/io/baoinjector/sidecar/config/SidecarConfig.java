@@ -17,6 +17,7 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
  */
 public record SidecarConfig(
     Path source,
@@ -28,9 +29,10 @@ public record SidecarConfig(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     OutputSettings outputs,
-    LeaseSettings leases) {
+    LeaseSettings leases,
+    boolean envReferences) {
 
-  /** A config with the default {@code leases:} settings. */
+  /** A config with the default {@code leases:} settings, without {@code env-references}. */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -51,11 +53,21 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        LeaseSettings.DEFAULTS);
+        LeaseSettings.DEFAULTS,
+        false);
   }
 
   /** The same config with {@code auth} replaced. */
   public SidecarConfig withAuth(AuthSettings auth) {
+    return with(auth, secrets);
+  }
+
+  /** The same config with {@code secrets} replaced. */
+  public SidecarConfig withSecrets(Map<String, Reference> secrets) {
+    return with(auth, secrets);
+  }
+
+  private SidecarConfig with(AuthSettings auth, Map<String, Reference> secrets) {
     return new SidecarConfig(
         source,
         openbao,
@@ -66,7 +78,8 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        leases);
+        leases,
+        envReferences);
   }
 
   /**
