@@ -1,5 +1,8 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.baoinjector.shared.Reference;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,11 +83,26 @@ public record SidecarConfig(
   }
 
   /**
-   * One {@code env-from:} entry.
+   * One {@code env-from:} entry, bound as written.
    *
    * @param path the secret, as typed for {@code bao kv get}
    * @param prefix put before every key ("" for none)
    * @param sanitize upper-case keys and turn non-alphanumerics into {@code _} (as envconsul)
    */
-  public record EnvFrom(Reference path, String prefix, boolean sanitize) {}
+  public record EnvFrom(
+      @JsonPropertyDescription("secret/app/prod") @JsonDeserialize(using = Binder.WholeSecret.class)
+          Reference path,
+      @JsonPropertyDescription("APP_") String prefix,
+      boolean sanitize) {
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    public EnvFrom {
+      prefix = prefix == null ? "" : prefix;
+    }
+
+    /** {@code - secret/app/prod} is short for {@code - path: secret/app/prod}. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static EnvFrom of(String path) {
+      return new EnvFrom(Scalars.wholeSecret(path, null), null, false);
+    }
+  }
 }
