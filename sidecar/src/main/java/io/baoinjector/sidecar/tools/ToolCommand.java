@@ -1,7 +1,5 @@
 package io.baoinjector.sidecar.tools;
 
-import io.baoinjector.sidecar.config.ConfigException;
-import io.baoinjector.sidecar.openbao.OpenBaoException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,21 +40,7 @@ abstract class ToolCommand implements Callable<Integer> {
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      return execute(out, err);
-    } catch (ToolFailure e) {
-      err.println("bao-injector: " + e.getMessage());
-      return e.exit;
-    } catch (ConfigException e) {
-      err.println("bao-injector: " + e.getMessage());
-      return 2;
-    } catch (OpenBaoException e) {
-      err.println("bao-injector: OpenBao: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return ToolFailure.run(out, err, () -> execute(out, err));
   }
 
   abstract int execute(PrintWriter out, PrintWriter err);
