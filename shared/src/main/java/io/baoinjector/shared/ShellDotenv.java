@@ -125,9 +125,8 @@ public final class ShellDotenv {
               "rename it");
         }
         if (i >= s.length() || s.charAt(i) != '=') {
-          throw refused(
-              "'" + name + "' has no '=' right after it",
-              "write " + name + "=value (no spaces around '=')");
+          // what stands there may be a bare value (a password file passed by mistake): not quoted
+          throw refused("no '=' right after the name", "write NAME=value (no spaces around '=')");
         }
         i++;
         out.put(name, value());

@@ -144,8 +144,8 @@ class ShellDotenvTest {
 
   @Test
   void refusesWhatIsNotOneAssignmentPerLine() {
-    assertRefused("A = 1", "f.env:1: 'A' has no '=' right after it; write A=value");
-    assertRefused("export A", "f.env:1: 'A' has no '=' right after it");
+    assertRefused("A = 1", "f.env:1: no '=' right after the name; write NAME=value");
+    assertRefused("export A", "f.env:1: no '=' right after the name");
     assertRefused("A=1 B=2", "f.env:1: text after the value of A; one assignment per line");
     assertRefused("A=a b", "f.env:1: text after the value of A");
     assertRefused("A=1;rm x", "f.env:1: ';' is shell syntax here");
@@ -166,6 +166,10 @@ class ShellDotenvTest {
     ShellDotenv.Refused e =
         assertThrows(
             ShellDotenv.Refused.class, () -> ShellDotenv.parse("PW=canary-x$HOME", "f.env"));
+    assertFalse(e.getMessage().contains("canary"), e.getMessage());
+    e =
+        assertThrows(
+            ShellDotenv.Refused.class, () -> ShellDotenv.parse("canaryTr0ub4dor\n", "pw.txt"));
     assertFalse(e.getMessage().contains("canary"), e.getMessage());
   }
 

@@ -1,11 +1,8 @@
 package io.baoinjector.sidecar.tools;
 
 import io.baoinjector.shared.ShellDotenv;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -86,6 +83,7 @@ public final class ImportCommand extends ToolCommand {
 
   @Override
   int execute(PrintWriter out, PrintWriter err) {
+    KvWriter.checkPath("--to", to);
     Map<String, String> values = source.file != null ? readFile(source.file) : fromEnv();
     Map<String, Map<String, String>> groups = DotenvImport.split(to, values, split);
     DotenvImport.Mode mode =
@@ -102,13 +100,7 @@ public final class ImportCommand extends ToolCommand {
   }
 
   private static Map<String, String> readFile(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw ToolFailure.usage(
-          "--from " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
-    }
+    String text = readText(file, "--from", "a .env file");
     Map<String, String> values;
     try {
       values = ShellDotenv.parse(text, file.toString());

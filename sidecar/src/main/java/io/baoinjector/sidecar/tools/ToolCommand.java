@@ -2,7 +2,14 @@ package io.baoinjector.sidecar.tools;
 
 import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +67,39 @@ abstract class ToolCommand implements Callable<Integer> {
   }
 
   abstract int execute(PrintWriter out, PrintWriter err);
+
+  /** Far above any .env file or value, far below the heap: /dev/zero or a log is one line. */
+  static final int MAX_INPUT = 8 << 20;
+
+  /**
+   * The UTF-8 text of {@code file}, at most {@link #MAX_INPUT} bytes.
+   *
+   * @param option names the file in messages, e.g. "--from"
+   * @param what what the file should be, e.g. "a .env file"
+   */
+  static String readText(Path file, String option, String what) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_INPUT + 1);
+    } catch (IOException e) {
+      throw ToolFailure.usage(
+          option + " " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+    }
+    if (bytes.length > MAX_INPUT) {
+      throw ToolFailure.usage(
+          option + " " + file + ": larger than 8 MiB; " + what + " is far smaller");
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw ToolFailure.usage(option + " " + file + ": not UTF-8 text; save it as UTF-8");
+    }
+  }
 
   /** The one seam to the sidecar's client, auth and config. */
   Connection connect() {
