@@ -157,6 +157,10 @@ final class YamlScan {
       problem = e.getOriginalMessage();
       JsonLocation loc = e.getLocation();
       line = loc == null ? 0 : Math.max(0, loc.getLineNr());
+      if (problem != null && problem.startsWith("Expected a field name")) {
+        // Jackson's text for a "? [a]: b" key names SnakeYAML's event classes
+        problem = "a key must be a plain name, not a list or a mapping";
+      }
     }
     return new ConfigException(
         file,
