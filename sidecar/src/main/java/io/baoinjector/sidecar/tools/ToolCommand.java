@@ -1,14 +1,12 @@
 package io.baoinjector.sidecar.tools;
 
+import io.baoinjector.shared.wire.Utf8;
+import io.baoinjector.shared.wire.WireFormatException;
 import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -90,13 +88,8 @@ abstract class ToolCommand implements Callable<Integer> {
           option + " " + file + ": larger than 8 MiB; " + what + " is far smaller");
     }
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      return Utf8.decode(bytes, option);
+    } catch (WireFormatException e) {
       throw ToolFailure.usage(option + " " + file + ": not UTF-8 text; save it as UTF-8");
     }
   }
