@@ -49,7 +49,7 @@ final class Pipeline implements AutoCloseable {
 
   Pipeline(SidecarConfig config) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.metrics = new Metrics();
+    this.metrics = Metrics.create();
     this.client =
         OpenBaoClient.builder(config.openbao())
             .observer(
