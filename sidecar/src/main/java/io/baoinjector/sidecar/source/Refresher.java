@@ -72,6 +72,14 @@ public final class Refresher implements AutoCloseable {
     return round(true);
   }
 
+  /**
+   * Publishes {@code cached} (values of an earlier process, from the cache) stale at once; rounds
+   * that cannot reach OpenBao keep them, the first round that reaches it replaces them.
+   */
+  public synchronized Snapshot serveCached(CachedValues cached) {
+    return publisher.serveCached(cached, clock.instant());
+  }
+
   /** Why the last round could not reach OpenBao, or empty when it could. */
   public Optional<OpenBaoException> outage() {
     return outage.current();
@@ -132,7 +140,14 @@ public final class Refresher implements AutoCloseable {
 
   private synchronized Duration nextDelay() {
     if (outage.active()) {
-      return outage.retryDelay();
+      Duration retry = outage.retryDelay();
+      Instant expiry = publisher.cachedExpiry();
+      // a cached lease that expires before the retry is dropped at its expiry, not after
+      if (expiry != null && expiry.isBefore(clock.instant().plus(retry))) {
+        Duration d = Duration.between(clock.instant(), expiry);
+        return d.isNegative() ? Duration.ZERO : d;
+      }
+      return retry;
     }
     Duration d =
         Duration.between(clock.instant(), sources.earliestWake(lastFullRound.plus(interval)));
@@ -154,7 +169,7 @@ public final class Refresher implements AutoCloseable {
       }
     }
     Snapshot prev = publisher.current();
-    Snapshot next = publisher.publish(sources, unreachable != null);
+    Snapshot next = publisher.publish(sources, unreachable != null, now);
     observer.round(
         unreachable == null,
         next.revision() != prev.revision(),
