@@ -20,75 +20,78 @@ final class AuthReader {
 
   private AuthReader() {}
 
-  static AuthSettings read(Fields f, EnvDefaults env, LoadContext ctx) {
+  static AuthSettings read(ConfigFile.Auth raw, EnvDefaults env, LoadContext ctx) {
+    ConfigFile.Auth f =
+        raw == null
+            ? new ConfigFile.Auth(null, null, null, null, null, null, null, null, null)
+            : raw;
     List<String> names = Arrays.stream(Method.values()).map(Method::configName).toList();
-    String chosen = f.choice("method", names);
+    String chosen = ctx.choice("auth.method", f.method(), names);
     Method method =
         chosen == null ? Method.TOKEN : Method.valueOf(chosen.toUpperCase(java.util.Locale.ROOT));
-    rejectOtherMethodsKeys(f, method);
+    rejectOtherMethodsKeys(ctx, method);
 
-    String mount = f.string("mount", method.configName());
-    if (mount == null) {
-      mount = method.configName();
-    } else {
-      mount = trimSlashes(mount);
-      if (mount.isEmpty()) {
-        throw f.error("mount", "empty mount path", "remove it to use " + method.configName());
-      }
+    if (ctx.has("auth.mount") && f.mount() == null) {
+      throw ctx.error(
+          "auth.mount",
+          "has no value",
+          "write a value like " + method.configName() + " or remove the key");
+    }
+    String mount = f.mount() == null ? method.configName() : trimSlashes(f.mount());
+    if (mount.isEmpty()) {
+      throw ctx.error("auth.mount", "empty mount path", "remove it to use " + method.configName());
     }
 
     SecretValue token = null;
-    Path tokenFile = f.path("token-file");
-    if (method == Method.TOKEN && tokenFile == null) {
+    if (method == Method.TOKEN && f.tokenFile() == null) {
       EnvDefaults.Value v = env.token();
       if (v != null) {
         token = SecretValue.of(v.value());
       } else if (!homeTokenExists(env)) {
         throw ctx.errorAt(
-            f.line("method"),
+            ctx.line("auth", "method"),
             "auth",
             "method token has no token",
             "set auth.token-file, export BAO_TOKEN, or run bao login to write ~/.vault-token");
       }
     }
 
-    Path jwtFile = f.path("jwt-file");
+    Path jwtFile = f.jwtFile();
     if (method == Method.KUBERNETES && jwtFile == null) {
       jwtFile = AuthSettings.KUBERNETES_DEFAULT_JWT;
     }
-    String role = f.string("role", "my-role");
     switch (method) {
       case APPROLE -> {
-        require(f, ctx, method, "role-id-file", "/etc/bao/role-id");
-        require(f, ctx, method, "secret-id-file", "/etc/bao/secret-id");
+        require(ctx, method, "role-id-file", "/etc/bao/role-id");
+        require(ctx, method, "secret-id-file", "/etc/bao/secret-id");
       }
       case JWT -> {
-        require(f, ctx, method, "role", "my-role");
-        require(f, ctx, method, "jwt-file", "/var/run/secrets/tokens/bao");
+        require(ctx, method, "role", "my-role");
+        require(ctx, method, "jwt-file", "/var/run/secrets/tokens/bao");
       }
-      case KUBERNETES -> require(f, ctx, method, "role", "my-role");
+      case KUBERNETES -> require(ctx, method, "role", "my-role");
       case TOKEN -> {}
     }
     return new AuthSettings(
         method,
         mount,
         token,
-        tokenFile,
-        f.path("role-id-file"),
-        f.path("secret-id-file"),
-        f.bool("secret-id-wrapped", false),
-        f.bool("keep-secret-id-file", false),
-        role,
+        f.tokenFile(),
+        f.roleIdFile(),
+        f.secretIdFile(),
+        Boolean.TRUE.equals(f.secretIdWrapped()),
+        Boolean.TRUE.equals(f.keepSecretIdFile()),
+        f.role(),
         jwtFile);
   }
 
-  private static void rejectOtherMethodsKeys(Fields f, Method method) {
+  private static void rejectOtherMethodsKeys(LoadContext ctx, Method method) {
     List<String> mine = KEYS.get(method);
     for (Method other : Method.values()) {
       for (String key : KEYS.get(other)) {
-        if (!mine.contains(key) && f.has(key)) {
-          throw f.error(
-              key,
+        if (!mine.contains(key) && ctx.has("auth." + key)) {
+          throw ctx.error(
+              "auth." + key,
               "not used by auth method " + method.configName(),
               "remove it, or set auth.method: " + other.configName());
         }
@@ -96,12 +99,11 @@ final class AuthReader {
     }
   }
 
-  private static void require(
-      Fields f, LoadContext ctx, Method method, String key, String example) {
-    if (!f.has(key)) {
+  private static void require(LoadContext ctx, Method method, String key, String example) {
+    if (!ctx.has("auth." + key)) {
       throw ctx.errorAt(
-          f.line("method"),
-          f.keyPath(key),
+          ctx.line("auth", "method"),
+          "auth." + key,
           "missing; auth method " + method.configName() + " needs it",
           "add " + key + ": " + example + " under auth:");
     }

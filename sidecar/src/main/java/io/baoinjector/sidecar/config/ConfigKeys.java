@@ -1,14 +1,23 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every key {@code sidecar.yaml} accepts, section by section. The reader may only ask for keys
- * listed here ({@link Fields} enforces it), unknown keys in the file are errors checked against it,
- * and the docs test derives its list from it: one list, so code, errors and docs cannot drift.
+ * Every key {@code sidecar.yaml} accepts, section by section, read from the records Jackson binds
+ * ({@link ConfigFile} and the settings bound as they are): unknown-key messages and the docs test
+ * use it, so code, errors and docs cannot drift.
  */
 final class ConfigKeys {
+  // before the sections, whose constructors use it
+  private static final PropertyNamingStrategies.NamingBase KEBAB =
+      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.KEBAB_CASE;
+
   private ConfigKeys() {}
 
   /**
@@ -16,8 +25,13 @@ final class ConfigKeys {
    *
    * @param path the mapping's dotted path for docs, lists written as {@code files[]}; "" for the
    *     top level
+   * @param type the record it binds to
    */
-  record Section(String path, List<String> keys) {
+  record Section(String path, Class<?> type, List<String> keys) {
+    Section(String path, Class<? extends Record> type) {
+      this(path, type, Arrays.stream(type.getRecordComponents()).map(ConfigKeys::name).toList());
+    }
+
     boolean contains(String key) {
       return keys.contains(key);
     }
@@ -27,59 +41,24 @@ final class ConfigKeys {
     }
   }
 
-  static final Section ROOT =
-      new Section(
-          "",
-          List.of(
-              "openbao",
-              "auth",
-              "revoke-on-exit",
-              "secrets",
-              "env-from",
-              "properties",
-              "refresh",
-              "leases",
-              "outputs"));
-  static final Section OPENBAO =
-      new Section("openbao", List.of("address", "namespace", "ca-cert", "tls-skip-verify"));
-  static final Section AUTH =
-      new Section(
-          "auth",
-          List.of(
-              "method",
-              "mount",
-              "token-file",
-              "role-id-file",
-              "secret-id-file",
-              "secret-id-wrapped",
-              "keep-secret-id-file",
-              "role",
-              "jwt-file"));
-  static final Section ENV_FROM = new Section("env-from[]", List.of("path", "prefix", "sanitize"));
-  static final Section REFRESH = new Section("refresh", List.of("interval"));
-  static final Section LEASES = new Section("leases", List.of("overlap", "revoke-replaced"));
-  static final Section OUTPUTS = new Section("outputs", List.of("socket", "http", "files"));
-  static final Section SOCKET =
-      new Section("outputs.socket", List.of("path", "mode", "allow-uids", "uid", "gid"));
-  static final Section HTTP = new Section("outputs.http", List.of("address"));
-  static final Section FILE =
-      new Section(
-          "outputs.files[]",
-          List.of(
-              "path",
-              "format",
-              "names",
-              "name",
-              "template",
-              "mode",
-              "uid",
-              "gid",
-              "allow-disk",
-              "on-change",
-              "on-change-timeout"));
+  static final Section ROOT = new Section("", ConfigFile.class);
+  static final Section OPENBAO = new Section("openbao", ConfigFile.OpenBao.class);
+  static final Section AUTH = new Section("auth", ConfigFile.Auth.class);
+  static final Section ENV_FROM = new Section("env-from[]", ConfigFile.EnvFrom.class);
+  static final Section REFRESH = new Section("refresh", RefreshSettings.class);
+  static final Section LEASES = new Section("leases", LeaseSettings.class);
+  static final Section OUTPUTS = new Section("outputs", ConfigFile.Outputs.class);
+  static final Section SOCKET = new Section("outputs.socket", ConfigFile.Socket.class);
+  static final Section HTTP = new Section("outputs.http", ConfigFile.Http.class);
+  static final Section FILE = new Section("outputs.files[]", ConfigFile.File.class);
 
   static final List<Section> ALL =
       List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE);
+
+  /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
+  static String name(RecordComponent c) {
+    return KEBAB.translate(c.getName());
+  }
 
   /** Every accepted key as a dotted path, e.g. {@code outputs.files[].mode}. */
   static List<String> allKeyPaths() {
@@ -92,14 +71,48 @@ final class ConfigKeys {
     return out;
   }
 
-  /** The sections (other than {@code except}) that accept {@code key}. */
-  static List<Section> sectionsWith(String key, Section except) {
-    List<Section> out = new ArrayList<>();
-    for (Section s : ALL) {
-      if (s != except && s.contains(key)) {
-        out.add(s);
+  /** A binding path as messages write it, e.g. {@code outputs.files[1].mode}. */
+  static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      } else {
+        b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
       }
     }
-    return out;
+    return b.toString();
+  }
+
+  /** "did you mean", else the section that has the key, else the keys that are allowed here. */
+  static String unknownKeyFix(UnrecognizedPropertyException u) {
+    Section here =
+        ALL.stream().filter(s -> s.type() == u.getReferringClass()).findFirst().orElse(ROOT);
+    String key = u.getPropertyName();
+    String near = DidYouMean.closest(key, here.keys());
+    if (near != null) {
+      return "did you mean " + near + "?";
+    }
+    for (Section s : ALL) {
+      if (s != here && s.contains(key)) {
+        return "it belongs under " + s.path() + ":, as " + s.qualified(key);
+      }
+    }
+    return "remove it; keys here: " + String.join(", ", here.keys());
+  }
+
+  /** An {@code env-from:} or {@code outputs.files:} item that is not a mapping. */
+  static ConfigException itemError(LoadContext ctx, String at, int line, String kind) {
+    return at.startsWith("env-from")
+        ? ctx.errorAt(
+            line,
+            at,
+            "expected path: and optional prefix:, sanitize:, got " + kind,
+            "write it like - path: secret/app/prod")
+        : ctx.errorAt(
+            line,
+            at,
+            "expected path:, format: and other keys, got " + kind,
+            "write it like - path: /run/secrets/app.env");
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,8 +23,6 @@ import java.util.Objects;
  * line, the key and the fix. Nothing else escapes for bad input.
  */
 public final class ConfigLoader {
-  static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
-
   /**
    * The largest config file read. A real one is a few KiB; the cap keeps a mistaken {@code -c} (a
    * log, a dump, a 50 MB scalar) from costing gigabytes of parser memory and minutes of CPU.
@@ -127,40 +124,20 @@ public final class ConfigLoader {
         new LoadContext(
             nameForMessages.toString(), dir == null ? Path.of("").toAbsolutePath() : dir);
     EnvDefaults defaults = new EnvDefaults(env);
-    Fields root = new Fields(ctx, "", YamlTreeReader.read(yaml, ctx.fileName()), ConfigKeys.ROOT);
-
-    OpenBaoSettings openbao =
-        OpenBaoReader.read(root.sectionOrEmpty("openbao", ConfigKeys.OPENBAO), defaults, ctx);
-    AuthSettings auth =
-        AuthReader.read(root.sectionOrEmpty("auth", ConfigKeys.AUTH), defaults, ctx);
-    boolean revokeOnExit = root.bool("revoke-on-exit", false);
-    var secrets = NamesReader.secrets(root, ctx);
-    var envFrom = NamesReader.envFrom(root, ctx);
-    var properties = NamesReader.properties(root, ctx);
-    RefreshSettings refresh =
-        new RefreshSettings(
-            root.sectionOrEmpty("refresh", ConfigKeys.REFRESH)
-                .duration("interval", DEFAULT_REFRESH_INTERVAL));
-    Fields leaseFields = root.sectionOrEmpty("leases", ConfigKeys.LEASES);
-    LeaseSettings leases =
-        new LeaseSettings(
-            leaseFields.duration("overlap", LeaseSettings.DEFAULTS.overlap()),
-            leaseFields.bool("revoke-replaced", LeaseSettings.DEFAULTS.revokeReplaced()));
-    OutputSettings outputs =
-        OutputsReader.read(root.sectionOrEmpty("outputs", ConfigKeys.OUTPUTS), ctx);
-
+    YamlScan.scan(yaml, ctx);
+    ConfigFile f = Binder.bind(yaml, ctx);
     SidecarConfig config =
         new SidecarConfig(
             nameForMessages,
-            openbao,
-            auth,
-            revokeOnExit,
-            secrets,
-            envFrom,
-            properties,
-            refresh,
-            outputs,
-            leases);
+            OpenBaoReader.read(f.openbao(), defaults, ctx),
+            AuthReader.read(f.auth(), defaults, ctx),
+            Boolean.TRUE.equals(f.revokeOnExit()),
+            NamesReader.secrets(f.secrets(), ctx),
+            NamesReader.envFrom(f.envFrom(), ctx),
+            NamesReader.properties(f.properties(), ctx),
+            f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
+            OutputsReader.read(f.outputs(), ctx),
+            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases());
     ConfigValidator.validate(config, ctx);
     return config;
   }

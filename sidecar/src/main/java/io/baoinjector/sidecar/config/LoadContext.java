@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.config;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,8 @@ final class LoadContext {
   private final String fileName;
   private final Path baseDir;
   private final Map<String, Integer> lines = new HashMap<>();
+  private final Map<String, String> kinds = new HashMap<>();
+  private final Map<String, Integer> starts = new HashMap<>();
   private final Map<String, String> envOrigins = new HashMap<>();
 
   LoadContext(String fileName, Path baseDir) {
@@ -26,11 +29,63 @@ final class LoadContext {
 
   /** Relative paths in the file mean "next to the file", as in Prometheus and compose files. */
   Path resolve(String raw) {
+    if (raw.isBlank()) {
+      throw new Binder.Bad("empty path", "give a path or remove the key");
+    }
+    if (raw.indexOf('\0') >= 0) {
+      // Path.of would throw InvalidPathException, which is no config error
+      throw new Binder.Bad("the path contains a NUL character", "remove it");
+    }
     return baseDir.resolve(raw).normalize();
   }
 
-  void recordLine(String keyPath, int line) {
+  /** What the scan saw at {@code keyPath} (a key or a list item): its line and its value's kind. */
+  void record(String keyPath, int line, String kind) {
     lines.put(keyPath, line);
+    kinds.put(keyPath, kind);
+  }
+
+  /** Where the mapping at {@code keyPath} starts (its first key, for a block mapping). */
+  void recordStart(String keyPath, int line) {
+    starts.put(keyPath, line);
+  }
+
+  /**
+   * The line of {@code key} in {@code section}, or where the section starts when the key is left
+   * out: the place to point at for a key that is missing.
+   */
+  int line(String section, String key) {
+    String keyPath = section.isEmpty() ? key : section + "." + key;
+    return has(keyPath) ? line(keyPath) : starts.getOrDefault(section, line(section));
+  }
+
+  /** One of {@code allowed}, as written, or null when absent. */
+  String choice(String keyPath, String v, List<String> allowed) {
+    if (v == null || allowed.contains(v)) {
+      return v;
+    }
+    if (v.isBlank()) {
+      throw errorAt(
+          line(keyPath), keyPath, "has no value", "use one of " + String.join(", ", allowed));
+    }
+    String near = DidYouMean.closest(v, allowed);
+    throw errorAt(
+        line(keyPath),
+        keyPath,
+        "unknown value \"" + v + "\"",
+        "use one of "
+            + String.join(", ", allowed)
+            + (near == null ? "" : "; did you mean " + near + "?"));
+  }
+
+  /** Whether the file writes {@code keyPath}, with a value or without. */
+  boolean has(String keyPath) {
+    return lines.containsKey(keyPath);
+  }
+
+  /** The kind of value the file writes at {@code keyPath}, e.g. "a list", or null. */
+  String kind(String keyPath) {
+    return kinds.get(keyPath);
   }
 
   void recordEnv(String keyPath, String envName) {

@@ -10,29 +10,32 @@ import java.util.List;
 final class OpenBaoReader {
   private OpenBaoReader() {}
 
-  static OpenBaoSettings read(Fields f, EnvDefaults env, LoadContext ctx) {
+  static OpenBaoSettings read(ConfigFile.OpenBao raw, EnvDefaults env, LoadContext ctx) {
+    ConfigFile.OpenBao f = raw == null ? new ConfigFile.OpenBao(null, null, null, null) : raw;
     return new OpenBaoSettings(
-        addresses(f, env, ctx),
-        namespace(f, env, ctx),
+        addresses(f.address(), env, ctx),
+        f.namespace() != null ? f.namespace() : fromEnv(ctx, "namespace", env.namespace(), ""),
         caCert(f, env, ctx),
         skipVerify(f, env, ctx));
   }
 
-  private static List<URI> addresses(Fields f, EnvDefaults env, LoadContext ctx) {
-    String key = f.keyPath("address");
-    List<URI> out = new ArrayList<>();
-    if (f.has("address")) {
-      YamlNode.Sequence list = f.sequenceOrNull("address");
-      if (list == null) {
-        out.add(uri(f.string("address", "http://127.0.0.1:8200"), ctx, key, f.line("address")));
-      } else {
-        List<String> items = f.stringList("address", "[https://bao-0:8200, https://bao-1:8200]");
-        if (items.isEmpty()) {
-          throw f.error("address", "empty list", "give at least one address");
-        }
-        for (int i = 0; i < items.size(); i++) {
-          out.add(uri(items.get(i), ctx, key + "[" + i + "]", list.items().get(i).line()));
-        }
+  private static List<URI> addresses(List<String> items, EnvDefaults env, LoadContext ctx) {
+    String key = "openbao.address";
+    if (ctx.has(key)) {
+      if (items == null) {
+        throw ctx.error(
+            key, "has no value", "write a value like http://127.0.0.1:8200 or remove the key");
+      }
+      if (!"a list".equals(ctx.kind(key))) {
+        return List.of(uri(items.get(0), ctx, key, ctx.line(key)));
+      }
+      if (items.isEmpty()) {
+        throw ctx.error(key, "empty list", "give at least one address");
+      }
+      List<URI> out = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        String at = key + "[" + i + "]";
+        out.add(uri(items.get(i), ctx, at, ctx.line(at)));
       }
       return List.copyOf(out);
     }
@@ -74,47 +77,38 @@ final class OpenBaoReader {
     return URI.create(s);
   }
 
-  private static String namespace(Fields f, EnvDefaults env, LoadContext ctx) {
-    if (f.has("namespace")) {
-      String ns = f.string("namespace", "team-a");
-      return ns == null ? "" : ns;
-    }
-    EnvDefaults.Value v = env.namespace();
+  /** A left-out key's value from the environment, remembering where it came from. */
+  private static String fromEnv(LoadContext ctx, String key, EnvDefaults.Value v, String dflt) {
     if (v == null) {
-      return "";
+      return dflt;
     }
-    ctx.recordEnv(f.keyPath("namespace"), v.name());
+    ctx.recordEnv("openbao." + key, v.name());
     return v.value();
   }
 
-  private static Path caCert(Fields f, EnvDefaults env, LoadContext ctx) {
-    if (f.has("ca-cert")) {
-      return f.path("ca-cert");
+  private static Path caCert(ConfigFile.OpenBao f, EnvDefaults env, LoadContext ctx) {
+    if (ctx.has("openbao.ca-cert")) {
+      return f.caCert();
     }
-    EnvDefaults.Value v = env.caCert();
-    if (v == null) {
-      return null;
-    }
-    ctx.recordEnv(f.keyPath("ca-cert"), v.name());
+    String v = fromEnv(ctx, "ca-cert", env.caCert(), null);
     // a path in the environment means what it means to the bao CLI: relative to the working dir
-    return Path.of(v.value()).toAbsolutePath().normalize();
+    return v == null ? null : Path.of(v).toAbsolutePath().normalize();
   }
 
-  private static boolean skipVerify(Fields f, EnvDefaults env, LoadContext ctx) {
-    if (f.has("tls-skip-verify")) {
-      return f.bool("tls-skip-verify", false);
+  private static boolean skipVerify(ConfigFile.OpenBao f, EnvDefaults env, LoadContext ctx) {
+    if (ctx.has("openbao.tls-skip-verify")) {
+      return f.tlsSkipVerify();
     }
     EnvDefaults.Value v = env.skipVerify();
-    if (v == null) {
+    String text = fromEnv(ctx, "tls-skip-verify", v, null);
+    if (text == null) {
       return false;
     }
-    String key = f.keyPath("tls-skip-verify");
-    ctx.recordEnv(key, v.name());
-    Boolean b = EnvDefaults.parseBool(v.value());
+    Boolean b = EnvDefaults.parseBool(text);
     if (b == null) {
       throw ctx.error(
-          key,
-          "\"" + v.value() + "\" is not true or false",
+          "openbao.tls-skip-verify",
+          "\"" + text + "\" is not true or false",
           "set $" + v.name() + " to true or false");
     }
     return b;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads {@code outputs:}: the socket, the TCP health listener, and the files. */
+/** Checks {@code outputs:}: the socket, the TCP health listener, and the files. */
 final class OutputsReader {
   /** sun_path is 108 bytes including the terminating NUL. */
   static final int MAX_SOCKET_PATH_BYTES = 107;
@@ -22,21 +22,23 @@ final class OutputsReader {
 
   private OutputsReader() {}
 
-  static OutputSettings read(Fields f, LoadContext ctx) {
-    Fields socket = f.section("socket", ConfigKeys.SOCKET);
-    Fields http = f.section("http", ConfigKeys.HTTP);
+  static OutputSettings read(ConfigFile.Outputs f, LoadContext ctx) {
+    if (f == null) {
+      return new OutputSettings(null, null, List.of());
+    }
     return new OutputSettings(
-        socket == null ? null : socket(socket, ctx),
-        http == null ? null : http(http),
-        files(f, ctx));
+        f.socket() == null ? null : socket(f.socket(), ctx),
+        f.http() == null ? null : http(f.http(), ctx),
+        files(f.files(), ctx));
   }
 
-  private static OutputSettings.Socket socket(Fields f, LoadContext ctx) {
-    Path path = outputPath(f, ctx, "/run/bao-injector/agent.sock");
+  private static OutputSettings.Socket socket(ConfigFile.Socket f, LoadContext ctx) {
+    String at = "outputs.socket";
+    Path path = outputPath(f.path(), ctx, at, "/run/bao-injector/agent.sock");
     int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_SOCKET_PATH_BYTES) {
-      throw f.error(
-          "path",
+      throw ctx.error(
+          at + ".path",
           "socket path is "
               + bytes
               + " bytes, over the kernel's limit of "
@@ -44,28 +46,27 @@ final class OutputsReader {
               + " bytes for a Unix socket",
           "use a shorter path, like /run/bao-injector/agent.sock");
     }
-    List<String> allow = f.stringList("allow-uids", "[1000, app]");
-    for (int i = 0; allow != null && i < allow.size(); i++) {
-      String u = allow.get(i);
+    List<String> allow = f.allowUids() == null ? List.of() : List.copyOf(f.allowUids());
+    for (String u : allow) {
       if (!u.matches("\\d+|[A-Za-z_][A-Za-z0-9_.-]*\\$?")) {
-        throw f.error(
-            "allow-uids",
+        throw ctx.error(
+            at + ".allow-uids",
             "\"" + u + "\" is neither a uid nor a user name",
             "write numeric uids or user names, like [1000, app]");
       }
     }
-    return new OutputSettings.Socket(
-        path,
-        f.mode("mode", DEFAULT_SOCKET_MODE),
-        allow == null ? List.of() : List.copyOf(allow),
-        f.id("uid"),
-        f.id("gid"));
+    int mode = f.mode() == null ? DEFAULT_SOCKET_MODE : f.mode();
+    return new OutputSettings.Socket(path, mode, allow, f.uid(), f.gid());
   }
 
-  private static OutputSettings.Http http(Fields f) {
-    String a = f.string("address", "127.0.0.1:9102");
+  private static OutputSettings.Http http(ConfigFile.Http f, LoadContext ctx) {
+    String a = f.address();
     if (a == null) {
-      throw f.error("address", "missing", "add address: 127.0.0.1:9102 under outputs.http:");
+      throw ctx.errorAt(
+          ctx.line("outputs.http", "address"),
+          "outputs.http.address",
+          "missing",
+          "add address: 127.0.0.1:9102 under outputs.http:");
     }
     int colon = a.lastIndexOf(':');
     String host = colon < 0 ? "" : a.substring(0, colon);
@@ -79,8 +80,8 @@ final class OutputsReader {
       // reported below
     }
     if (host.isEmpty() || port < 1 || port > 65535) {
-      throw f.error(
-          "address",
+      throw ctx.error(
+          "outputs.http.address",
           "\"" + a + "\" is not HOST:PORT",
           "write it like 127.0.0.1:9102, or 0.0.0.0:9102 for every interface");
     }
@@ -91,103 +92,104 @@ final class OutputsReader {
             : InetSocketAddress.createUnresolved(host, port));
   }
 
-  private static List<OutputSettings.FileSpec> files(Fields outputs, LoadContext ctx) {
-    YamlNode.Sequence q =
-        outputs.sequence("files", "[{path: /run/secrets/app.env, format: dotenv}]");
-    if (q == null) {
+  private static List<OutputSettings.FileSpec> files(List<ConfigFile.File> items, LoadContext ctx) {
+    if (items == null) {
       return List.of();
     }
     List<OutputSettings.FileSpec> out = new ArrayList<>();
-    for (int i = 0; i < q.items().size(); i++) {
-      YamlNode item = q.items().get(i);
+    for (int i = 0; i < items.size(); i++) {
       String at = "outputs.files[" + i + "]";
-      if (!(item instanceof YamlNode.Mapping m)) {
-        throw ctx.errorAt(
-            item.line(),
-            at,
-            "expected path:, format: and other keys, got " + item.kind(),
-            "write it like - path: /run/secrets/app.env");
+      if (items.get(i) == null) {
+        throw ConfigKeys.itemError(ctx, at, ctx.line(at), "no value");
       }
-      out.add(file(new Fields(ctx, at, m, ConfigKeys.FILE), ctx, item.line()));
+      out.add(file(items.get(i), ctx, at));
     }
     return List.copyOf(out);
   }
 
-  private static OutputSettings.FileSpec file(Fields f, LoadContext ctx, int line) {
-    if (!f.has("path")) {
-      throw ctx.errorAt(line, f.keyPath("path"), "missing", "add path: /run/secrets/app.env");
+  private static OutputSettings.FileSpec file(ConfigFile.File f, LoadContext ctx, String at) {
+    int line = ctx.line(at);
+    if (!ctx.has(at + ".path")) {
+      throw ctx.errorAt(line, at + ".path", "missing", "add path: /run/secrets/app.env");
     }
-    Path path = outputPath(f, ctx, "/run/secrets/app.env");
-    String fmt = f.choice("format", FORMATS);
+    Path path = outputPath(f.path(), ctx, at, "/run/secrets/app.env");
+    String fmt = ctx.choice(at + ".format", f.format(), FORMATS);
     if (fmt == null) {
       throw ctx.errorAt(
-          line,
-          f.keyPath("format"),
-          "missing",
-          "add format: and one of " + String.join(", ", FORMATS));
+          line, at + ".format", "missing", "add format: and one of " + String.join(", ", FORMATS));
     }
     OutputSettings.Format format = OutputSettings.Format.valueOf(fmt.toUpperCase(Locale.ROOT));
-    List<String> names = f.stringList("names", "[DB_USER, DB_PASSWORD]");
-    String name = f.string("name", "DB_PASSWORD");
-    Path template = f.path("template");
+    String name = f.name();
     boolean raw = format == OutputSettings.Format.RAW;
     boolean tmpl = format == OutputSettings.Format.TEMPLATE;
     if (raw && name == null) {
       throw ctx.errorAt(
-          line, f.keyPath("name"), "missing; format raw writes one name", "add name: DB_PASSWORD");
+          line, at + ".name", "missing; format raw writes one name", "add name: DB_PASSWORD");
     }
     if (!raw && name != null) {
-      throw f.error(
-          "name", "only format raw takes name:", "use names: [" + name + "] for format " + fmt);
+      throw ctx.error(
+          at + ".name",
+          "only format raw takes name:",
+          "use names: [" + name + "] for format " + fmt);
     }
-    if (tmpl && template == null) {
+    if (tmpl && f.template() == null) {
       throw ctx.errorAt(
           line,
-          f.keyPath("template"),
+          at + ".template",
           "missing; format template needs the template file",
           "add template: /etc/bao-injector/app.tmpl");
     }
-    if (!tmpl && template != null) {
-      throw f.error(
-          "template", "only format template takes template:", "set format: template or remove it");
+    if (!tmpl && f.template() != null) {
+      throw ctx.error(
+          at + ".template",
+          "only format template takes template:",
+          "set format: template or remove it");
     }
-    if ((raw || tmpl) && names != null) {
-      throw f.error(
-          "names",
+    if ((raw || tmpl) && f.names() != null) {
+      throw ctx.error(
+          at + ".names",
           "format " + fmt + " does not take names:",
           raw
               ? "use name: for the one name a raw file holds"
               : "the template picks its names; remove names:");
     }
-    List<String> onChange = f.stringList("on-change", "[\"kill\", \"-HUP\", \"1\"]");
-    if (f.has("on-change-timeout") && (onChange == null || onChange.isEmpty())) {
-      throw f.error("on-change-timeout", "set without on-change", "add on-change: or remove it");
+    List<String> onChange = f.onChange() == null ? List.of() : List.copyOf(f.onChange());
+    if (ctx.has(at + ".on-change-timeout") && onChange.isEmpty()) {
+      throw ctx.error(
+          at + ".on-change-timeout", "set without on-change", "add on-change: or remove it");
     }
     return new OutputSettings.FileSpec(
         path,
         format,
-        names == null ? null : List.copyOf(names),
+        f.names() == null ? null : List.copyOf(f.names()),
         name,
-        template,
-        f.mode("mode", DEFAULT_FILE_MODE),
-        f.id("uid"),
-        f.id("gid"),
-        f.bool("allow-disk", false),
-        onChange == null ? List.of() : List.copyOf(onChange),
-        f.duration("on-change-timeout", DEFAULT_ON_CHANGE_TIMEOUT));
+        f.template(),
+        f.mode() == null ? DEFAULT_FILE_MODE : f.mode(),
+        f.uid(),
+        f.gid(),
+        Boolean.TRUE.equals(f.allowDisk()),
+        onChange,
+        f.onChangeTimeout() == null ? DEFAULT_ON_CHANGE_TIMEOUT : f.onChangeTimeout());
   }
 
-  /** An output destination: no {@code ..} segments, so a path cannot climb out of its mount. */
-  private static Path outputPath(Fields f, LoadContext ctx, String example) {
-    String raw = f.string("path", example);
+  /**
+   * An output destination: no {@code ..} segments, so a path cannot climb out of its mount;
+   * resolved against the config file's directory.
+   */
+  private static Path outputPath(String raw, LoadContext ctx, String at, String example) {
+    String key = at + ".path";
     if (raw == null) {
-      throw f.error("path", "missing", "add path: " + example);
+      throw ctx.errorAt(ctx.line(at, "path"), key, "missing", "add path: " + example);
     }
     for (String seg : raw.split("/")) {
       if (seg.equals("..")) {
-        throw f.error("path", "\"" + raw + "\" has a .. segment", "write the path without ..");
+        throw ctx.error(key, "\"" + raw + "\" has a .. segment", "write the path without ..");
       }
     }
-    return f.path("path");
+    try {
+      return ctx.resolve(raw);
+    } catch (Binder.Bad e) {
+      throw ctx.error(key, e.getMessage(), e.fix);
+    }
   }
 }

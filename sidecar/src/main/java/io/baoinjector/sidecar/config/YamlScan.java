@@ -7,44 +7,44 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * Builds a {@link YamlNode} tree from Jackson's YAML token stream, keeping each token's line. Turns
- * every YAML failure (syntax, duplicate keys, aliases, several documents, an empty file) into a
- * one-line {@link ConfigException}.
+ * One pass over Jackson's YAML tokens before binding: turns every YAML failure (syntax, duplicate
+ * keys, aliases, nesting, several documents, an empty file, no top-level mapping) into a one-line
+ * {@link ConfigException}, and records each key's line and value kind in the {@link LoadContext},
+ * since the records bound afterwards keep neither.
  */
-final class YamlTreeReader {
-  private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+final class YamlScan {
+  static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
   /**
-   * The deepest nesting accepted. A real config nests four levels; the tree is built by recursion,
-   * and thousands of {@code [} or {@code {a:} would end in a StackOverflowError.
+   * The deepest nesting accepted. A real config nests four levels; the walk is recursive, and
+   * thousands of {@code [} or {@code {a:} would end in a StackOverflowError.
    */
   static final int MAX_DEPTH = 32;
 
+  private final LoadContext ctx;
   private final String file;
   private int depth;
 
-  private YamlTreeReader(String file) {
-    this.file = file;
+  private YamlScan(LoadContext ctx) {
+    this.ctx = ctx;
+    this.file = ctx.fileName();
   }
 
-  /** The top-level mapping of {@code yaml}; {@code file} names it in messages. */
-  static YamlNode.Mapping read(String yaml, String file) {
-    return new YamlTreeReader(file).readRoot(yaml);
+  static void scan(String yaml, LoadContext ctx) {
+    new YamlScan(ctx).root(yaml);
   }
 
-  private YamlNode.Mapping readRoot(String yaml) {
+  private void root(String yaml) {
     try (JsonParser p = FACTORY.createParser(yaml)) {
       JsonToken first = p.nextToken();
       if (first == null || first == JsonToken.VALUE_NULL) {
         throw new ConfigException(
             file, 0, null, "the file is empty", "see docs/configuration.md for an example");
       }
-      YamlNode root = node(p, first, "");
+      int line = line(p);
+      String kind = walk(p, first, "");
       JsonToken extra = p.nextToken();
       if (extra != null) {
         throw new ConfigException(
@@ -54,15 +54,14 @@ final class YamlTreeReader {
             "more than one YAML document",
             "keep one document: remove the second ---");
       }
-      if (root instanceof YamlNode.Mapping m) {
-        return m;
+      if (first != JsonToken.START_OBJECT) {
+        throw new ConfigException(
+            file,
+            line,
+            null,
+            "expected keys such as openbao:, auth: and secrets: at the top level, got " + kind,
+            "see docs/configuration.md for an example");
       }
-      throw new ConfigException(
-          file,
-          root.line(),
-          null,
-          "expected keys such as openbao:, auth: and secrets: at the top level, got " + root.kind(),
-          "see docs/configuration.md for an example");
     } catch (JacksonException e) {
       throw syntaxError(e);
     } catch (IOException e) {
@@ -71,7 +70,8 @@ final class YamlTreeReader {
     }
   }
 
-  private YamlNode node(JsonParser p, JsonToken t, String path) throws IOException {
+  /** Walks the value starting at {@code t}; returns its kind for "expected X, got Y" messages. */
+  private String walk(JsonParser p, JsonToken t, String path) throws IOException {
     int line = line(p);
     if (p instanceof YAMLParser y && y.isCurrentAlias()) {
       // Jackson hands an alias back as the plain text of its name, which would be a silent wrong
@@ -83,25 +83,47 @@ final class YamlTreeReader {
           "YAML aliases (*" + p.getText() + ") are not supported",
           "write the value out in full");
     }
-    switch (t) {
-      case START_OBJECT:
-        enter(line, path);
-        YamlNode.Mapping m = mapping(p, line, path);
-        depth--;
-        return m;
-      case START_ARRAY:
-        enter(line, path);
-        ArrayList<YamlNode> items = new ArrayList<>();
-        JsonToken next;
-        while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
-          items.add(node(p, next, path + "[" + items.size() + "]"));
+    if (t == JsonToken.START_OBJECT) {
+      enter(line, path);
+      ctx.recordStart(path, line);
+      JsonToken next;
+      while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String keyPath = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
+        int keyLine = line(p);
+        if (ctx.has(keyPath)) {
+          throw new ConfigException(
+              file,
+              keyLine,
+              keyPath,
+              "duplicate key (first on line " + ctx.line(keyPath) + ")",
+              "keep one of them");
         }
-        depth--;
-        return new YamlNode.Sequence(line, items);
-      default:
-        String text = t == JsonToken.VALUE_NULL ? null : p.getText();
-        return new YamlNode.Scalar(line, t, text);
+        ctx.record(keyPath, keyLine, null);
+        ctx.record(keyPath, keyLine, walk(p, p.nextToken(), keyPath));
+      }
+      depth--;
+    } else if (t == JsonToken.START_ARRAY) {
+      enter(line, path);
+      JsonToken next;
+      for (int i = 0; (next = p.nextToken()) != JsonToken.END_ARRAY; i++) {
+        int itemLine = line(p);
+        String itemPath = path + "[" + i + "]";
+        ctx.record(itemPath, itemLine, walk(p, next, itemPath));
+      }
+      depth--;
     }
+    return kind(t);
+  }
+
+  static String kind(JsonToken t) {
+    return switch (t) {
+      case START_OBJECT -> "a mapping";
+      case START_ARRAY -> "a list";
+      case VALUE_NULL -> "no value";
+      case VALUE_TRUE, VALUE_FALSE -> "true/false";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      default -> "a string";
+    };
   }
 
   private void enter(int line, String path) {
@@ -113,27 +135,6 @@ final class YamlTreeReader {
           "nested more than " + MAX_DEPTH + " levels deep",
           "a config nests a few levels; check the brackets and indentation");
     }
-  }
-
-  private YamlNode.Mapping mapping(JsonParser p, int line, String path) throws IOException {
-    Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
-    JsonToken next;
-    while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String key = p.currentName();
-      int keyLine = line(p);
-      String keyPath = path.isEmpty() ? key : path + "." + key;
-      if (entries.containsKey(key)) {
-        throw new ConfigException(
-            file,
-            keyLine,
-            keyPath,
-            "duplicate key (first on line " + entries.get(key).line() + ")",
-            "keep one of them");
-      }
-      YamlNode value = node(p, p.nextToken(), keyPath);
-      entries.put(key, new YamlNode.Entry(key, keyLine, value));
-    }
-    return new YamlNode.Mapping(line, entries);
   }
 
   private static int line(JsonParser p) {
