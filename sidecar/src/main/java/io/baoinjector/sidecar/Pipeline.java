@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar;
 
 import io.baoinjector.sidecar.auth.AuthMethod;
+import io.baoinjector.sidecar.cache.LastKnownGood;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
@@ -41,6 +42,7 @@ final class Pipeline implements AutoCloseable {
   private final Refresher refresher;
   private final List<FileOutput> files = new ArrayList<>();
   private SocketServer server;
+  private LastKnownGood cache;
 
   Pipeline(SidecarConfig config) {
     this.config = Objects.requireNonNull(config, "config == null");
@@ -158,6 +160,20 @@ final class Pipeline implements AutoCloseable {
     return List.copyOf(files);
   }
 
+  /**
+   * With {@code cache:}: checks it, serves its values stale at once when it loads (before any
+   * login, so a restart while OpenBao is down does not block the application), and writes every new
+   * revision to it. Throws with one line naming {@code cache.path} or {@code cache.key-file}.
+   */
+  void startCache() throws IOException {
+    if (config.cache() == null) {
+      return;
+    }
+    cache = LastKnownGood.open(config.cache(), config, hub, Clock.systemUTC());
+    cache.load().ifPresent(refresher::serveCached);
+    hub.addListener(cache);
+  }
+
   /** True once every file output has rendered the values at least once. */
   boolean filesReady() {
     return files.stream().allMatch(Output::ready);
@@ -212,6 +228,9 @@ final class Pipeline implements AutoCloseable {
       server.stop();
     }
     refresher.close();
+    if (cache != null) {
+      cache.close();
+    }
     files.forEach(FileOutput::stop);
     if (revoke) {
       tokens.revoke();

@@ -64,6 +64,7 @@ public final class Sidecar {
     try {
       try {
         s.startFiles(true);
+        s.startCache();
         s.startServer();
       } catch (IOException e) {
         err.println("bao-injector: " + e.getMessage());

@@ -55,6 +55,7 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   private final Clock clock;
   private final ExecutorService writer;
   private Map<String, List<Object>> lastWritten;
+  private volatile String refusal;
 
   private LastKnownGood(
       Path path, CacheFormat format, Destination destination, SnapshotHub hub, Clock clock) {
@@ -73,14 +74,14 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   }
 
   /**
-   * Checks where the cache and its key are (one line naming {@code cache.path} or {@code
-   * cache.key-file} and the fix), reads the key and test-writes beside the cache.
+   * Checks the cache's directory (tmpfs unless {@code cache.allow-disk}), reads the key and
+   * test-writes beside the cache; one line naming {@code cache.path} or {@code cache.key-file} and
+   * the fix when that fails. Where they are was checked with the config.
    */
   public static LastKnownGood open(
       CacheSettings settings, SidecarConfig config, SnapshotHub hub, Clock clock)
       throws IOException {
     Objects.requireNonNull(settings, "settings == null");
-    CachePlacement.check(settings, config.outputs());
     Destination d =
         Destination.check("cache", settings.path(), 0600, null, null, settings.allowDisk());
     CacheFormat f = new CacheFormat(CacheKey.read(settings.keyFile()), ConfigIdentity.of(config));
@@ -100,19 +101,13 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
       log.info("cache: no cache at {} yet; starting without it", path);
       return Optional.empty();
     } catch (IOException e) {
-      log.warn("cache: cannot read {} ({}); starting without it", path, e.getMessage());
-      return Optional.empty();
+      return refuse("cannot be read (" + e.getMessage() + ")");
     } catch (CacheFormat.Refused e) {
-      log.warn("cache: {} {}; not serving it, starting without it", path, e.getMessage());
-      return Optional.empty();
+      return refuse(e.getMessage());
     }
     int expired = v.size() - v.liveAt(clock.instant()).size();
     if (expired > 0) {
-      log.warn(
-          "cache: {} holds {} name(s) past their lease expiry; not serving it, starting without it",
-          path,
-          expired);
-      return Optional.empty();
+      return refuse("holds " + expired + " name(s) past their lease expiry");
     }
     synchronized (this) {
       lastWritten = signature(v);
@@ -123,6 +118,17 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
         path,
         v.writtenAt());
     return Optional.of(v);
+  }
+
+  private Optional<CachedValues> refuse(String why) {
+    refusal = why;
+    log.warn("cache: {} {}; not serving it, starting without it", path, why);
+    return Optional.empty();
+  }
+
+  /** Why the last {@link #load()} refused the file, or null. */
+  String refusal() {
+    return refusal;
   }
 
   /** Refuses a symlink, anything but a regular file, and an oversized file. */

@@ -25,7 +25,8 @@ record ConfigFile(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     LeaseSettings leases,
-    Outputs outputs) {
+    Outputs outputs,
+    CacheSettings cache) {
 
   record OpenBao(
       @JsonPropertyDescription("http://127.0.0.1:8200|[https://bao-0:8200, https://bao-1:8200]")

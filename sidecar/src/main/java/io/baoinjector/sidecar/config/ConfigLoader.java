@@ -137,7 +137,8 @@ public final class ConfigLoader {
             NamesReader.properties(f.properties(), ctx),
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
             OutputsReader.read(f.outputs(), ctx),
-            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases());
+            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
+            f.cache());
     ConfigValidator.validate(config, ctx);
     return config;
   }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param cache the restart-proof cache ({@code cache:}), or null when not configured
  */
 public record SidecarConfig(
     Path source,
@@ -25,7 +26,34 @@ public record SidecarConfig(
     Map<String, Reference> properties,
     RefreshSettings refresh,
     OutputSettings outputs,
-    LeaseSettings leases) {
+    LeaseSettings leases,
+    CacheSettings cache) {
+
+  /** A config without a cache. */
+  public SidecarConfig(
+      Path source,
+      OpenBaoSettings openbao,
+      AuthSettings auth,
+      boolean revokeOnExit,
+      Map<String, Reference> secrets,
+      List<EnvFrom> envFrom,
+      Map<String, Reference> properties,
+      RefreshSettings refresh,
+      OutputSettings outputs,
+      LeaseSettings leases) {
+    this(
+        source,
+        openbao,
+        auth,
+        revokeOnExit,
+        secrets,
+        envFrom,
+        properties,
+        refresh,
+        outputs,
+        leases,
+        null);
+  }
 
   /** A config with the default {@code leases:} settings. */
   public SidecarConfig(
@@ -63,7 +91,8 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        leases);
+        leases,
+        cache);
   }
 
   /**
