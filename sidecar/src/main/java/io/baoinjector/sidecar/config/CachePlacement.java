@@ -17,11 +17,15 @@ final class CachePlacement {
 
   static void check(CacheSettings s, OutputSettings outputs, LoadContext ctx) {
     if (s.path() == null) {
-      throw ctx.error(
-          "cache.path", "missing", "name the cache file, in a volume only the sidecar mounts");
+      throw ctx.errorAt(
+          ctx.line("cache", "path"),
+          "cache.path",
+          "missing",
+          "name the cache file, in a volume only the sidecar mounts");
     }
     if (s.keyFile() == null) {
-      throw ctx.error(
+      throw ctx.errorAt(
+          ctx.line("cache", "key-file"),
           "cache.key-file",
           "missing",
           "name a file of 32 random bytes: head -c 32 /dev/urandom > key");
@@ -47,14 +51,14 @@ final class CachePlacement {
         throw ctx.error(
             "cache.key-file",
             s.keyFile() + " is in " + e.getValue() + ", the directory of " + e.getKey(),
-            "keep the key where the application cannot read it (a mounted Secret)");
+            "keep the key where the application cannot read it, e.g. a mounted Secret");
       }
     }
     if (keyDir.startsWith(cacheDir) || cacheDir.startsWith(keyDir)) {
       throw ctx.error(
           "cache.key-file",
           s.keyFile() + " shares a directory with cache.path " + s.path(),
-          "keep the key elsewhere (a mounted Secret), so the cache file alone cannot be decrypted");
+          "keep the key elsewhere, e.g. a mounted Secret, so the cache file alone cannot be decrypted");
     }
   }
 
