@@ -93,7 +93,11 @@ class GoodConfigTest {
                         DIR.resolve("config.json.tmpl")),
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
-            new LeaseSettings(Duration.ofSeconds(45), false));
+            new LeaseSettings(Duration.ofSeconds(45), false),
+            new CacheSettings(
+                Path.of("/run/bao-injector-cache/values"),
+                Path.of("/etc/bao-injector/cache-key"),
+                false));
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));
