@@ -1,6 +1,5 @@
 package io.baoinjector.sidecar.cache;
 
-import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.CacheSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.file.Destination;
@@ -210,11 +209,23 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     return m;
   }
 
+  /**
+   * Each entry with the expiry of the lease behind it. Matched on the reference's text, not parsed:
+   * an {@code env-from} key may hold a {@code #} or {@code @}, which the grammar would refuse.
+   */
   private static Map<String, Cached> cached(
       Map<String, Snapshot.Entry> entries, Map<String, Instant> expiries) {
     Map<String, Cached> m = new LinkedHashMap<>();
     entries.forEach(
-        (name, e) -> m.put(name, new Cached(e, expiries.get(Reference.parse(e.source()).path()))));
+        (name, e) -> {
+          Instant expiry = null;
+          for (Map.Entry<String, Instant> l : expiries.entrySet()) {
+            if (e.source().startsWith(l.getKey() + "#")) {
+              expiry = l.getValue();
+            }
+          }
+          m.put(name, new Cached(e, expiry));
+        });
     return m;
   }
 

@@ -209,6 +209,26 @@ class LastKnownGoodTest {
   }
 
   @Test
+  void anEnvFromKeyTheGrammarWouldRefuseIsCachedToo() throws Exception {
+    SidecarConfig c = config();
+    SnapshotHub hub = new SnapshotHub("test", Clock.fixed(NOW, ZoneOffset.UTC));
+    try (LastKnownGood cache = open(c, hub, NOW)) {
+      hub.addListener(cache);
+      Snapshot.Entry odd =
+          new Snapshot.Entry(SecretValue.of(DB), 2, "secret/app/prod#we#ird@x", NOW);
+      hub.publish(Map.of("WEIRD", odd), Map.of(), Set.of(), false, true);
+    }
+    assertEquals(
+        "secret/app/prod#we#ird@x",
+        new CacheFormat(CacheKey.read(key), ConfigIdentity.of(c))
+            .open(Files.readAllBytes(cacheFile()))
+            .values()
+            .get("WEIRD")
+            .entry()
+            .source());
+  }
+
+  @Test
   void anAlteredByteAnywhereIsRefused() throws IOException {
     SidecarConfig c = config();
     writeCache(c);

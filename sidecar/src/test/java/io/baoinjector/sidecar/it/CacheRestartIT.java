@@ -140,6 +140,43 @@ class CacheRestartIT {
     }
   }
 
+  @Test
+  void aCacheOnDiskIsAConfigErrorAtStart(@TempDir Path work) throws Exception {
+    Files.writeString(work.resolve("token"), "s.not-used");
+    Path keyFile = work.resolve("keys/cache-key");
+    Files.createDirectories(keyFile.getParent());
+    Files.write(keyFile, new byte[32]);
+    Files.createDirectories(work.resolve("cache"));
+    Path config = work.resolve("sidecar.yaml");
+    Files.writeString(
+        config,
+        """
+        openbao:
+          address: http://127.0.0.1:1
+        auth:
+          method: token
+          token-file: %s
+        secrets:
+          DB_PASSWORD: secret/app/db#password
+        cache:
+          path: %s
+          key-file: %s
+        """
+            .formatted(work.resolve("token"), work.resolve("cache/values"), keyFile));
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(work, Map.of(), "run", "-c", config.toString());
+    assertEquals(2, r.exit(), r.stderr());
+    String fs = Files.getFileStore(work).type();
+    assertEquals(
+        "bao-injector: cache.path: "
+            + work.resolve("cache").toRealPath()
+            + " is on "
+            + fs
+            + ", not tmpfs, so secrets would reach the disk; mount a tmpfs there or set"
+            + " cache.allow-disk: true\n",
+        r.stderr());
+  }
+
   private static String value(Path socket) throws Exception {
     UnixHttp.Response r = UnixHttp.get(socket, "/v1/env");
     return r.status() == 200
