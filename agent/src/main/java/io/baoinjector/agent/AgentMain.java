@@ -1,6 +1,6 @@
 package io.baoinjector.agent;
 
-import io.baoinjector.agent.transport.Log;
+import io.baoinjector.agent.util.Log;
 import java.lang.instrument.Instrumentation;
 
 /**

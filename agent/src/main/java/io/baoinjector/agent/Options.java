@@ -1,6 +1,7 @@
 package io.baoinjector.agent;
 
 import io.baoinjector.agent.bootstrap.Pools;
+import io.baoinjector.shared.Durations;
 import java.util.Map;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Map;
  */
 final class Options {
   static final String DEFAULT_SOCKET = "/run/bao-injector/agent.sock";
+  private static final long MAX_WAIT_MILLIS = 87_600L * 3_600_000;
 
   /** Unix socket path, or {@code null} when {@link #file} is used. */
   final String socket;
@@ -142,32 +144,15 @@ final class Options {
         poolMode);
   }
 
-  /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */
+  /**
+   * A {@link Durations duration} up to ten years ({@code 500ms}, {@code 10s}, {@code 2m}), or 0.
+   */
   static long millis(String text) {
-    long unit;
-    String digits;
-    if (text.endsWith("ms")) {
-      unit = 1;
-      digits = text.substring(0, text.length() - 2);
-    } else if (text.endsWith("s")) {
-      unit = 1000;
-      digits = text.substring(0, text.length() - 1);
-    } else if (text.endsWith("m")) {
-      unit = 60_000;
-      digits = text.substring(0, text.length() - 1);
-    } else if (text.equals("0")) {
-      return 0;
-    } else {
+    long ms = text.equals("0") ? 0 : Durations.millis(text, MAX_WAIT_MILLIS);
+    if (ms < 0) {
       throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
     }
-    boolean ok = !digits.isEmpty() && digits.length() <= 9;
-    for (int i = 0; ok && i < digits.length(); i++) {
-      ok = digits.charAt(i) >= '0' && digits.charAt(i) <= '9';
-    }
-    if (!ok) { // no lambdas or streams in the agent: their bootstrap costs time to main
-      throw bad("wait=" + text + " is not a duration; use e.g. 500ms, 10s, 2m");
-    }
-    return Long.parseLong(digits) * unit;
+    return ms;
   }
 
   private static IllegalArgumentException bad(String message) {

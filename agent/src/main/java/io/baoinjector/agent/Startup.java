@@ -3,8 +3,9 @@ package io.baoinjector.agent;
 import io.baoinjector.agent.bootstrap.Hooks;
 import io.baoinjector.agent.bootstrap.Pools;
 import io.baoinjector.agent.install.Installer;
-import io.baoinjector.agent.transport.Log;
-import io.baoinjector.agent.transport.Transport;
+import io.baoinjector.agent.transport.Source;
+import io.baoinjector.agent.transport.Sources;
+import io.baoinjector.agent.util.Log;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
 
@@ -43,12 +44,12 @@ public final class Startup {
   private static void run(Options o, Instrumentation inst) throws Exception {
     Hooks.setChildren(o.children);
     Pools.setMode(o.pools);
-    Transport transport =
+    Source source =
         o.file != null
-            ? Transport.file(
+            ? Sources.file(
                 Paths.get(o.file), o.propertiesFile == null ? null : Paths.get(o.propertiesFile))
-            : Transport.socket(o.socket);
-    if (transport == null) {
+            : Sources.socket(o.socket);
+    if (source == null) {
       unavailable(
           o,
           "the socket transport needs Java 16+ (this JVM is "
@@ -56,19 +57,19 @@ public final class Startup {
               + "); use file=PATH with a dotenv file rendered by the sidecar");
       return;
     }
-    transport.start();
-    if (!transport.awaitFirst(o.waitMillis)) {
-      String starting = transport.starting();
-      String why = transport.refusal();
+    Follower follower = new Follower(source).start();
+    if (!follower.awaitFirst(o.waitMillis)) {
+      String starting = follower.starting();
+      String why = follower.refusal();
       String line =
           starting != null
               ? "sidecar at "
-                  + transport.where()
+                  + follower.where()
                   + " is still starting after "
                   + o.waitText
                   + (starting.isEmpty() ? "" : ": " + starting)
               : "sidecar not reachable at "
-                  + transport.where()
+                  + follower.where()
                   + " after "
                   + o.waitText
                   + (why == null ? "" : " (" + why + ")");

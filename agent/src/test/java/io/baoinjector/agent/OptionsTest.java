@@ -52,6 +52,7 @@ class OptionsTest {
     assertEquals("/a.properties", withProps.propertiesFile);
     assertEquals(120_000, withProps.waitMillis);
     assertEquals(0, Options.parse("wait=0", Map.of()).waitMillis);
+    assertEquals(90_000, Options.parse("wait=1m30s", Map.of()).waitMillis);
   }
 
   @ParameterizedTest
@@ -65,6 +66,8 @@ class OptionsTest {
         "socket|option 'socket' must be key=value",
         "wait=10|wait=10 is not a duration; use e.g. 500ms, 10s, 2m",
         "wait=s|wait=s is not a duration; use e.g. 500ms, 10s, 2m",
+        "wait=1d|wait=1d is not a duration; use e.g. 500ms, 10s, 2m",
+        "wait=87601h|wait=87601h is not a duration; use e.g. 500ms, 10s, 2m",
         "on-unavailable=ignore|on-unavailable=ignore is not one of: fail, env",
         "children=no|children=no is not one of: true, false",
         "socket=/a,file=/b|socket and file are exclusive; give one",

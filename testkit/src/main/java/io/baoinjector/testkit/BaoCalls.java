@@ -78,4 +78,20 @@ final class BaoCalls {
       throw new IllegalStateException("interrupted", e);
     }
   }
+
+  /**
+   * On durable storage a new KV v2 mount first upgrades itself and answers 400 "Upgrading from
+   * non-versioned to versioned data" meanwhile, to data reads too; returns once a read of an absent
+   * secret answers 404.
+   */
+  static void awaitKvV2(OpenBao b, String mount) {
+    try {
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> mount + "/ never finished its KV v2 upgrade",
+          () -> b.raw(b.rootToken(), "GET", mount + "/data/absent", null).statusCode() == 404);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
 }

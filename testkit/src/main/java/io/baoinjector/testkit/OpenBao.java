@@ -206,8 +206,10 @@ public final class OpenBao implements AutoCloseable {
     api("POST", "sys/mounts/" + mount, Map.of("type", "kv", "options", Map.of("version", "1")));
   }
 
+  /** Mounts KV v2 and returns once it takes writes (see {@link BaoCalls#awaitKvV2}). */
   public void enableKvV2(String mount) {
     api("POST", "sys/mounts/" + mount, Map.of("type", "kv", "options", Map.of("version", "2")));
+    BaoCalls.awaitKvV2(this, mount);
   }
 
   public void enableAuth(String method, String mount) {

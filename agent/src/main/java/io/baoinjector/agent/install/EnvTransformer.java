@@ -1,10 +1,6 @@
 package io.baoinjector.agent.install;
 
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -30,121 +26,43 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       this.environment)}.
  * </ul>
  */
-final class EnvTransformer implements ClassFileTransformer {
+final class EnvTransformer extends JdkTransformer {
   static final String PROCESS_ENVIRONMENT = "java/lang/ProcessEnvironment";
   static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
-  private static final String HOOKS = "io/baoinjector/agent/bootstrap/Hooks";
   private static final String STRING = "Ljava/lang/String;";
   private static final String MAP = "Ljava/util/Map;";
 
-  /** The newest class file version the bundled ASM reads. */
-  private static final int NEWEST_READABLE = Opcodes.V28;
-
-  private volatile Throwable failure;
-  private volatile boolean environmentDone;
-  private volatile boolean builderDone;
-
-  /** The first error a transformation hit (the JVM swallows transformer exceptions). */
-  Throwable failure() {
-    return failure;
-  }
-
-  /** Whether both classes have been rewritten. */
-  boolean done() {
-    return environmentDone && builderDone;
+  EnvTransformer() {
+    super(PROCESS_ENVIRONMENT, PROCESS_BUILDER);
   }
 
   @Override
-  public byte[] transform(
-      ClassLoader loader,
-      String className,
-      Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain,
-      byte[] classfileBuffer) {
-    if (loader != null
-        || !(PROCESS_ENVIRONMENT.equals(className) || PROCESS_BUILDER.equals(className))) {
-      return null;
-    }
-    try {
-      byte[] out = rewrite(className, classfileBuffer);
-      if (className.equals(PROCESS_ENVIRONMENT)) {
-        environmentDone = true;
-      } else {
-        builderDone = true;
+  byte[] rewrite(final String className, byte[] original) {
+    return new Rewrite(original) {
+      @Override
+      MethodVisitor method(int access, String name, String descriptor, MethodVisitor mv) {
+        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        if (className.equals(PROCESS_ENVIRONMENT) && isStatic) {
+          if (name.equals("getenv") && descriptor.equals("(" + STRING + ")" + STRING)) {
+            return new ManagedFirst(mv);
+          }
+          if (name.equals("getenv") && descriptor.equals("()" + MAP)) {
+            return new Rewrite.BeforeReturn(
+                mv, Opcodes.ARETURN, "environment", "(" + MAP + ")" + MAP);
+          }
+          if (name.equals("environment") && descriptor.equals("()" + MAP)) {
+            return new Rewrite.BeforeReturn(
+                mv, Opcodes.ARETURN, "copyForChild", "(" + MAP + ")" + MAP);
+          }
+        }
+        if (className.equals(PROCESS_BUILDER) && !isStatic && name.equals("start")) {
+          return new AtStart(mv);
+        }
+        return mv;
       }
-      return out;
-    } catch (Throwable t) {
-      failure = t;
-      return null;
     }
-  }
-
-  /** The class file's major version. */
-  static int major(byte[] classFile) {
-    return ((classFile[6] & 0xff) << 8) | (classFile[7] & 0xff);
-  }
-
-  /**
-   * A JDK newer than the bundled ASM: the parts we touch are unchanged, so read it as the newest
-   * version ASM knows (and write the original version back, see {@link #written}).
-   */
-  static byte[] readable(byte[] original) {
-    if (major(original) <= NEWEST_READABLE) {
-      return original;
-    }
-    byte[] readable = original.clone();
-    readable[6] = (byte) (NEWEST_READABLE >>> 8);
-    readable[7] = (byte) NEWEST_READABLE;
-    return readable;
-  }
-
-  /** The version to write for a class whose original major version was {@code major}. */
-  static int written(int version, int major) {
-    return major > NEWEST_READABLE ? (version & 0xffff0000) | major : version;
-  }
-
-  static byte[] rewrite(final String className, byte[] original) {
-    final int major = major(original);
-    ClassReader reader = new ClassReader(readable(original));
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
-          @Override
-          public void visit(
-              int version,
-              int access,
-              String name,
-              String signature,
-              String superName,
-              String[] interfaces) {
-            super.visit(written(version, major), access, name, signature, superName, interfaces);
-          }
-
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-            if (className.equals(PROCESS_ENVIRONMENT) && isStatic) {
-              if (name.equals("getenv") && descriptor.equals("(" + STRING + ")" + STRING)) {
-                return new ManagedFirst(mv);
-              }
-              if (name.equals("getenv") && descriptor.equals("()" + MAP)) {
-                return new BeforeReturn(mv, "environment", "(" + MAP + ")" + MAP);
-              }
-              if (name.equals("environment") && descriptor.equals("()" + MAP)) {
-                return new BeforeReturn(mv, "copyForChild", "(" + MAP + ")" + MAP);
-              }
-            }
-            if (className.equals(PROCESS_BUILDER) && !isStatic && name.equals("start")) {
-              return new AtStart(mv);
-            }
-            return mv;
-          }
-        },
-        // expanded frames, so the one frame we add is in the same (F_NEW) form as the others
-        ClassReader.EXPAND_FRAMES);
-    return writer.toByteArray();
+    // expanded frames, so the one frame we add is in the same (F_NEW) form as the others
+    .apply(ClassReader.EXPAND_FRAMES);
   }
 
   /** At entry: {@code String v = Hooks.getenv(arg0); if (v != null) return v;}. */
@@ -159,7 +77,7 @@ final class EnvTransformer implements ClassFileTransformer {
       Label unmanaged = new Label();
       super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitMethodInsn(
-          Opcodes.INVOKESTATIC, HOOKS, "getenv", "(" + STRING + ")" + STRING, false);
+          Opcodes.INVOKESTATIC, Rewrite.HOOKS, "getenv", "(" + STRING + ")" + STRING, false);
       super.visitInsn(Opcodes.DUP);
       super.visitJumpInsn(Opcodes.IFNULL, unmanaged);
       super.visitInsn(Opcodes.ARETURN);
@@ -168,26 +86,6 @@ final class EnvTransformer implements ClassFileTransformer {
       Object[] locals = {"java/lang/String"};
       super.visitFrame(Opcodes.F_NEW, 1, locals, 1, new Object[] {"java/lang/String"});
       super.visitInsn(Opcodes.POP);
-    }
-  }
-
-  /** Before every {@code areturn}: {@code [result] -> Hooks.m(result)}. */
-  private static final class BeforeReturn extends MethodVisitor {
-    private final String hook;
-    private final String descriptor;
-
-    BeforeReturn(MethodVisitor mv, String hook, String descriptor) {
-      super(Opcodes.ASM9, mv);
-      this.hook = hook;
-      this.descriptor = descriptor;
-    }
-
-    @Override
-    public void visitInsn(int opcode) {
-      if (opcode == Opcodes.ARETURN) {
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hook, descriptor, false);
-      }
-      super.visitInsn(opcode);
     }
   }
 
@@ -205,7 +103,7 @@ final class EnvTransformer implements ClassFileTransformer {
       super.visitFieldInsn(Opcodes.GETFIELD, PROCESS_BUILDER, "environment", MAP);
       super.visitMethodInsn(
           Opcodes.INVOKESTATIC,
-          HOOKS,
+          Rewrite.HOOKS,
           "beforeStart",
           "(Ljava/lang/ProcessBuilder;" + MAP + ")V",
           false);

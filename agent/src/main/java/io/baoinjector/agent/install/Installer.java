@@ -10,48 +10,25 @@ public final class Installer {
   /**
    * Rewrites {@code ProcessEnvironment} and {@code ProcessBuilder} (loading them first, so both go
    * through retransformation the same way whether or not the JVM touched them yet), and with {@code
-   * configPlaceholders} the config-loading classes.
+   * configPlaceholders} the config-loading classes ({@code Properties}, {@code
+   * PropertyResourceBundle}).
    *
    * @throws IllegalStateException when a class could not be rewritten; the JVM applies a
    *     transformation whole or not at all, so a failed class is left as the JDK shipped it
    */
   public static void install(Instrumentation inst, boolean configPlaceholders) throws Exception {
-    Class<?> environment = Class.forName("java.lang.ProcessEnvironment", false, null);
-    // loaded before the transformer is added, so it is rewritten once (by retransformation), not
-    // also as it loads
-    Class<?> builder = Class.forName("java.lang.ProcessBuilder", false, null);
-    EnvTransformer transformer = new EnvTransformer();
-    // Stays registered: another agent's later retransformation of these classes restarts from the
-    // original bytes, and our hooks must be applied again then.
-    inst.addTransformer(transformer, true);
-    inst.retransformClasses(environment, builder);
-    if (transformer.failure() != null || !transformer.done()) {
-      throw new IllegalStateException(
-          "could not rewrite java.lang.ProcessEnvironment and java.lang.ProcessBuilder",
-          transformer.failure());
-    }
+    new EnvTransformer()
+        .install(
+            inst, "could not rewrite java.lang.ProcessEnvironment and java.lang.ProcessBuilder");
     if (configPlaceholders) {
-      installPlaceholders(inst);
-    }
-  }
-
-  /**
-   * {@code config-placeholders}: rewrites {@code Properties} and {@code PropertyResourceBundle},
-   * then treats the system properties (set from {@code -D} before {@code premain}) as loaded.
-   */
-  private static void installPlaceholders(Instrumentation inst) throws Exception {
-    Class<?> properties = Class.forName("java.util.Properties", false, null);
-    Class<?> bundle = Class.forName("java.util.PropertyResourceBundle", false, null);
-    // initialized here, on the premain thread, not inside the first application load
-    Hooks.propertiesLoaded(System.getProperties());
-    PropertiesTransformer transformer = new PropertiesTransformer();
-    inst.addTransformer(transformer, true);
-    inst.retransformClasses(properties, bundle);
-    if (transformer.failure() != null || !transformer.done()) {
-      throw new IllegalStateException(
-          "could not rewrite java.util.Properties and java.util.PropertyResourceBundle;"
-              + " config-placeholders=false runs without them",
-          transformer.failure());
+      // initialized here, on the premain thread, not inside the first application load; the
+      // system properties were set from -D before premain, so they count as loaded
+      Hooks.propertiesLoaded(System.getProperties());
+      new PropertiesTransformer()
+          .install(
+              inst,
+              "could not rewrite java.util.Properties and java.util.PropertyResourceBundle;"
+                  + " config-placeholders=false runs without them");
     }
   }
 

@@ -3,9 +3,6 @@ package io.baoinjector.agent.install;
 import io.baoinjector.agent.bootstrap.Hooks;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -22,7 +19,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 final class PoolTransformer implements ClassFileTransformer {
   static final String HIKARI_POOL = "com/zaxxer/hikari/pool/HikariPool";
   private static final String CONSTRUCTOR = "(Lcom/zaxxer/hikari/HikariConfig;)V";
-  private static final String HOOKS = "io/baoinjector/agent/bootstrap/Hooks";
 
   @Override
   public byte[] transform(
@@ -60,66 +56,29 @@ final class PoolTransformer implements ClassFileTransformer {
    */
   private static boolean seesHooks(ClassLoader loader) {
     try {
-      return Class.forName(HOOKS.replace('/', '.'), false, loader) == Hooks.class;
+      return Class.forName(Rewrite.HOOKS.replace('/', '.'), false, loader) == Hooks.class;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
   }
 
   static byte[] rewrite(byte[] original) {
-    final int major = EnvTransformer.major(original);
-    ClassReader reader = new ClassReader(EnvTransformer.readable(original));
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
     final boolean[] found = new boolean[1];
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
+    byte[] out =
+        new Rewrite(original) {
           @Override
-          public void visit(
-              int version,
-              int access,
-              String name,
-              String signature,
-              String superName,
-              String[] interfaces) {
-            super.visit(
-                EnvTransformer.written(version, major),
-                access,
-                name,
-                signature,
-                superName,
-                interfaces);
-          }
-
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+          MethodVisitor method(int access, String name, String descriptor, MethodVisitor mv) {
             if (!name.equals("<init>") || !descriptor.equals(CONSTRUCTOR)) {
               return mv;
             }
             found[0] = true;
-            return new MethodVisitor(Opcodes.ASM9, mv) {
-              @Override
-              public void visitInsn(int opcode) {
-                if (opcode == Opcodes.RETURN) {
-                  super.visitVarInsn(Opcodes.ALOAD, 0);
-                  super.visitVarInsn(Opcodes.ALOAD, 1);
-                  super.visitMethodInsn(
-                      Opcodes.INVOKESTATIC,
-                      HOOKS,
-                      "poolCreated",
-                      "(Ljava/lang/Object;Ljava/lang/Object;)V",
-                      false);
-                }
-                super.visitInsn(opcode);
-              }
-            };
+            return new Rewrite.BeforeReturn(
+                mv, Opcodes.RETURN, "poolCreated", "(Ljava/lang/Object;Ljava/lang/Object;)V", 0, 1);
           }
-        },
-        0);
+        }.apply(0);
     if (!found[0]) {
       throw new IllegalStateException("no HikariPool(HikariConfig) constructor");
     }
-    return writer.toByteArray();
+    return out;
   }
 }

@@ -1,10 +1,6 @@
 package io.baoinjector.agent.install;
 
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -26,137 +22,60 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       Hooks.bundleLoaded(this.lookup)} (it copies a freshly loaded {@code Properties} there).
  * </ul>
  */
-final class PropertiesTransformer implements ClassFileTransformer {
+final class PropertiesTransformer extends JdkTransformer {
   static final String PROPERTIES = "java/util/Properties";
   static final String BUNDLE = "java/util/PropertyResourceBundle";
-  private static final String HOOKS = "io/baoinjector/agent/bootstrap/Hooks";
   private static final String PROPS = "L" + PROPERTIES + ";";
   private static final String MAP = "Ljava/util/Map;";
 
-  private volatile Throwable failure;
-  private volatile boolean propertiesDone;
-  private volatile boolean bundleDone;
-
-  Throwable failure() {
-    return failure;
-  }
-
-  boolean done() {
-    return propertiesDone && bundleDone;
+  PropertiesTransformer() {
+    super(PROPERTIES, BUNDLE);
   }
 
   @Override
-  public byte[] transform(
-      ClassLoader loader,
-      String className,
-      Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain,
-      byte[] classfileBuffer) {
-    if (loader != null || !(PROPERTIES.equals(className) || BUNDLE.equals(className))) {
-      return null;
-    }
-    try {
-      byte[] out = rewrite(className, classfileBuffer);
-      if (className.equals(PROPERTIES)) {
-        propertiesDone = true;
-      } else {
-        bundleDone = true;
-      }
-      return out;
-    } catch (Throwable t) {
-      failure = t;
-      return null;
-    }
-  }
-
-  static byte[] rewrite(final String className, byte[] original) {
-    final int major = EnvTransformer.major(original);
-    ClassReader reader = new ClassReader(EnvTransformer.readable(original));
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+  byte[] rewrite(final String className, byte[] original) {
     final boolean[] hasLookup = new boolean[1];
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
-          @Override
-          public void visit(
-              int version,
-              int access,
-              String name,
-              String signature,
-              String superName,
-              String[] interfaces) {
-            super.visit(
-                EnvTransformer.written(version, major),
-                access,
-                name,
-                signature,
-                superName,
-                interfaces);
-          }
-
-          @Override
-          public FieldVisitor visitField(
-              int access, String name, String descriptor, String signature, Object value) {
-            // fields are visited before methods
-            hasLookup[0] |= name.equals("lookup") && descriptor.equals(MAP);
-            return super.visitField(access, name, descriptor, signature, value);
-          }
-
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if ((access & Opcodes.ACC_STATIC) != 0) {
-              return mv;
-            }
-            if (className.equals(PROPERTIES)) {
-              if ((name.equals("load") || name.equals("loadFromXML"))
-                  && descriptor.endsWith(")V")) {
-                return new BeforeReturn(mv, false);
-              }
-              if (name.equals("store")
-                  || name.equals("save")
-                  || name.equals("storeToXML")
-                  || name.equals("list")) {
-                return new OutputCopy(mv);
-              }
-            }
-            if (className.equals(BUNDLE) && name.equals("<init>")) {
-              if (!hasLookup[0]) {
-                throw new IllegalStateException("PropertyResourceBundle has no Map lookup field");
-              }
-              return new BeforeReturn(mv, true);
-            }
-            return mv;
-          }
-        },
-        ClassReader.EXPAND_FRAMES);
-    return writer.toByteArray();
-  }
-
-  /** Before every {@code return}: the load hook, or the bundle hook with {@code this.lookup}. */
-  private static final class BeforeReturn extends MethodVisitor {
-    private final boolean bundle;
-
-    BeforeReturn(MethodVisitor mv, boolean bundle) {
-      super(Opcodes.ASM9, mv);
-      this.bundle = bundle;
-    }
-
-    @Override
-    public void visitInsn(int opcode) {
-      if (opcode == Opcodes.RETURN) {
-        super.visitVarInsn(Opcodes.ALOAD, 0);
-        if (bundle) {
-          super.visitFieldInsn(Opcodes.GETFIELD, BUNDLE, "lookup", MAP);
-          super.visitMethodInsn(
-              Opcodes.INVOKESTATIC, HOOKS, "bundleLoaded", "(" + MAP + ")V", false);
-        } else {
-          super.visitMethodInsn(
-              Opcodes.INVOKESTATIC, HOOKS, "propertiesLoaded", "(" + PROPS + ")V", false);
-        }
+    return new Rewrite(original) {
+      @Override
+      public FieldVisitor visitField(
+          int access, String name, String descriptor, String signature, Object value) {
+        // fields are visited before methods
+        hasLookup[0] |= name.equals("lookup") && descriptor.equals(MAP);
+        return super.visitField(access, name, descriptor, signature, value);
       }
-      super.visitInsn(opcode);
-    }
+
+      @Override
+      MethodVisitor method(int access, String name, String descriptor, MethodVisitor mv) {
+        if ((access & Opcodes.ACC_STATIC) != 0) {
+          return mv;
+        }
+        if (className.equals(PROPERTIES)) {
+          if ((name.equals("load") || name.equals("loadFromXML")) && descriptor.endsWith(")V")) {
+            return new Rewrite.BeforeReturn(
+                mv, Opcodes.RETURN, "propertiesLoaded", "(" + PROPS + ")V", 0);
+          }
+          if (name.equals("store")
+              || name.equals("save")
+              || name.equals("storeToXML")
+              || name.equals("list")) {
+            return new OutputCopy(mv);
+          }
+        }
+        if (className.equals(BUNDLE) && name.equals("<init>")) {
+          if (!hasLookup[0]) {
+            throw new IllegalStateException("PropertyResourceBundle has no Map lookup field");
+          }
+          return new Rewrite.BeforeReturn(mv, Opcodes.RETURN, "bundleLoaded", "(" + MAP + ")V") {
+            @Override
+            void arguments() {
+              visitVarInsn(Opcodes.ALOAD, 0);
+              visitFieldInsn(Opcodes.GETFIELD, BUNDLE, "lookup", MAP);
+            }
+          };
+        }
+        return mv;
+      }
+    }.apply(ClassReader.EXPAND_FRAMES);
   }
 
   /** At entry: {@code this = Hooks.forOutput(this, this.defaults)}. */
@@ -172,7 +91,11 @@ final class PropertiesTransformer implements ClassFileTransformer {
       super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitFieldInsn(Opcodes.GETFIELD, PROPERTIES, "defaults", PROPS);
       super.visitMethodInsn(
-          Opcodes.INVOKESTATIC, HOOKS, "forOutput", "(" + PROPS + PROPS + ")" + PROPS, false);
+          Opcodes.INVOKESTATIC,
+          Rewrite.HOOKS,
+          "forOutput",
+          "(" + PROPS + PROPS + ")" + PROPS,
+          false);
       super.visitVarInsn(Opcodes.ASTORE, 0);
     }
   }

@@ -3,8 +3,6 @@ package io.baoinjector.agent.install;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -26,7 +24,6 @@ import net.bytebuddy.jar.asm.Opcodes;
 final class SpringTransformer implements ClassFileTransformer {
   static final String REFRESHER = "org/springframework/cloud/context/refresh/ContextRefresher";
   static final String APPLICATION = "org/springframework/boot/SpringApplication";
-  private static final String HOOKS = "io/baoinjector/agent/bootstrap/Hooks";
 
   @Override
   public byte[] transform(
@@ -54,59 +51,18 @@ final class SpringTransformer implements ClassFileTransformer {
     }
   }
 
-  static byte[] rewrite(byte[] original, final String hook) {
-    final int major = EnvTransformer.major(original);
-    ClassReader reader = new ClassReader(EnvTransformer.readable(original));
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
-          @Override
-          public void visit(
-              int version,
-              int access,
-              String name,
-              String signature,
-              String superName,
-              String[] interfaces) {
-            super.visit(
-                EnvTransformer.written(version, major),
-                access,
-                name,
-                signature,
-                superName,
-                interfaces);
-          }
-
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            return name.equals("<init>") ? new BeforeReturn(mv, hook) : mv;
-          }
-        },
-        ClassReader.EXPAND_FRAMES);
-    return writer.toByteArray();
-  }
-
   /**
    * Before every {@code return} of a constructor: {@code Hooks.HOOK(this)}. A constructor that
    * delegates with {@code this(..)} calls it twice; the hooks are idempotent.
    */
-  private static final class BeforeReturn extends MethodVisitor {
-    private final String hook;
-
-    BeforeReturn(MethodVisitor mv, String hook) {
-      super(Opcodes.ASM9, mv);
-      this.hook = hook;
-    }
-
-    @Override
-    public void visitInsn(int opcode) {
-      if (opcode == Opcodes.RETURN) {
-        super.visitVarInsn(Opcodes.ALOAD, 0);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hook, "(Ljava/lang/Object;)V", false);
+  static byte[] rewrite(byte[] original, final String hook) {
+    return new Rewrite(original) {
+      @Override
+      MethodVisitor method(int access, String name, String descriptor, MethodVisitor mv) {
+        return name.equals("<init>")
+            ? new Rewrite.BeforeReturn(mv, Opcodes.RETURN, hook, "(Ljava/lang/Object;)V", 0)
+            : mv;
       }
-      super.visitInsn(opcode);
-    }
+    }.apply(ClassReader.EXPAND_FRAMES);
   }
 }

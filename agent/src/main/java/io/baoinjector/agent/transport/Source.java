@@ -4,7 +4,7 @@ import io.baoinjector.shared.wire.EnvDocument;
 import java.io.IOException;
 
 /** Where snapshots come from: the sidecar's socket or the files it renders. */
-interface Source {
+public interface Source {
   /**
    * Blocks until there is a snapshot newer than {@code last} (or, for a long-poll, until the server
    * answers), and returns it; {@code last == null} asks for the current one at once.

@@ -1,5 +1,6 @@
 package io.baoinjector.agent.transport;
 
+import io.baoinjector.agent.util.Log;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

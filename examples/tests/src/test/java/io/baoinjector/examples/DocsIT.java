@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class DocsIT {
-  static final Pattern COMMAND = Pattern.compile("^  ([a-z]+)\\s{2,}", Pattern.MULTILINE);
+  static final Pattern COMMAND = Pattern.compile("^  ([a-z][a-z-]*)\\s{2,}", Pattern.MULTILINE);
   static final Pattern KNOWN = Pattern.compile("; known: ([a-z, -]+)\n");
 
   /** A picocli help line: {@code -c, --config=FILE ...} or {@code --debug ...}. */
@@ -45,7 +45,18 @@ class DocsIT {
       commands.add(m.group(1));
     }
     assertEquals(
-        Set.of("run", "render", "exec", "env", "check", "get", "import", "rotate"), commands);
+        Set.of(
+            "run",
+            "render",
+            "exec",
+            "env",
+            "check",
+            "get",
+            "import",
+            "rotate",
+            "policy",
+            "approle-setup"),
+        commands);
 
     Set<String> readme = commandNames(Markdown.firstColumn(Repo.read("README.md"), "### Commands"));
     assertEquals(commands, readme, "README.md's command table");
@@ -93,7 +104,18 @@ class DocsIT {
       rows.put(cell.split(" ")[1], cell);
     }
     assertEquals(
-        Set.of("run", "render", "exec", "env", "check", "get", "import", "rotate"), rows.keySet());
+        Set.of(
+            "run",
+            "render",
+            "exec",
+            "env",
+            "check",
+            "get",
+            "import",
+            "rotate",
+            "policy",
+            "approle-setup"),
+        rows.keySet());
     for (Map.Entry<String, String> row : rows.entrySet()) {
       SidecarProcess.Result help = SidecarProcess.runToEnd(dir, Map.of(), row.getKey(), "--help");
       assertEquals(0, help.exit(), help.stderr());

@@ -66,10 +66,6 @@ final class Commands {
       name = "bao-injector",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
-      subcommands = {
-        io.baoinjector.sidecar.tools.ImportCommand.class,
-        io.baoinjector.sidecar.tools.RotateCommand.class,
-      },
       description = {
         "Keeps OpenBao (or Vault) secrets current for an application: serves them over a Unix"
             + " socket, renders them into files, or runs a command with them in its environment.",

@@ -1,6 +1,10 @@
 package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.config.ConfigException;
+import io.baoinjector.sidecar.tools.ImportCommand;
+import io.baoinjector.sidecar.tools.RotateCommand;
+import io.baoinjector.sidecar.tools.policy.ApproleSetupCommand;
+import io.baoinjector.sidecar.tools.policy.PolicyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +97,11 @@ public final class Main {
     cli.addSubcommand(new Commands.Env(session));
     cli.addSubcommand(new Commands.Check(session));
     cli.addSubcommand(new Commands.Get(session));
+    // the lifecycle tools: each logs in through tools.Connection on its own
+    cli.addSubcommand(new ImportCommand(session.env));
+    cli.addSubcommand(new RotateCommand(session.env));
+    cli.addSubcommand(new PolicyCommand(session.env));
+    cli.addSubcommand(new ApproleSetupCommand(session.env));
     // `exec -c x ls -la`: everything from the first positional on belongs to the child, as after --
     cli.getSubcommands().get("exec").setStopAtPositional(true);
     cli.setOut(new PrintWriter(session.out, true, StandardCharsets.UTF_8));

@@ -6,7 +6,7 @@ import java.util.Properties;
 import picocli.CommandLine;
 
 /** {@code --version}: the version Maven recorded in the jar; "development build" from classes. */
-final class VersionProvider implements CommandLine.IVersionProvider {
+public final class VersionProvider implements CommandLine.IVersionProvider {
   private static final String POM_PROPERTIES =
       "/META-INF/maven/io.baoinjector/bao-injector-sidecar/pom.properties";
 

@@ -1,16 +1,9 @@
 package io.baoinjector.sidecar.config;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/**
- * Durations as Go and the bao CLI write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code
- * 1h30m}.
- */
+/** Config durations: {@link io.baoinjector.shared.Durations}, positive and at most {@link #MAX}. */
 final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
   /**
    * Ten years: far beyond any sensible interval or timeout, and far below what overflows {@link
    * Duration#toNanos()} (292 years), which the schedulers use.
@@ -24,54 +17,21 @@ final class Durations {
    */
   static Duration parse(String text) {
     String t = text.trim();
-    Matcher m = PART.matcher(t);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (at < t.length() && m.find(at) && m.start() == at) {
-      long n;
-      try {
-        n = Long.parseLong(m.group(1));
-        total =
-            total.plus(
-                switch (m.group(2)) {
-                  case "ms" -> Duration.ofMillis(n);
-                  case "s" -> Duration.ofSeconds(n);
-                  case "m" -> Duration.ofMinutes(n);
-                  default -> Duration.ofHours(n);
-                });
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw tooLarge(t);
-      }
-      if (total.compareTo(MAX) > 0) {
-        throw tooLarge(t);
-      }
-      at = m.end();
-    }
-    if (t.isEmpty() || at != t.length()) {
+    long ms = io.baoinjector.shared.Durations.millis(t, MAX.toMillis());
+    if (ms == io.baoinjector.shared.Durations.INVALID) {
       throw new IllegalArgumentException("\"" + t + "\" is not a duration");
     }
-    if (total.isZero()) {
+    if (ms == io.baoinjector.shared.Durations.TOO_LARGE) {
+      throw new IllegalArgumentException("\"" + t + "\" is too large; the most is " + format(MAX));
+    }
+    if (ms == 0) {
       throw new IllegalArgumentException("\"" + t + "\" is zero; it must be positive");
     }
-    return total;
-  }
-
-  private static IllegalArgumentException tooLarge(String t) {
-    return new IllegalArgumentException("\"" + t + "\" is too large; the most is " + format(MAX));
+    return Duration.ofMillis(ms);
   }
 
   /** The shortest text {@link #parse} reads back as {@code d}, for summaries. */
   static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return io.baoinjector.shared.Durations.format(d.toMillis());
   }
 }

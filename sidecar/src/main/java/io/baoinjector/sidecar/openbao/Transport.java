@@ -203,6 +203,9 @@ final class Transport {
 
   private Request request(HttpUrl url, OpenBaoRequest req, byte[] body) {
     Request.Builder b = new Request.Builder().url(url).header("X-Vault-Request", "true");
+    if (req.wrapTtl() != null) {
+      b.header("X-Vault-Wrap-TTL", req.wrapTtl());
+    }
     if (req.token() != null) {
       b.header("X-Vault-Token", req.token().reveal());
     }

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds the current {@link Snapshot} and hands new ones to listeners and long-pollers. The only
+ * Holds the current {@link Snapshot} and hands new ones to listeners (long-polls are one). The only
  * writer is the refresher; readers never block it. The revision grows only when content changes; a
  * change of status alone (stale, unresolved) publishes a new snapshot with the same revision.
  *
@@ -154,7 +154,6 @@ public final class SnapshotHub {
       if (!stale) {
         lastGoodAt = next.updatedAt();
       }
-      lock.notifyAll();
     }
     for (SnapshotListener l : listeners) {
       try {
@@ -164,31 +163,5 @@ public final class SnapshotHub {
       }
     }
     return next;
-  }
-
-  /**
-   * Long-poll: returns as soon as the revision is above {@code afterRevision}, or after {@code
-   * wait} with the current snapshot. Returns at once when {@code clientInstance} is not this
-   * process's id (a restarted sidecar) or {@code afterRevision} is above the current revision.
-   */
-  public Snapshot awaitAfter(long afterRevision, String clientInstance, Duration wait)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    synchronized (lock) {
-      while (true) {
-        Snapshot s = withAge(current);
-        if (clientInstance != null && !clientInstance.equals(instanceId)) {
-          return s;
-        }
-        if (s.revision() != afterRevision) {
-          return s;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return s;
-        }
-        lock.wait(Math.max(1, left / 1_000_000));
-      }
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;

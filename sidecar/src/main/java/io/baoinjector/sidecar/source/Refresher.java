@@ -8,7 +8,6 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.token.TokenProvider;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When OpenBao is unreachable or sealed the round stops at the first failure, the
  * last-known-good values are published as stale, and rounds retry on the {@link Outage}'s {@link
- * Backoff} — no restart, no burst when OpenBao returns. A denied path (403 with a live token) is
- * marked unresolved and retried on its own backoff; it never triggers a login. Every read goes
- * through the token-aware {@link Reader}.
+ * io.baoinjector.shared.Backoff} — no restart, no burst when OpenBao returns. A denied path (403
+ * with a live token) is marked unresolved and retried on its own backoff; it never triggers a
+ * login. Every read goes through the token-aware {@link Reader}.
  */
 public final class Refresher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Refresher.class);

@@ -1,8 +1,8 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Instant;
 
 /**

@@ -1,11 +1,11 @@
 package io.baoinjector.sidecar.token;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,10 +1,10 @@
 package io.baoinjector.sidecar.token;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.config.AuthSettings;
@@ -18,7 +19,7 @@ import java.util.Map;
  * sources and the outputs, which a one-shot write does not use). {@link #open} is the one place
  * that builds it, so the lifecycle in {@code Sidecar} can hand the tools its own session later.
  */
-final class Connection implements AutoCloseable {
+public final class Connection implements AutoCloseable {
   /**
    * Without {@code -c}, the tools need only the address and the credentials, which the config reads
    * from {@code BAO_ADDR}/{@code BAO_TOKEN} (and their {@code VAULT_*} twins) when its file leaves
@@ -47,8 +48,17 @@ final class Connection implements AutoCloseable {
         config == null
             ? ConfigLoader.load(ENV_ONLY_CONFIG, Path.of("(environment)"), env)
             : ConfigLoader.load(config, env);
+    return login(c);
+  }
+
+  /**
+   * Logs in with {@code c}'s address, TLS and auth, leaving an AppRole secret-id file for the
+   * process that runs next.
+   *
+   * @throws ToolFailure when the login fails (exit 1)
+   */
+  public static Connection login(SidecarConfig c) {
     AuthSettings a = c.auth();
-    // a one-shot command leaves the AppRole secret-id file for the process that runs next
     if (a != null && !a.keepSecretIdFile()) {
       c = c.withAuth(a.withKeepSecretIdFile(true));
     }
@@ -62,6 +72,15 @@ final class Connection implements AutoCloseable {
       throw ToolFailure.runtime("login failed: " + e.getMessage());
     }
     return new Connection(client, tokens);
+  }
+
+  public OpenBaoClient client() {
+    return client;
+  }
+
+  /** The current token, renewed or re-obtained as the sidecar does. */
+  public SecretValue token() {
+    return tokens.currentToken();
   }
 
   /** Who is writing, for the archive's metadata: the token's display name and entity. */

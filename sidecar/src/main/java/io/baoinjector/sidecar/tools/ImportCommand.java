@@ -80,7 +80,8 @@ public final class ImportCommand extends ToolCommand {
     this(System.getenv());
   }
 
-  ImportCommand(Map<String, String> env) {
+  /** With the invocation's environment (the command line hands in its own). */
+  public ImportCommand(Map<String, String> env) {
     super(env);
   }
 

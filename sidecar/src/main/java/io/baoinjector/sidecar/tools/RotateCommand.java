@@ -77,7 +77,8 @@ public final class RotateCommand extends ToolCommand {
     this(System.getenv());
   }
 
-  RotateCommand(Map<String, String> env) {
+  /** With the invocation's environment (the command line hands in its own). */
+  public RotateCommand(Map<String, String> env) {
     super(env);
   }
 

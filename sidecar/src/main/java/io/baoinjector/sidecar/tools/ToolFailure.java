@@ -4,12 +4,12 @@ package io.baoinjector.sidecar.tools;
  * A tool stopped: one line for stderr (names and paths, never a value) and its exit code, 1 for a
  * runtime failure, 2 for a usage or config mistake the user fixes.
  */
-final class ToolFailure extends RuntimeException {
+public final class ToolFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  final int exit;
+  public final int exit;
 
-  ToolFailure(int exit, String message) {
+  public ToolFailure(int exit, String message) {
     super(message);
     this.exit = exit;
   }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
-import io.baoinjector.sidecar.util.Backoff;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.auth.Fixtures;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.RequestObserver;
-import io.baoinjector.sidecar.util.Backoff;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.auth.AuthMethod;
@@ -14,7 +15,6 @@ import io.baoinjector.sidecar.auth.TokenAuth;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.SealedException;
-import io.baoinjector.sidecar.util.Backoff;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -80,14 +80,15 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     String path = Request.getPathInContext(request);
     String route = route(path, unix);
     if (route == null) {
-      return send(response, done, "unknown", 404, Json.error(404, "no such endpoint: " + path));
+      return send(response, done, "unknown", 404, JsonBody.error(404, "no such endpoint: " + path));
     }
     if (!HttpMethod.GET.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      return send(response, done, route, 405, Json.error(405, "only GET is allowed"));
+      return send(response, done, route, 405, JsonBody.error(405, "only GET is allowed"));
     }
     if (hasBody(request)) {
-      return send(response, done, route, 413, Json.error(413, "request bodies are not accepted"));
+      return send(
+          response, done, route, 413, JsonBody.error(413, "request bodies are not accepted"));
     }
     PeerCredentials peer = unix ? PeerCredentials.of(connection.getEndPoint()) : null;
     if (peer != null && !allowedUids.isEmpty() && !allowedUids.contains(peer.uid())) {
@@ -102,7 +103,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             route,
             suppressed);
       }
-      return send(response, done, route, 403, Json.error(403, "peer uid is not allowed"));
+      return send(response, done, route, 403, JsonBody.error(403, "peer uid is not allowed"));
     }
     switch (route) {
       case HEALTH:
@@ -164,7 +165,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       leases.add(m);
     }
     body.put("leases", leases);
-    return send(response, done, route, ready ? 200 : 503, Json.bytes(body));
+    return send(response, done, route, ready ? 200 : 503, JsonBody.bytes(body));
   }
 
   private boolean env(Request request, Response response, Callback done, PeerCredentials peer) {
@@ -180,7 +181,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       after = parseAfter(afterText);
       wait = WaitParam.parse(q.getValue("wait"), limits.maxWait());
     } catch (IllegalArgumentException e) {
-      return send(response, done, ENV, 400, Json.error(400, e.getMessage()));
+      return send(response, done, ENV, 400, JsonBody.error(400, e.getMessage()));
     }
     String instance = q.getValue("instance");
     boolean otherInstance = instance != null && !instance.equals(now.instanceId());
@@ -240,14 +241,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     audit(peer, route, List.of(name), s.revision());
     if (e == null) {
-      return send(response, done, route, 404, Json.error(404, "unknown name: " + name));
+      return send(response, done, route, 404, JsonBody.error(404, "unknown name: " + name));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("value", e.value().reveal());
     body.put("version", e.version());
     body.put("revision", s.revision());
-    return send(response, done, route, 200, Json.bytes(body));
+    return send(response, done, route, 200, JsonBody.bytes(body));
   }
 
   private static void audit(PeerCredentials peer, String endpoint, List<String> names, long rev) {

@@ -57,7 +57,7 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
   private final ByteBuffer drain = ByteBuffer.allocateDirect(4096);
 
   private static ByteBuffer canned(int status, String reason, String message) {
-    byte[] body = Json.error(status, message);
+    byte[] body = JsonBody.error(status, message);
     byte[] head =
         ("HTTP/1.1 "
                 + status

@@ -1,9 +1,11 @@
 package io.baoinjector.sidecar.output.socket;
 
+import io.baoinjector.shared.Durations;
 import java.time.Duration;
 
 /**
- * The long-poll {@code wait} parameter: {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds.
+ * The long-poll {@code wait} parameter: a {@link Durations duration} ({@code 30s}, {@code 500ms},
+ * {@code 2m}) or plain seconds.
  */
 final class WaitParam {
   static final Duration DEFAULT = Duration.ofSeconds(30);
@@ -16,35 +18,26 @@ final class WaitParam {
       return min(DEFAULT, max);
     }
     String t = text.trim();
-    long mult;
-    String num;
-    if (t.endsWith("ms")) {
-      mult = 1;
-      num = t.substring(0, t.length() - 2);
-    } else if (t.endsWith("s")) {
-      mult = 1000;
-      num = t.substring(0, t.length() - 1);
-    } else if (t.endsWith("m")) {
-      mult = 60_000;
-      num = t.substring(0, t.length() - 1);
-    } else {
-      mult = 1000;
-      num = t;
-    }
-    long n;
-    try {
-      n = Long.parseLong(num);
-    } catch (NumberFormatException e) {
+    boolean negative = t.startsWith("-");
+    String d = negative ? t.substring(1) : t;
+    long ms = Durations.millis(isPlainNumber(d) ? d + "s" : d, max.toMillis());
+    if (ms == Durations.INVALID) {
       throw new IllegalArgumentException(
           "wait: expected a duration such as 30s, 500ms or 2m, got '" + text + "'");
     }
-    if (n < 0) {
+    if (negative && ms != 0) {
       throw new IllegalArgumentException("wait: must not be negative");
     }
-    if (n > max.toMillis() / mult) {
-      return max;
+    return ms == Durations.TOO_LARGE ? max : Duration.ofMillis(ms);
+  }
+
+  private static boolean isPlainNumber(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
     }
-    return min(Duration.ofMillis(n * mult), max);
+    return !s.isEmpty();
   }
 
   private static Duration min(Duration a, Duration b) {

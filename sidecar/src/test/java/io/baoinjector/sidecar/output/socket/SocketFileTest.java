@@ -164,6 +164,8 @@ class SocketFileTest {
     assertEquals(Duration.ofMillis(500), WaitParam.parse("500ms", max));
     assertEquals(Duration.ofMinutes(2), WaitParam.parse("2m", max));
     assertEquals(Duration.ofSeconds(7), WaitParam.parse("7", max));
+    assertEquals(Duration.ofSeconds(90), WaitParam.parse("1m30s", max));
+    assertEquals(Duration.ZERO, WaitParam.parse("0s", max));
     assertEquals(max, WaitParam.parse("1000m", max));
     assertEquals(max, WaitParam.parse("99999999999999999s", max));
     assertThrows(IllegalArgumentException.class, () -> WaitParam.parse("-1s", max));

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** JSON bodies; maps keep insertion order so the field order reads as docs/outputs.md shows it. */
-final class Json {
+final class JsonBody {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private Json() {}
+  private JsonBody() {}
 
   static byte[] bytes(Object body) {
     try {

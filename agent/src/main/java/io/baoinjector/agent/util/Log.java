@@ -1,4 +1,4 @@
-package io.baoinjector.agent.transport;
+package io.baoinjector.agent.util;
 
 /** One-line messages on the application's stderr; never a value, never a stack trace. */
 public final class Log {
@@ -9,7 +9,7 @@ public final class Log {
   }
 
   /** A short reason for an exception: its type and message, which our code keeps free of values. */
-  static String reason(Throwable t) {
+  public static String reason(Throwable t) {
     String m = t.getMessage();
     return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
   }

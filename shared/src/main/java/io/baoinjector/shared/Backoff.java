@@ -1,17 +1,18 @@
-package io.baoinjector.sidecar.util;
+package io.baoinjector.shared;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * The one retry schedule every loop in the sidecar uses: exponential from {@code min} to {@code
- * max}, doubled per failure, with "equal jitter" (each delay is uniformly in [d/2, d]) so a fleet
- * of sidecars does not retry in step. {@link #reset()} after a success. Not thread-safe: one per
- * loop.
+ * The one retry schedule of the sidecar and the agent: exponential from {@code min} to {@code max},
+ * doubled per failure, with "equal jitter" (each delay is uniformly in [d/2, d]) so a fleet does
+ * not retry in step. {@link #reset()} after a success. Not thread-safe: one per loop.
  *
  * <p>Never returns zero: a failing loop always waits (OpenBao agent's renewal loop, openbao#3747,
- * spins without this).
+ * spins without this). No lambdas here: the agent builds one while the application starts, when
+ * their bootstrap costs time to {@code main}.
  */
 public final class Backoff {
   private final Duration min;
@@ -20,14 +21,14 @@ public final class Backoff {
   private int failures;
 
   public Backoff(Duration min, Duration max) {
-    this(min, max, Math::random);
+    this(min, max, null);
   }
 
-  /** For tests: {@code random} returns values in [0, 1). */
+  /** {@code random} returns values in [0, 1) (for tests); null: {@link ThreadLocalRandom}. */
   public Backoff(Duration min, Duration max, DoubleSupplier random) {
     this.min = Objects.requireNonNull(min, "min == null");
     this.max = Objects.requireNonNull(max, "max == null");
-    this.random = Objects.requireNonNull(random, "random == null");
+    this.random = random;
     if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
       throw new IllegalArgumentException("need 0 < min <= max, got " + min + ", " + max);
     }
@@ -49,7 +50,8 @@ public final class Backoff {
     }
     failures++;
     long half = ceiling / 2;
-    long delay = half + (long) (random.getAsDouble() * (ceiling - half + 1));
+    double r = random == null ? ThreadLocalRandom.current().nextDouble() : random.getAsDouble();
+    long delay = half + (long) (r * (ceiling - half + 1));
     return Duration.ofMillis(Math.max(1, Math.min(delay, maxMs)));
   }
 

@@ -1,4 +1,4 @@
-package io.baoinjector.sidecar.util;
+package io.baoinjector.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.baoinjector.agent.transport;
+package io.baoinjector.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.baoinjector.agent.transport;
+package io.baoinjector.agent;
 
 import java.util.HashMap;
 import java.util.Map;

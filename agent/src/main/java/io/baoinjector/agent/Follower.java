@@ -1,45 +1,57 @@
-package io.baoinjector.agent.transport;
+package io.baoinjector.agent;
 
 import io.baoinjector.agent.bootstrap.ManagedEnv;
 import io.baoinjector.agent.bootstrap.Pools;
+import io.baoinjector.agent.transport.Source;
+import io.baoinjector.agent.transport.Sources;
+import io.baoinjector.agent.util.Log;
+import io.baoinjector.shared.Backoff;
 import io.baoinjector.shared.wire.EnvDocument;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's one background thread: takes snapshots from a {@link Source} and publishes them to
- * {@link ManagedEnv} and the system properties.
+ * The agent's one background thread ({@code bao-injector-agent-refresh}): takes snapshots from a
+ * {@link Source} and publishes them to {@link ManagedEnv} and the system properties.
  *
  * <p>It never gives up: on an error it keeps the last values and retries with backoff, and a
  * snapshot from a new sidecar instance replaces the old one whole. One line on stderr when the
  * sidecar is lost and one when it is back; nothing while all is well.
  */
-final class Refresher implements Runnable {
+final class Follower implements Runnable {
   private final Source source;
   private final SystemProperties properties = new SystemProperties();
   private final CountDownLatch first = new CountDownLatch(1);
-  private final Backoff backoff = new Backoff(100, 5_000);
+  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
-  Refresher(Source source) {
+  Follower(Source source) {
     this.source = source;
+  }
+
+  String where() {
+    return source.where();
+  }
+
+  /** Starts the daemon thread that keeps the snapshot current. */
+  Follower start() {
+    Thread t = new Thread(this, "bao-injector-agent-refresh");
+    t.setDaemon(true);
+    t.start();
+    return this;
   }
 
   private volatile boolean gaveUp;
   private volatile Exception failure;
 
-  /** Why the sidecar refused the last attempt (a 403), or null when it did not refuse. */
+  /** Why the sidecar refused the last attempt (HTTP 403), or null. */
   String refusal() {
-    Exception f = failure;
-    return f instanceof SocketSource.Refused ? f.getMessage() : null;
+    return Sources.refusal(failure);
   }
 
-  /**
-   * What the sidecar still lacks when the last attempt found it starting (e.g. {@code 2 names
-   * unresolved (A, B)}, possibly empty), or null when it was not starting.
-   */
+  /** {@link Sources#starting} for the last attempt. */
   String starting() {
-    Exception f = failure;
-    return f instanceof Starting ? ((Starting) f).detail : null;
+    return Sources.starting(failure);
   }
 
   boolean awaitFirst(long millis) throws InterruptedException {
@@ -91,7 +103,7 @@ final class Refresher implements Runnable {
         // a later success may come from a restarted sidecar: ask for its current snapshot
         last = null;
         try {
-          Thread.sleep(backoff.nextMillis());
+          Thread.sleep(backoff.next().toMillis());
         } catch (InterruptedException ie) {
           return;
         }

@@ -1,0 +1,28 @@
+package io.baoinjector.sidecar.tools.policy;
+
+import java.util.List;
+
+/**
+ * One {@code path "…" { capabilities = […] }} block and why it is there.
+ *
+ * @param path the exact API path (never a wildcard)
+ * @param capabilities e.g. {@code read}
+ * @param reason the comment line: the config names or keys that need it, never a value
+ */
+record Stanza(String path, List<String> capabilities, String reason) {
+
+  String hcl() {
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(reason).append('\n');
+    b.append("path ").append(quote(path)).append(" {\n");
+    b.append("  capabilities = [");
+    for (int i = 0; i < capabilities.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(quote(capabilities.get(i)));
+    }
+    return b.append("]\n}\n").toString();
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}
