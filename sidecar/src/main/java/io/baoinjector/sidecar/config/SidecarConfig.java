@@ -29,33 +29,7 @@ public record SidecarConfig(
     LeaseSettings leases,
     CacheSettings cache) {
 
-  /** A config without a cache. */
-  public SidecarConfig(
-      Path source,
-      OpenBaoSettings openbao,
-      AuthSettings auth,
-      boolean revokeOnExit,
-      Map<String, Reference> secrets,
-      List<EnvFrom> envFrom,
-      Map<String, Reference> properties,
-      RefreshSettings refresh,
-      OutputSettings outputs,
-      LeaseSettings leases) {
-    this(
-        source,
-        openbao,
-        auth,
-        revokeOnExit,
-        secrets,
-        envFrom,
-        properties,
-        refresh,
-        outputs,
-        leases,
-        null);
-  }
-
-  /** A config with the default {@code leases:} settings. */
+  /** A config with the default {@code leases:} settings and no cache. */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -76,7 +50,8 @@ public record SidecarConfig(
         properties,
         refresh,
         outputs,
-        LeaseSettings.DEFAULTS);
+        LeaseSettings.DEFAULTS,
+        null);
   }
 
   /** The same config with {@code auth} replaced. */

@@ -42,6 +42,8 @@ class LastKnownGoodTest {
   static final String DB = "canary-db-password-81c2";
   static final String PG = "canary-pg-password-33ad";
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  static final String TAMPERED =
+      "failed its integrity check (altered, truncated, or written with another key)";
 
   @TempDir Path disk;
   TmpfsDir tmpfs;
@@ -243,9 +245,7 @@ class LastKnownGoodTest {
       assertFalse(why.contains(DB), "no value in the message");
     }
     Files.write(cacheFile(), bytesWithFlip(good, good.length - 20));
-    assertEquals(
-        "failed its integrity check (altered, truncated, or written with another key)",
-        refusal(c, NOW));
+    assertEquals(TAMPERED, refusal(c, NOW));
   }
 
   static byte[] bytesWithFlip(byte[] b, int at) {
@@ -264,9 +264,7 @@ class LastKnownGoodTest {
       assertTrue(refusal(c, NOW) != null, "length " + len);
     }
     Files.write(cacheFile(), Arrays.copyOf(good, good.length - 1));
-    assertEquals(
-        "failed its integrity check (altered, truncated, or written with another key)",
-        refusal(c, NOW));
+    assertEquals(TAMPERED, refusal(c, NOW));
     Files.write(cacheFile(), Arrays.copyOf(good, 20));
     assertEquals("is not a bao-injector cache, or is truncated", refusal(c, NOW));
   }
@@ -276,9 +274,7 @@ class LastKnownGoodTest {
     SidecarConfig c = config();
     writeCache(c);
     Files.write(key, bytes(32, 8));
-    assertEquals(
-        "failed its integrity check (altered, truncated, or written with another key)",
-        refusal(c, NOW));
+    assertEquals(TAMPERED, refusal(c, NOW));
   }
 
   @Test
