@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place that builds the pipeline: {@code config → client → auth → token lifecycle → secret
@@ -33,6 +35,9 @@ import java.util.Objects;
  * everything.
  */
 final class Pipeline implements AutoCloseable {
+  /** How long a hung first login or round may keep cached values from being served. */
+  static final java.time.Duration CACHE_GRACE = java.time.Duration.ofSeconds(5);
+
   private final SidecarConfig config;
   private final Metrics metrics;
   private final OpenBaoClient client;
@@ -170,7 +175,14 @@ final class Pipeline implements AutoCloseable {
       return;
     }
     cache = LastKnownGood.open(config.cache(), config, hub, Clock.systemUTC());
-    cache.load().ifPresent(refresher::serveCached);
+    cache
+        .load()
+        .ifPresent(
+            c -> {
+              refresher.offerCached(c);
+              CompletableFuture.delayedExecutor(CACHE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                  .execute(refresher::serveCachedNow);
+            });
     hub.addListener(cache);
   }
 

@@ -83,10 +83,11 @@ final class CacheFormat {
     }
   }
 
-  CachedValues open(byte[] file) throws Refused {
+  /** The values in {@code file}; {@code origin} names it in the log line that serves them. */
+  CachedValues open(byte[] file, String origin) throws Refused {
     byte[] plain = decrypt(file);
     try {
-      return fromJson(JSON.readTree(plain));
+      return fromJson(JSON.readTree(plain), origin);
     } catch (IOException | RuntimeException e) {
       // authentic but unreadable: only a bug of ours (or a key shared with a foreign writer)
       throw new Refused(
@@ -152,11 +153,12 @@ final class CacheFormat {
     return o;
   }
 
-  private static CachedValues fromJson(JsonNode root) {
+  private static CachedValues fromJson(JsonNode root, String origin) {
     return new CachedValues(
         entries(root.required("values")),
         entries(root.required("properties")),
-        Instant.parse(root.required("written_at").asText()));
+        Instant.parse(root.required("written_at").asText()),
+        origin);
   }
 
   private static Map<String, Cached> entries(JsonNode o) {

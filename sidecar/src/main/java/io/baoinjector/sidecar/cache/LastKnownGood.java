@@ -88,14 +88,11 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     return new LastKnownGood(d.path(), f, d, hub, clock);
   }
 
-  /**
-   * The cached values to serve, or empty (no cache yet, or refused with one warning). Logs the one
-   * line that says how many names are served from where.
-   */
+  /** The cached values to offer, or empty (no cache yet, or refused with one warning). */
   public Optional<CachedValues> load() {
     CachedValues v;
     try {
-      v = format.open(read(path));
+      v = format.open(read(path), path.toString());
     } catch (NoSuchFileException e) {
       log.info("cache: no cache at {} yet; starting without it", path);
       return Optional.empty();
@@ -112,9 +109,9 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
       lastWritten = signature(v);
     }
     log.info(
-        "cache: serving {} names from {} (written {}), stale until OpenBao answers",
-        v.size(),
+        "cache: {} holds {} names (written {}); served, stale, only if OpenBao cannot be reached",
         path,
+        v.size(),
         v.writtenAt());
     return Optional.of(v);
   }
@@ -161,7 +158,10 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     Map<String, Instant> expiries = leaseExpiries(hub.leases());
     CachedValues v =
         new CachedValues(
-            cached(next.values(), expiries), cached(next.properties(), expiries), clock.instant());
+            cached(next.values(), expiries),
+            cached(next.properties(), expiries),
+            clock.instant(),
+            path.toString());
     Map<String, List<Object>> sig = signature(v);
     if (sig.equals(lastWritten)) {
       return;

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param values environment names to entries, as the last published snapshot had them
  * @param properties Java system property names to entries
  * @param writtenAt when the cache was written
+ * @param origin where they came from, for the log line (the cache file)
  */
 public record CachedValues(
-    Map<String, Cached> values, Map<String, Cached> properties, Instant writtenAt) {
+    Map<String, Cached> values, Map<String, Cached> properties, Instant writtenAt, String origin) {
 
   public CachedValues {
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -61,7 +62,7 @@ public record CachedValues(
             p.put(k, c);
           }
         });
-    return new CachedValues(v, p, writtenAt);
+    return new CachedValues(v, p, writtenAt, origin);
   }
 
   /** The earliest lease expiry of any entry, or null when none is leased. */

@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
  * N secrets in one round is one revision. Ready stays true once every name resolved with OpenBao
  * reachable, so a later outage serves stale values rather than none.
  *
- * <p>With {@link CachedValues} from the cache, rounds that cannot reach OpenBao publish those
- * instead, stale, until the first round that does; from then on the cache plays no part.
+ * <p>{@link CachedValues} from the cache are offered at startup and served, stale, from the first
+ * round that cannot reach OpenBao (or when the caller's grace ends, for a first round stuck on a
+ * hung OpenBao) until the first round that does; from then on the cache plays no part. When OpenBao
+ * answers first, the offer is dropped unseen. The monitor guards the cache's fields and the
+ * publishing itself, so a grace timer and a round never publish out of order.
  */
 final class Publisher {
   // logs under Refresher: the name operators know
@@ -23,6 +26,7 @@ final class Publisher {
   private final NameTable names;
   private final SnapshotHub hub;
   private boolean everComplete;
+  private CachedValues offered;
   private CachedValues cached;
   private boolean cachedComplete;
 
@@ -38,23 +42,41 @@ final class Publisher {
     return hub.current();
   }
 
+  /** Keeps {@code c} to serve if OpenBao cannot be reached before it answers. */
+  synchronized void offerCached(CachedValues c) {
+    offered = c;
+  }
+
   /**
-   * Serves {@code c} stale until a round reaches OpenBao. Ready while every cached entry is within
-   * its lease: the cache holds a complete snapshot, so an entry dropped leaves a name without a
-   * value.
+   * Serves the offered values stale now, unless a round reached OpenBao first (then there is no
+   * offer left). Ready while every cached entry is within its lease: the cache holds a complete
+   * snapshot, so an entry dropped leaves a name without a value.
    */
-  Snapshot serveCached(CachedValues c, Instant now) {
-    cached = c;
+  synchronized Snapshot serveOffered(Instant now) {
+    if (offered == null) {
+      return hub.current();
+    }
+    cached = offered;
+    offered = null;
     cachedComplete = true;
+    log.info(
+        "cache: serving {} names from {} (written {}), stale until OpenBao answers",
+        cached.size(),
+        cached.origin(),
+        cached.writtenAt());
     return publishCached(now);
   }
 
   /** The earliest lease expiry among the cached entries being served, or null. */
-  Instant cachedExpiry() {
+  synchronized Instant cachedExpiry() {
     return cached == null ? null : cached.earliestExpiry();
   }
 
-  Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {
+  synchronized Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {
+    if (unreachable && offered != null) {
+      return serveOffered(now);
+    }
+    offered = null;
     if (cached != null) {
       if (unreachable) {
         return publishCached(now);

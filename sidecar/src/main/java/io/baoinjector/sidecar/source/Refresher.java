@@ -72,11 +72,19 @@ public final class Refresher implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code cached} (values of an earlier process, from the cache) stale at once; rounds
-   * that cannot reach OpenBao keep them, the first round that reaches it replaces them.
+   * Offers {@code cached} (values of an earlier process, from the cache): the first round that
+   * cannot reach OpenBao serves them stale, the first that reaches it drops or replaces them.
    */
-  public synchronized Snapshot serveCached(CachedValues cached) {
-    return publisher.serveCached(cached, clock.instant());
+  public void offerCached(CachedValues cached) {
+    publisher.offerCached(cached);
+  }
+
+  /**
+   * Serves the offered cache now unless a round has reached OpenBao: for when the first login or
+   * round hangs. Does not take the refresher's lock, which a hung round holds.
+   */
+  public Snapshot serveCachedNow() {
+    return publisher.serveOffered(clock.instant());
   }
 
   /** Why the last round could not reach OpenBao, or empty when it could. */

@@ -223,7 +223,7 @@ class LastKnownGoodTest {
     assertEquals(
         "secret/app/prod#we#ird@x",
         new CacheFormat(CacheKey.read(key), ConfigIdentity.of(c))
-            .open(Files.readAllBytes(cacheFile()))
+            .open(Files.readAllBytes(cacheFile()), "test")
             .values()
             .get("WEIRD")
             .entry()

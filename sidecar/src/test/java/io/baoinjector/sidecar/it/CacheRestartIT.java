@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The restart-proof cache end to end: the real sidecar serves values with {@code cache:}, is
  * SIGKILLed, OpenBao goes away (a proxy that resets every connection), and the restarted sidecar
  * serves the last values at once, ready and stale. When OpenBao answers again, the value rotated
- * meanwhile replaces them. The cache file is decrypted here, by its documented layout, to check it
- * never holds the token.
+ * meanwhile replaces them. Started with OpenBao reachable, the sidecar never shows the cached
+ * values. The cache file is decrypted here, by its documented layout, to check it never holds the
+ * token.
  */
 @ExtendWith(OpenBaoExtension.class)
 @Timeout(300)
@@ -133,7 +134,39 @@ class CacheRestartIT {
               JsonNode now = JSON.readTree(UnixHttp.get(socket, "/v1/health").body());
               return !now.path("stale").asBoolean() && now.path("unresolved").isEmpty();
             });
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> "the cache never took the fresh value\n" + second.stderr(),
+            () -> decrypt(cache, key).contains("canary-third-55d0"));
         logs.append(second.stderr()).append(second.stdout());
+      }
+
+      // OpenBao reachable at start: the (older) cached value is never seen
+      bao.put("app/db", Map.of("password", "canary-fourth-0be2"));
+      try (SidecarProcess third =
+          SidecarProcess.start(work, Map.of(), "run", "-c", config.toString())) {
+        third.awaitHealth(
+            socket,
+            r -> {
+              try {
+                UnixHttp.Response env = UnixHttp.get(socket, "/v1/env");
+                if (env.status() != 200) {
+                  return false;
+                }
+                assertEquals(
+                    "canary-fourth-0be2",
+                    JSON.readTree(env.body()).path("values").path("DB_PASSWORD").asText(),
+                    "the first value served is OpenBao's");
+                return true;
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            },
+            Duration.ofSeconds(60));
+        JsonNode h = JSON.readTree(UnixHttp.get(socket, "/v1/health").body());
+        assertFalse(h.path("stale").asBoolean(), h.toString());
+        assertFalse(third.stderr().contains("cache: serving"), third.stderr());
+        logs.append(third.stderr()).append(third.stdout());
       }
       assertFalse(logs.toString().contains("canary-"), "a value reached the sidecar's log");
       assertFalse(logs.toString().contains(token), "the token reached the sidecar's log");

@@ -77,7 +77,8 @@ class CachedStartTest {
                     SecretValue.of("cached-pg"), null, "database/creds/app#password", WRITTEN),
                 leaseExpiry)),
         Map.of("spring.datasource.password", kv("cached-db", "secret/app/db#password", 3)),
-        WRITTEN);
+        WRITTEN,
+        "test");
   }
 
   @Test
@@ -93,7 +94,9 @@ class CachedStartTest {
             hub,
             clock,
             RefreshObserver.NOOP);
-    Snapshot first = r.serveCached(cached(clock.instant().plus(Duration.ofMinutes(10))));
+    r.offerCached(cached(clock.instant().plus(Duration.ofMinutes(10))));
+    assertEquals(0, hub.current().revision(), "offered, not served");
+    Snapshot first = r.loadAll(); // the first round cannot reach OpenBao: the cache is served
     assertTrue(first.ready(), "every name has a value");
     assertTrue(first.stale());
     assertEquals("cached-db", first.values().get("DB_PASSWORD").value().reveal());
@@ -103,8 +106,8 @@ class CachedStartTest {
     assertEquals(3, first.values().get("DB_PASSWORD").version());
     assertTrue(first.unresolved().contains("DB_PASSWORD"), "not confirmed by this process");
 
-    Snapshot down = r.loadAll();
     assertTrue(r.outage().isPresent());
+    Snapshot down = r.loadAll();
     assertTrue(down.ready() && down.stale(), "an unreachable round keeps the cached values");
     assertEquals(first.revision(), down.revision());
     assertEquals("cached-pg", down.values().get("PG_PASSWORD").value().reveal());
@@ -122,7 +125,7 @@ class CachedStartTest {
   }
 
   @Test
-  void theFirstRoundThatReachesOpenBaoReplacesTheCachedValues(OpenBao bao) {
+  void whenOpenBaoAnswersFirstTheCacheIsNeverSeen(OpenBao bao) {
     bao.put("app/db", Map.of("password", "fresh-db"));
     SnapshotHub hub = new SnapshotHub();
     SidecarConfig cfg =
@@ -144,18 +147,38 @@ class CachedStartTest {
             hub,
             Clock.systemUTC(),
             RefreshObserver.NOOP);
-    Snapshot cachedSnap =
-        r.serveCached(
-            new CachedValues(
-                Map.of("DB_PASSWORD", kv("cached-db", "secret/app/db#password", 1)),
-                Map.of(),
-                WRITTEN));
-    assertTrue(cachedSnap.stale());
+    CachedValues offer =
+        new CachedValues(
+            Map.of("DB_PASSWORD", kv("cached-db", "secret/app/db#password", 1)),
+            Map.of(),
+            WRITTEN,
+            "test");
+    r.offerCached(offer);
     Snapshot fresh = r.loadAll();
     assertFalse(fresh.stale());
     assertTrue(fresh.ready());
     assertTrue(fresh.unresolved().isEmpty());
     assertEquals("fresh-db", fresh.values().get("DB_PASSWORD").value().reveal());
-    assertEquals(cachedSnap.revision() + 1, fresh.revision(), "a new value is a new revision");
+    assertEquals(1, fresh.revision(), "the cached values were never published");
+    assertEquals(fresh, r.serveCachedNow(), "a grace timer after OpenBao answered changes nothing");
+
+    // served (a grace timer fired first): the first round that reaches OpenBao replaces them
+    SnapshotHub hub2 = new SnapshotHub();
+    Refresher r2 =
+        new Refresher(
+            cfg,
+            Fixtures.client(bao),
+            new Fixtures.FixedToken(bao.rootToken()),
+            hub2,
+            Clock.systemUTC(),
+            RefreshObserver.NOOP);
+    r2.offerCached(offer);
+    Snapshot served = r2.serveCachedNow();
+    assertTrue(served.stale() && served.ready());
+    assertEquals("cached-db", served.values().get("DB_PASSWORD").value().reveal());
+    Snapshot replaced = r2.loadAll();
+    assertFalse(replaced.stale());
+    assertEquals("fresh-db", replaced.values().get("DB_PASSWORD").value().reveal());
+    assertEquals(served.revision() + 1, replaced.revision(), "a new value is a new revision");
   }
 }
