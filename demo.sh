@@ -172,12 +172,11 @@ cmd "bao kv put secret/app/db username=app password=$password1"
 cmd "bao kv put secret/app/stripe api_key=sk_test_demo_1"
 as_root auth enable approle >/dev/null
 as_root policy write app-read "$root/examples/demo/policy.hcl" >/dev/null
-# One use per secret-id: each login (the sidecar's, exec's below) gets a fresh one.
+# One use per secret-id: the sidecar's login spends it; exec below reads the sidecar's socket instead.
 as_root write auth/approle/role/app token_policies=app-read token_ttl=1h token_max_ttl=4h \
   secret_id_num_uses=1 secret_id_ttl=10m >/dev/null
 as_root read -field=role_id auth/approle/role/app/role-id >"$work/role-id"
-new_secret_id() { as_root write -f -field=secret_id auth/approle/role/app/secret-id >"$work/secret-id"; }
-new_secret_id
+as_root write -f -field=secret_id auth/approle/role/app/secret-id >"$work/secret-id"
 cmd "bao policy write app-read examples/demo/policy.hcl    # read secret/data/app/*, nothing else"
 cmd "bao write auth/approle/role/app token_policies=app-read secret_id_num_uses=1 …"
 say "role-id and secret-id written to the work dir (mode 0600); the sidecar logs in with them"
@@ -249,10 +248,9 @@ cmd "python3 read-json.py app.json DB_PASSWORD      # Python: examples/non-java/
 show python3 "$nj/read-json.py" "$work/app.json" DB_PASSWORD
 cmd "curl --unix-socket agent.sock http://localhost/v1/secrets/DB_PASSWORD   # socket-curl.sh"
 show bash "$nj/socket-curl.sh" "$sock" DB_PASSWORD
-new_secret_id
-cmd "bao-injector exec -c sidecar.yaml -- sh -c 'echo … \$DB_PASSWORD …'   # exec-example.sh"
-say "(exec logs in by itself, so the demo hands it a fresh secret-id first)"
-show env BAO_ADDR="$addr" bash "$nj/exec-example.sh" "$work/sidecar.yaml"
+cmd "bao-injector exec --socket agent.sock -- sh -c 'echo … \$DB_PASSWORD …'   # exec-example.sh"
+say "(exec takes the values from the running sidecar: no login, no secret-id of its own)"
+show env BAO_ADDR="$addr" bash "$nj/exec-example.sh" --socket "$sock"
 
 printf '\n%sDemo done in %ds.%s\n' "$green" $((SECONDS - started)) "$reset"
 

@@ -1,18 +1,40 @@
 package io.baoinjector.shared;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 /**
- * A secret reference as users write it: {@code PATH#KEY[@VERSION]}, with PATH as typed for {@code
- * bao kv get} (no {@code /data/}). Immutable; holds no secret.
+ * A secret reference as users write it, in every form the project accepts (docs/configuration.md
+ * has the one table of them). Immutable; holds no secret.
+ *
+ * <ul>
+ *   <li>{@code PATH#KEY[@VERSION]} ({@code secrets:}, {@code properties:}): PATH as typed for
+ *       {@code bao kv get} (no {@code /data/}).
+ *   <li>{@code bao:PATH#KEY[@VERSION]}: the same, prefixed, for a value in the environment.
+ *   <li>{@code vault:PATH#KEY[#VERSION|@VERSION]}: bank-vaults' vault-env form, PATH as the HTTP
+ *       API path, so on a KV v2 mount it carries {@code data/} after the mount ({@link
+ *       #apiPath()}).
+ *   <li>{@code ${vault:…}} / {@code ${bao:…}} inside a longer value ({@link #inline(String)}).
+ * </ul>
  */
 public final class Reference {
+  /** bank-vaults' prefix: PATH is the API path ({@code secret/data/app} on KV v2). */
+  public static final String VAULT = "vault:";
+
+  /** Our prefix: PATH as typed for {@code bao kv get}. */
+  public static final String BAO = "bao:";
+
   private final String path;
   private final String key;
   private final int version;
+  private final boolean apiPath;
 
-  private Reference(String path, String key, int version) {
+  private Reference(String path, String key, int version, boolean apiPath) {
     this.path = path;
     this.key = key;
     this.version = version;
+    this.apiPath = apiPath;
   }
 
   /**
@@ -24,14 +46,115 @@ public final class Reference {
     if (text == null || text.trim().isEmpty()) {
       throw new IllegalArgumentException("empty reference; expected PATH#KEY or PATH#KEY@VERSION");
     }
-    String t = text.trim();
+    return parse(text.trim(), "", text.trim(), false);
+  }
+
+  /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
+  public static boolean isPrefixed(String value) {
+    return value != null && (value.startsWith(VAULT) || value.startsWith(BAO));
+  }
+
+  /**
+   * Parses {@code vault:PATH#KEY[#VERSION|@VERSION]} or {@code bao:PATH#KEY[@VERSION|#VERSION]}:
+   * both prefixes take both version spellings, bank-vaults' {@code #3} and ours {@code @3}.
+   *
+   * @throws IllegalArgumentException naming the text (a reference, never a value) and the form
+   */
+  public static Reference parsePrefixed(String text) {
+    String prefix =
+        text == null ? "" : text.startsWith(VAULT) ? VAULT : text.startsWith(BAO) ? BAO : "";
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("expected vault:PATH#KEY or bao:PATH#KEY");
+    }
+    String body = text.substring(prefix.length()).trim();
+    if (body.isEmpty()) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" names no secret; expected " + prefix + example(prefix));
+    }
+    int first = body.indexOf('#');
+    int second = first < 0 ? -1 : body.indexOf('#', first + 1);
+    if (second >= 0 && body.indexOf('@', first + 1) < 0) {
+      // bank-vaults' PATH#KEY#VERSION reads as our PATH#KEY@VERSION
+      body = body.substring(0, second) + "@" + body.substring(second + 1);
+    }
+    return parse(body, prefix, text, prefix.equals(VAULT));
+  }
+
+  /**
+   * The references inside {@code value} as {@code ${vault:…}} or {@code ${bao:…}}, in order, each
+   * once; empty when there are none.
+   *
+   * @throws IllegalArgumentException for one that is unclosed (without quoting the rest of the
+   *     value, which may hold a literal secret) or malformed
+   */
+  public static List<Reference> inline(String value) {
+    final List<Reference> out = new ArrayList<Reference>();
+    substitute(
+        value,
+        new Function<Reference, String>() {
+          @Override
+          public String apply(Reference r) {
+            if (!out.contains(r)) {
+              out.add(r);
+            }
+            return "";
+          }
+        });
+    return out;
+  }
+
+  /**
+   * {@code value} with every {@code ${vault:…}} / {@code ${bao:…}} replaced by {@code resolve}'s
+   * answer, in one pass: a resolved value that itself looks like a reference is left as it is.
+   *
+   * @throws IllegalArgumentException as {@link #inline(String)}
+   */
+  public static String substitute(String value, Function<Reference, String> resolve) {
+    StringBuilder out = new StringBuilder();
+    int from = 0;
+    while (true) {
+      int start = nextInline(value, from);
+      if (start < 0) {
+        return out.append(value, from, value.length()).toString();
+      }
+      int end = value.indexOf('}', start);
+      if (end < 0) {
+        String opening = value.startsWith(VAULT, start + 2) ? "${vault:" : "${bao:";
+        throw new IllegalArgumentException(
+            "a " + opening + " is not closed with }; write " + opening + "PATH#KEY}");
+      }
+      out.append(value, from, start)
+          .append(resolve.apply(parsePrefixed(value.substring(start + 2, end))));
+      from = end + 1;
+    }
+  }
+
+  private static int nextInline(String value, int from) {
+    int v = value.indexOf("${" + VAULT, from);
+    int b = value.indexOf("${" + BAO, from);
+    return v < 0 ? b : b < 0 ? v : Math.min(v, b);
+  }
+
+  private static String example(String prefix) {
+    return prefix.equals(VAULT)
+        ? "PATH#KEY, e.g. vault:secret/data/app/db#password"
+        : "PATH#KEY, e.g. " + prefix + "secret/app/db#password";
+  }
+
+  /**
+   * @param t what to parse, without the prefix
+   * @param prefix "" for the plain form, else {@link #VAULT} or {@link #BAO} (in the messages)
+   * @param shown what the messages quote
+   */
+  private static Reference parse(String t, String prefix, String shown, boolean apiPath) {
+    String form = prefix + "PATH#KEY";
     int hash = t.indexOf('#');
     if (hash < 0) {
       throw new IllegalArgumentException(
-          "\"" + t + "\" has no #KEY; expected PATH#KEY, e.g. secret/app/db#password");
+          "\"" + shown + "\" has no #KEY; expected " + example(prefix));
     }
     if (t.indexOf('#', hash + 1) >= 0) {
-      throw new IllegalArgumentException("\"" + t + "\" has more than one #; expected PATH#KEY");
+      throw new IllegalArgumentException("\"" + shown + "\" has more than one #; expected " + form);
     }
     String path = stripSlashes(t.substring(0, hash));
     String rest = t.substring(hash + 1);
@@ -47,22 +170,29 @@ public final class Reference {
       }
       if (version <= 0) {
         throw new IllegalArgumentException(
-            "\"" + t + "\": version \"" + v + "\" must be a whole number from 1, as in PATH#KEY@3");
+            "\""
+                + shown
+                + "\": version \""
+                + v
+                + "\" must be a whole number from 1, as in "
+                + form
+                + (prefix.equals(VAULT) ? "#3" : "@3"));
       }
     }
     if (path.isEmpty()) {
-      throw new IllegalArgumentException("\"" + t + "\" has no PATH before #; expected PATH#KEY");
+      throw new IllegalArgumentException(
+          "\"" + shown + "\" has no PATH before #; expected " + form);
     }
     if (rest.isEmpty()) {
-      throw new IllegalArgumentException("\"" + t + "\" has no KEY after #; expected PATH#KEY");
+      throw new IllegalArgumentException("\"" + shown + "\" has no KEY after #; expected " + form);
     }
     for (String seg : path.split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
         throw new IllegalArgumentException(
-            "\"" + t + "\": PATH has an empty, . or .. segment; write it as for bao kv get");
+            "\"" + shown + "\": PATH has an empty, . or .. segment; write it as for bao kv get");
       }
     }
-    return new Reference(path, rest, version);
+    return new Reference(path, rest, version, apiPath);
   }
 
   /** A reference to a whole secret (no key), as {@code env-from} uses. */
@@ -74,7 +204,7 @@ public final class Reference {
     if (p.indexOf('#') >= 0) {
       throw new IllegalArgumentException("\"" + p + "\": a whole-secret path takes no #KEY");
     }
-    return new Reference(p, null, 0);
+    return new Reference(p, null, 0, false);
   }
 
   private static String stripSlashes(String s) {
@@ -104,6 +234,14 @@ public final class Reference {
     return version;
   }
 
+  /**
+   * True for the {@code vault:} form: PATH is the HTTP API path, so on a KV v2 mount its {@code
+   * data/} after the mount is not part of the secret's name (on KV v1 it is).
+   */
+  public boolean apiPath() {
+    return apiPath;
+  }
+
   public boolean pinned() {
     return version > 0;
   }
@@ -116,17 +254,22 @@ public final class Reference {
     Reference r = (Reference) o;
     return path.equals(r.path)
         && (key == null ? r.key == null : key.equals(r.key))
-        && version == r.version;
+        && version == r.version
+        && apiPath == r.apiPath;
   }
 
   @Override
   public int hashCode() {
-    return (path.hashCode() * 31 + (key == null ? 0 : key.hashCode())) * 31 + version;
+    int h = (path.hashCode() * 31 + (key == null ? 0 : key.hashCode())) * 31 + version;
+    return apiPath ? ~h : h;
   }
 
   /** The reference as written (it names a location, never a value). */
   @Override
   public String toString() {
-    return path + (key == null ? "" : "#" + key) + (version > 0 ? "@" + version : "");
+    return (apiPath ? VAULT : "")
+        + path
+        + (key == null ? "" : "#" + key)
+        + (version > 0 ? "@" + version : "");
   }
 }

@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that builds the pipeline: {@code config → client → auth → token lifecycle → secret
@@ -35,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * everything.
  */
 final class Pipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
   /** How long a hung first login or round may keep cached values from being served. */
   static final java.time.Duration CACHE_GRACE = java.time.Duration.ofSeconds(5);
 
@@ -205,6 +210,7 @@ final class Pipeline implements AutoCloseable {
             this::filesReady,
             SocketServer.Limits.DEFAULTS,
             Pipeline::listenerLost);
+    server.refreshWith(refresher::refreshNow);
     server.start();
     return server;
   }
@@ -219,6 +225,24 @@ final class Pipeline implements AutoCloseable {
   /** Starts the background refresh rounds. */
   void keepCurrent() {
     refresher.start();
+  }
+
+  /** SIGHUP to {@code run}: the round {@code POST /v1/refresh} asks for; logged and counted. */
+  void refreshOnSignal() {
+    log.info("SIGHUP: re-reading every KV path now");
+    refresher
+        .refreshNow()
+        .whenComplete(
+            (snap, e) -> {
+              metrics.refreshRequest(e == null ? "ok" : "failed");
+              if (e == null) {
+                log.info("refresh done (SIGHUP): revision {}", snap.revision());
+              } else {
+                Throwable c =
+                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                log.warn("refresh (SIGHUP) could not reach OpenBao: {}", c.getMessage());
+              }
+            });
   }
 
   /** The outputs started so far, for the summary. */

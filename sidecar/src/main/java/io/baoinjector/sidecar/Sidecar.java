@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.output.OnChange;
+import io.baoinjector.sidecar.output.exec.EnvReferences;
 import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.snapshot.Snapshot;
@@ -49,8 +50,9 @@ public final class Sidecar {
 
   /**
    * {@code run}: open the outputs (health answers 503 "starting" at once), log in, load, keep
-   * everything current, print one summary when ready, until SIGTERM/SIGINT. On a signal: stop
-   * accepting, finish in-flight requests, revoke only with {@code revoke-on-exit: true}, exit 0.
+   * everything current, print one summary when ready, until SIGTERM/SIGINT (SIGHUP re-reads every
+   * KV path now). On SIGTERM/SIGINT: stop accepting, finish in-flight requests, revoke only with
+   * {@code revoke-on-exit: true}, exit 0.
    *
    * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff
    * and reports "starting" until every name resolved, or, with {@code cache:}, serves the cached
@@ -61,6 +63,7 @@ public final class Sidecar {
     CountDownLatch stop = new CountDownLatch(1);
     Signals.trap(sig -> stop.countDown(), "TERM", "INT");
     Pipeline s = new Pipeline(config);
+    Signals.trap(sig -> s.refreshOnSignal(), "HUP"); // else the JVM's default: exit 129
     boolean revoke = false;
     try {
       try {
@@ -104,7 +107,7 @@ public final class Sidecar {
         err.println("bao-injector: " + e.getMessage());
         return 2;
       }
-      Snapshot snap = loginAndLoad(s);
+      Snapshot snap = loginAndLoad(s, EnvReferences.NONE);
       if (snap == null) {
         return 1;
       }
@@ -132,17 +135,25 @@ public final class Sidecar {
 
   /**
    * {@code exec}: run {@code command} with the mapped variables, minus the sidecar's credentials
-   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them.
-   * Returns the child's exit code (127 when it cannot start).
+   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them. With
+   * {@code env-references: true} its environment's references are resolved too ({@link
+   * EnvReferences}; a bad one is exit 2). Returns the child's exit code (127 when it cannot start).
    */
   public int exec(List<String> command, Set<String> passEnv, OnChange onChange) {
-    try (Pipeline s = new Pipeline(config)) {
-      Snapshot snap = loginAndLoad(s);
+    EnvReferences refs;
+    try {
+      refs = EnvReferences.scan(config, System.getenv());
+    } catch (EnvReferences.Rejected e) {
+      return rejected(e);
+    }
+    try (Pipeline s = new Pipeline(refs.addTo(config))) {
+      Snapshot snap = loginAndLoad(s, refs);
       if (snap == null) {
         return 1;
       }
       ExecRunner runner =
-          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT);
+          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT)
+              .expanding(refs::expand);
       s.hub().addListener(runner);
       if (onChange.action() != OnChange.Action.NONE) {
         s.keepCurrent();
@@ -157,7 +168,14 @@ public final class Sidecar {
         Thread.currentThread().interrupt();
         return 130;
       }
+    } catch (EnvReferences.Rejected e) {
+      return rejected(e); // the pipeline is closed: nothing is logged after these lines
     }
+  }
+
+  private int rejected(EnvReferences.Rejected e) {
+    e.lines().forEach(l -> err.println("bao-injector: " + l));
+    return 2;
   }
 
   /**
@@ -166,7 +184,7 @@ public final class Sidecar {
    */
   public Optional<Map<String, String>> resolveOnce() {
     try (Pipeline s = new Pipeline(keepingSecretIdFile(config))) {
-      return Optional.ofNullable(loginAndLoad(s)).map(Snapshot::revealValues);
+      return Optional.ofNullable(loginAndLoad(s, EnvReferences.NONE)).map(Snapshot::revealValues);
     }
   }
 
@@ -244,14 +262,15 @@ public final class Sidecar {
   }
 
   /**
-   * Logs in and loads every secret once. Prints one line and returns null when that fails or a name
-   * stays unresolved (with the names, never values).
+   * Logs in, checks {@code refs}' paths, and loads every secret once. Prints one line and returns
+   * null when that fails or a name stays unresolved (with the names, never values).
    */
-  private Snapshot loginAndLoad(Pipeline s) {
+  private Snapshot loginAndLoad(Pipeline s, EnvReferences refs) {
     String failure = null;
     Snapshot snap = null;
     try {
       s.login();
+      refs.checkAccess(config, s.client(), s.tokens()); // may throw Rejected: exec's exit 2
       snap = s.load();
       if (s.refresher().outage().isPresent()) {
         OpenBaoException outage = s.refresher().outage().get();

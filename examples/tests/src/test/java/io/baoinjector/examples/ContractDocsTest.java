@@ -86,9 +86,13 @@ class ContractDocsTest {
     String md = Repo.read("docs/outputs.md");
     Set<String> documented = new TreeSet<>();
     for (String request : Markdown.firstColumn(md, SOCKET_SECTION)) {
-      assertTrue(request.startsWith("GET /"), request);
+      assertTrue(request.startsWith("GET /") || request.startsWith("POST /"), request);
       // GET /v1/env?after=N... -> /v1/env; GET /v1/secrets/NAME -> /v1/secrets/
-      documented.add(request.substring(4).replaceAll("\\?.*", "").replaceAll("[A-Z]+$", ""));
+      documented.add(
+          request
+              .substring(request.indexOf(' ') + 1)
+              .replaceAll("\\?.*", "")
+              .replaceAll("[A-Z]+$", ""));
     }
     assertEquals(endpoints, documented, "docs/outputs.md's request table");
 

@@ -55,7 +55,8 @@ class DocsIT {
             "import",
             "rotate",
             "policy",
-            "approle-setup"),
+            "approle-setup",
+            "refresh"),
         commands);
 
     Set<String> readme = commandNames(Markdown.firstColumn(Repo.read("README.md"), "### Commands"));
@@ -114,7 +115,8 @@ class DocsIT {
             "import",
             "rotate",
             "policy",
-            "approle-setup"),
+            "approle-setup",
+            "refresh"),
         rows.keySet());
     for (Map.Entry<String, String> row : rows.entrySet()) {
       SidecarProcess.Result help = SidecarProcess.runToEnd(dir, Map.of(), row.getKey(), "--help");

@@ -96,6 +96,14 @@ class NonJavaExamplesIT {
         assertEquals(
             "DB_USER=app DB_PASSWORD=" + NASTY + "\nBAO_ADDR in the child: (removed)\n", ok(exec));
         assertFalse(exec.stderr().contains(bao.rootToken()), exec.stderr());
+        // the same from the running sidecar's socket, with no credentials in exec's environment
+        Run.Result fromSocket =
+            Run.run(
+                Map.of("BAO_ADDR", bao.address()),
+                List.of("bash", DIR + "exec-example.sh", "--socket", sock.toString()));
+        assertEquals(
+            "DB_USER=app DB_PASSWORD=" + NASTY + "\nBAO_ADDR in the child: (removed)\n",
+            ok(fromSocket));
 
         // a long-running watcher over the socket's long-poll prints the rotation
         Path watchOut = work.resolve("watch.out");

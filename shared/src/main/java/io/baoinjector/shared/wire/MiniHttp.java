@@ -11,11 +11,11 @@ import java.util.Locale;
 /**
  * A minimal HTTP/1.1 client over a stream pair (the agent's Unix socket), JDK-only for Java 8.
  *
- * <p>One {@code GET} per connection ({@code Connection: close}); the response body may be framed by
- * {@code Content-Length}, {@code chunked} transfer coding, or the end of the stream. Everything is
- * bounded: header lines to {@value #MAX_LINE} bytes, {@value #MAX_HEADERS} headers, bodies to
- * {@link #MAX_BODY} bytes. Anything else is a {@link WireFormatException} whose message quotes no
- * received bytes.
+ * <p>One request per connection ({@code GET}, or a body-less {@code POST}; {@code Connection:
+ * close}); the response body may be framed by {@code Content-Length}, {@code chunked} transfer
+ * coding, or the end of the stream. Everything is bounded: header lines to {@value #MAX_LINE}
+ * bytes, {@value #MAX_HEADERS} headers, bodies to {@link #MAX_BODY} bytes. Anything else is a
+ * {@link WireFormatException} whose message quotes no received bytes.
  */
 public final class MiniHttp {
   static final int MAX_LINE = 8192;
@@ -46,6 +46,19 @@ public final class MiniHttp {
    * @param target the request target, e.g. {@code /v1/env?after=3}; must be printable ASCII
    */
   public static Response get(InputStream in, OutputStream out, String target) throws IOException {
+    return send("GET", in, out, target, "");
+  }
+
+  /**
+   * Sends {@code POST target} without a body ({@code Content-Length: 0}) and reads the response.
+   */
+  public static Response post(InputStream in, OutputStream out, String target) throws IOException {
+    return send("POST", in, out, target, "Content-Length: 0\r\n");
+  }
+
+  private static Response send(
+      String method, InputStream in, OutputStream out, String target, String headers)
+      throws IOException {
     for (int i = 0; i < target.length(); i++) {
       char c = target.charAt(i);
       if (c <= ' ' || c >= 0x7f) {
@@ -53,9 +66,11 @@ public final class MiniHttp {
       }
     }
     String request =
-        "GET "
+        method
+            + " "
             + target
             + " HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+            + headers
             + "Connection: close\r\n\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();

@@ -2,9 +2,13 @@ package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.Sidecar;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.exec.SocketExec;
+import io.baoinjector.sidecar.output.socket.EnvClient;
+import io.baoinjector.sidecar.output.socket.RefreshClient;
 import io.baoinjector.sidecar.output.socket.SecretClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +45,17 @@ public interface CommandHandlers {
         .exec(request.command(), new LinkedHashSet<>(request.passEnv()), request.onChange());
   }
 
+  /**
+   * {@code exec --socket}: run the child with a running sidecar's values (and their changes), no
+   * login of its own; returns the child's exit code.
+   */
+  default int execFromSocket(CommandContext ctx, SocketExecRequest request) {
+    ExecRequest exec = request.exec();
+    return new SocketExec(
+            new EnvClient(request.socket()), request.only(), request.startupWait(), ctx.err())
+        .run(exec.command(), new LinkedHashSet<>(exec.passEnv()), exec.onChange());
+  }
+
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */
   default int env(CommandContext ctx, SidecarConfig config, EnvFormat format) {
     Optional<Map<String, String>> values = sidecar(ctx, config).resolveOnce();
@@ -61,6 +76,17 @@ public interface CommandHandlers {
     try {
       ctx.out().print(SecretClient.get(socket, name));
       ctx.out().flush();
+      return 0;
+    } catch (IOException e) {
+      ctx.err().println("bao-injector: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code refresh}: a running sidecar re-reads every KV path; prints {@code revision N}. */
+  default int refresh(CommandContext ctx, Path socket, Duration wait) {
+    try {
+      ctx.out().println("revision " + RefreshClient.refresh(socket, wait));
       return 0;
     } catch (IOException e) {
       ctx.err().println("bao-injector: " + e.getMessage());

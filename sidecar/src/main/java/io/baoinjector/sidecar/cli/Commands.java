@@ -146,7 +146,8 @@ final class Commands {
         "Run CMD with the mapped variables in its environment, minus the sidecar's own"
             + " credentials (BAO_TOKEN, VAULT_TOKEN, ...). Forwards signals and exits with CMD's"
             + " exit code.",
-        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar"
+        "Example: bao-injector exec -c sidecar.yaml -- java -jar app.jar",
+        "     or: bao-injector exec --socket /run/bao-injector/agent.sock -- ./worker"
       })
   static final class Exec extends ConfigCommand {
     @Option(
@@ -171,6 +172,8 @@ final class Commands {
         description = "The command and its arguments, after --.")
     List<String> command;
 
+    @Mixin SocketExecOptions fromSocket;
+
     Exec(Session session) {
       super(session);
     }
@@ -185,7 +188,8 @@ final class Commands {
               spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
         }
       }
-      return super.call();
+      SocketExecRequest s = fromSocket.request(spec, new ExecRequest(command, passEnv, onChange));
+      return s == null ? super.call() : session.handlers.execFromSocket(session.context(), s);
     }
 
     @Override
@@ -277,12 +281,16 @@ final class Commands {
 
     @Override
     public Integer call() {
-      Path s = socket;
-      if (s == null) {
-        String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
-        s = Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
-      }
-      return session.handlers.get(session.context(), name, s);
+      return session.handlers.get(session.context(), name, socket(session, socket));
     }
+  }
+
+  /** {@code --socket} when given, else {@code $BAO_INJECTOR_SOCKET}, else the default path. */
+  static Path socket(Session session, Path given) {
+    if (given != null) {
+      return given;
+    }
+    String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
+    return Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
   }
 }

@@ -97,6 +97,7 @@ public final class Main {
     cli.addSubcommand(new Commands.Env(session));
     cli.addSubcommand(new Commands.Check(session));
     cli.addSubcommand(new Commands.Get(session));
+    cli.addSubcommand(new RefreshCommand(session));
     // the lifecycle tools: each logs in through tools.Connection on its own
     cli.addSubcommand(new ImportCommand(session.env));
     cli.addSubcommand(new RotateCommand(session.env));

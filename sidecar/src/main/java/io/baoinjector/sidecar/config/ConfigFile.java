@@ -26,6 +26,7 @@ record ConfigFile(
     RefreshSettings refresh,
     LeaseSettings leases,
     Outputs outputs,
+    Boolean envReferences,
     CacheSettings cache) {
 
   record OpenBao(

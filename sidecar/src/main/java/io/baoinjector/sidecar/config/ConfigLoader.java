@@ -138,6 +138,7 @@ public final class ConfigLoader {
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
             OutputsReader.read(f.outputs(), ctx),
             f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
+            Boolean.TRUE.equals(f.envReferences()),
             f.cache());
     ConfigValidator.validate(config, ctx);
     return config;

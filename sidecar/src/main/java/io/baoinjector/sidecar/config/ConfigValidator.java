@@ -27,7 +27,11 @@ final class ConfigValidator {
   }
 
   private void run() {
-    if (c.secrets().isEmpty() && c.envFrom().isEmpty() && c.properties().isEmpty()) {
+    // with env-references, exec may find every name in its environment (it checks there)
+    if (c.secrets().isEmpty()
+        && c.envFrom().isEmpty()
+        && c.properties().isEmpty()
+        && !c.envReferences()) {
       throw new ConfigException(
           ctx.fileName(),
           0,

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param envFrom whole secrets whose every key becomes a variable, in file order (later wins)
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
+ * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
  * @param cache the restart-proof cache ({@code cache:}), or null when not configured
  */
 public record SidecarConfig(
@@ -27,9 +28,12 @@ public record SidecarConfig(
     RefreshSettings refresh,
     OutputSettings outputs,
     LeaseSettings leases,
+    boolean envReferences,
     CacheSettings cache) {
 
-  /** A config with the default {@code leases:} settings and no cache. */
+  /**
+   * A config with the default {@code leases:} settings, without {@code env-references} or a cache.
+   */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -51,11 +55,21 @@ public record SidecarConfig(
         refresh,
         outputs,
         LeaseSettings.DEFAULTS,
+        false,
         null);
   }
 
   /** The same config with {@code auth} replaced. */
   public SidecarConfig withAuth(AuthSettings auth) {
+    return with(auth, secrets);
+  }
+
+  /** The same config with {@code secrets} replaced. */
+  public SidecarConfig withSecrets(Map<String, Reference> secrets) {
+    return with(auth, secrets);
+  }
+
+  private SidecarConfig with(AuthSettings auth, Map<String, Reference> secrets) {
     return new SidecarConfig(
         source,
         openbao,
@@ -67,6 +81,7 @@ public record SidecarConfig(
         refresh,
         outputs,
         leases,
+        envReferences,
         cache);
   }
 

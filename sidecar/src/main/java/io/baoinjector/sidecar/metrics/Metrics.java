@@ -69,6 +69,11 @@ public final class Metrics {
           "Socket and probe API requests by endpoint and status.",
           "endpoint",
           "status");
+  private final Counter refreshRequests =
+      counter(
+          "refresh_requests_total",
+          "Forced refreshes (POST /v1/refresh, SIGHUP) by outcome: ok, failed, timeout.",
+          "outcome");
   private final Counter renders =
       counter("file_renders_total", "File renders by file path and outcome.", "path", "outcome");
   private volatile Supplier<Snapshot> snapshot;
@@ -134,6 +139,13 @@ public final class Metrics {
    */
   public void socketRequest(String endpoint, int status) {
     socketRequests.labelValues(endpoint, Integer.toString(status)).inc();
+  }
+
+  /**
+   * One forced refresh answered: {@code ok}, {@code failed} (OpenBao unreachable), {@code timeout}.
+   */
+  public void refreshRequest(String outcome) {
+    refreshRequests.labelValues(outcome).inc();
   }
 
   /** One render of a file output (written, or failed to write). */

@@ -1,15 +1,14 @@
 package io.baoinjector.sidecar.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code check --online}: can the token read every mapped path? Asks {@code sys/capabilities-self}
@@ -32,23 +31,28 @@ public final class AccessCheck {
   private AccessCheck() {}
 
   public static List<Result> run(SidecarConfig config, OpenBaoClient client, TokenProvider tokens) {
-    Set<String> paths = new LinkedHashSet<>();
-    new NameTable(config).sourceKeys().forEach(k -> paths.add(k.path()));
+    Map<String, NameTable.SourceKey> paths = new LinkedHashMap<>();
+    // as written: a vault: API path is shown with its prefix, it names another secret
+    new NameTable(config)
+        .sourceKeys()
+        .forEach(k -> paths.putIfAbsent((k.apiPath() ? Reference.VAULT : "") + k.path(), k));
     Reader reader = new Reader(client, tokens);
     MountResolver mounts = new MountResolver(reader);
     Map<String, String[]> api = new LinkedHashMap<>();
     List<String> ask = new ArrayList<>();
-    for (String p : paths) {
-      Mount m = mounts.resolve(p);
-      String[] a =
-          m.isKvV2()
-              ? new String[] {
-                m.path() + "data/" + m.relative(p), m.path() + "metadata/" + m.relative(p)
-              }
-              : new String[] {p};
-      api.put(p, a);
-      ask.addAll(List.of(a));
-    }
+    paths.forEach(
+        (shown, k) -> {
+          Mount m = mounts.resolve(k.path());
+          String p = m.kvPath(k.path(), k.apiPath());
+          String[] a =
+              m.isKvV2()
+                  ? new String[] {
+                    m.path() + "data/" + m.relative(p), m.path() + "metadata/" + m.relative(p)
+                  }
+                  : new String[] {p};
+          api.put(shown, a);
+          ask.addAll(List.of(a));
+        });
     JsonNode caps = reader.post("sys/capabilities-self", Map.of("paths", ask));
     List<Result> out = new ArrayList<>();
     api.forEach(

@@ -20,6 +20,18 @@ record Mount(String path, String type, int kvVersion) {
     return fullPath.startsWith(path) ? fullPath.substring(path.length()) : fullPath;
   }
 
+  /**
+   * The path as {@code bao kv get} takes it: an API path ({@code vault:secret/data/app}) loses the
+   * {@code data/} after a KV v2 mount; on KV v1 (and any other engine) {@code data/} is a real
+   * segment and stays.
+   */
+  String kvPath(String fullPath, boolean apiPath) {
+    String rel = relative(fullPath);
+    return apiPath && isKvV2() && rel.startsWith("data/")
+        ? path + rel.substring("data/".length())
+        : fullPath;
+  }
+
   boolean guessed() {
     return path.isEmpty();
   }

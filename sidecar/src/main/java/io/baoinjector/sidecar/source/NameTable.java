@@ -24,10 +24,17 @@ import org.slf4j.LoggerFactory;
 final class NameTable {
   private static final Logger log = LoggerFactory.getLogger(NameTable.class);
 
-  /** A distinct thing to read: a path and a pinned version (0: current). */
-  record SourceKey(String path, int version) {
+  /**
+   * A distinct thing to read: a path and a pinned version (0: current); {@code apiPath} for the
+   * {@code vault:} form, whose path carries KV v2's {@code data/} (see {@link Mount#kvPath}).
+   */
+  record SourceKey(String path, int version, boolean apiPath) {
+    SourceKey(String path, int version) {
+      this(path, version, false);
+    }
+
     static SourceKey of(Reference r) {
-      return new SourceKey(r.path(), r.version());
+      return new SourceKey(r.path(), r.version(), r.apiPath());
     }
   }
 

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * io.baoinjector.shared.Backoff} — no restart, no burst when OpenBao returns. A denied path (403
  * with a live token) is marked unresolved and retried on its own backoff; it never triggers a
  * login. Every read goes through the token-aware {@link Reader}.
+ *
+ * <p>{@link #refreshNow()} asks for a full round at once ({@link ForcedRounds}): every KV path is
+ * checked, while a leased path keeps its own schedule (a read would mint new credentials) and a
+ * failing path its backoff. During an outage it adds no request: it waits for the outage's next
+ * retry.
  */
 public final class Refresher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Refresher.class);
@@ -41,7 +49,9 @@ public final class Refresher implements AutoCloseable {
   private final Duration interval;
   private final Clock clock;
   private final RefreshObserver observer;
-  private ScheduledExecutorService loop;
+  private final ForcedRounds forced = new ForcedRounds(ForcedRounds.MIN_GAP, System::nanoTime);
+  private volatile ScheduledExecutorService loop;
+  private ScheduledFuture<?> nextTick;
   private Instant lastFullRound = Instant.EPOCH;
 
   public Refresher(
@@ -68,7 +78,60 @@ public final class Refresher implements AutoCloseable {
    * says why.
    */
   public synchronized Snapshot loadAll() {
-    return round(true);
+    return round(true, null);
+  }
+
+  /**
+   * Asks for a full round that starts after this call, shared with every other request made before
+   * it starts. Completes with the published snapshot, or exceptionally with the outage that stopped
+   * the round; never blocks (the caller bounds the wait). Before {@link #start()} the round waits
+   * for the background rounds to begin.
+   */
+  public CompletableFuture<Snapshot> refreshNow() {
+    ForcedRounds.Ask a = forced.ask();
+    if (a.first()) {
+      scheduleForced();
+    }
+    return a.future();
+  }
+
+  private void scheduleForced() {
+    ScheduledExecutorService l = loop;
+    if (l == null || outage.active()) {
+      return; // start(), or the outage's next retry round, takes the request
+    }
+    long nanos = forced.untilAllowed().toNanos();
+    try {
+      l.schedule(this::forcedTick, (nanos + 999_999) / 1_000_000, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed: the caller's deadline answers
+    }
+  }
+
+  private void forcedTick() {
+    Duration next;
+    synchronized (this) {
+      if (outage.active()) {
+        return; // the outage's retry round takes the request, so nothing hammers OpenBao
+      }
+      CompletableFuture<Snapshot> f = forced.take(true);
+      if (f == null) {
+        next = null;
+      } else {
+        try {
+          round(false, f);
+        } catch (RuntimeException e) {
+          log.error("refresh round failed unexpectedly: {}", e.toString());
+          f.completeExceptionally(e);
+        }
+        next = nextDelay();
+      }
+    }
+    if (next != null) {
+      schedule(next); // this round may have started an outage: retry on its backoff
+    } else if (forced.hasPending()) {
+      scheduleForced();
+    }
   }
 
   /**
@@ -120,10 +183,20 @@ public final class Refresher implements AutoCloseable {
               return t;
             });
     schedule(nextDelay());
+    if (forced.hasPending()) {
+      scheduleForced();
+    }
   }
 
-  private void schedule(Duration d) {
-    loop.schedule(this::tick, Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
+  /** (Re)schedules the one background round, replacing the one scheduled before. */
+  private synchronized void schedule(Duration d) {
+    if (loop.isShutdown()) {
+      return;
+    }
+    if (nextTick != null) {
+      nextTick.cancel(false);
+    }
+    nextTick = loop.schedule(this::tick, Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   private void tick() {
@@ -136,12 +209,15 @@ public final class Refresher implements AutoCloseable {
     }
     if (!loop.isShutdown()) {
       schedule(next);
+      if (forced.hasPending()) {
+        scheduleForced(); // asked while this round ended an outage
+      }
     }
   }
 
   /** One background round as the loop runs it; returns the delay to the next one. */
   synchronized Duration roundAndNextDelay() {
-    round(false);
+    round(false, forced.take(false));
     return nextDelay();
   }
 
@@ -161,10 +237,11 @@ public final class Refresher implements AutoCloseable {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  private Snapshot round(boolean all) {
+  /** {@code asked}: the requests this round answers ({@link #refreshNow()}), or null. */
+  private Snapshot round(boolean all, CompletableFuture<Snapshot> asked) {
     long started = System.nanoTime();
     Instant now = clock.instant();
-    boolean full = all || !now.isBefore(lastFullRound.plus(interval));
+    boolean full = all || asked != null || !now.isBefore(lastFullRound.plus(interval));
     UnavailableException unreachable = refreshDue(now, full, all);
     if (unreachable != null) {
       sources.invalidateAll();
@@ -181,6 +258,13 @@ public final class Refresher implements AutoCloseable {
         unreachable == null,
         next.revision() != prev.revision(),
         Duration.ofNanos(System.nanoTime() - started));
+    if (asked != null) {
+      if (unreachable != null) {
+        asked.completeExceptionally(unreachable);
+      } else {
+        asked.complete(next);
+      }
+    }
     return next;
   }
 

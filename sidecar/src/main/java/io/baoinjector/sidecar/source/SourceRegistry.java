@@ -51,8 +51,9 @@ final class SourceRegistry {
 
   private void create(SourceKey key, SourceSlot slot) {
     Mount m = mounts.resolve(key.path());
+    String path = m.kvPath(key.path(), key.apiPath());
     if (m.isKvV2()) {
-      slot.created(new KvV2Source(key.path(), m, key.version(), reader), false);
+      slot.created(new KvV2Source(path, m, key.version(), reader), false);
       return;
     }
     if (key.version() > 0) {
@@ -62,7 +63,7 @@ final class SourceRegistry {
           key.version(),
           m.path().isEmpty() ? "the mount" : m.path());
     }
-    slot.created(new DirectSource(key.path(), reader, observer, leases), m.guessed());
+    slot.created(new DirectSource(path, reader, observer, leases), m.guessed());
   }
 
   /** After a failed read: drops a source whose engine may be misjudged, and its cached mount. */

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.tools;
 
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.output.socket.RefreshClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ public final class RotateCommand extends ToolCommand {
   private int refresh(PrintWriter out, PrintWriter err) {
     RefreshClient.Answer a;
     try {
-      a = RefreshClient.refresh(socket);
+      a = RefreshClient.send(socket, null);
     } catch (IOException e) {
       err.println(
           "bao-injector: rotated, but cannot reach the sidecar at "

@@ -33,6 +33,7 @@ class MainTest {
     EnvFormat format;
     CommandContext ctx;
     Path socket;
+    java.time.Duration wait;
     RuntimeException toThrow;
     int exit = 0;
 
@@ -71,6 +72,13 @@ class MainTest {
     @Override
     public int checkOnline(CommandContext ctx, SidecarConfig config) {
       return record(ctx, "checkOnline", config);
+    }
+
+    @Override
+    public int refresh(CommandContext ctx, Path socket, java.time.Duration wait) {
+      this.socket = socket;
+      this.wait = wait;
+      return record(ctx, "refresh", null);
     }
 
     @Override
@@ -163,6 +171,41 @@ class MainTest {
 
     Cli.run(Map.of("BAO_INJECTOR_SOCKET", "/tmp/s.sock"), h, "get", "X", "--socket", "/a.sock");
     assertEquals(Path.of("/a.sock"), h.socket);
+  }
+
+  @Test
+  void refreshTakesItsSocketAndAWait() {
+    Recording h = new Recording();
+    Cli.run(Map.of("BAO_INJECTOR_SOCKET", "/tmp/s.sock"), h, "refresh");
+    assertEquals(List.of("refresh"), h.calls);
+    assertEquals(Path.of("/tmp/s.sock"), h.socket);
+    assertEquals(null, h.wait, "the sidecar's default");
+
+    Cli.run(Map.of(), h, "refresh", "--socket", "/a.sock", "--wait", "500ms");
+    assertEquals(Path.of("/a.sock"), h.socket);
+    assertEquals(java.time.Duration.ofMillis(500), h.wait);
+
+    Cli.run(Map.of(), h, "refresh", "--wait", "5m");
+    assertEquals(java.time.Duration.ofSeconds(60), h.wait, "capped at the sidecar's maximum");
+
+    Cli r = Cli.run(Map.of(), h, "refresh", "--wait", "soon");
+    assertEquals(2, r.exit);
+    assertEquals(
+        "bao-injector: Invalid value for option '--wait': wait: expected a duration such as 30s,"
+            + " 500ms or 2m, got 'soon'\nTry 'bao-injector refresh --help' for usage.\n",
+        r.err);
+  }
+
+  @Test
+  void refreshWithoutASidecarIsOneLine(@TempDir Path dir) {
+    Path socket = dir.resolve("none.sock");
+    Cli r = Cli.run(ENV, CommandHandlers.SIDECAR, "refresh", "--socket", socket.toString());
+    assertEquals(1, r.exit);
+    assertEquals("", r.out);
+    assertTrue(
+        r.err.startsWith("bao-injector: refresh: cannot reach the sidecar at " + socket + ": "),
+        r.err);
+    assertEquals(1, r.err.lines().count(), r.err);
   }
 
   @Test
@@ -297,14 +340,14 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "render", "exec", "env", "check", "get"})
+  @ValueSource(strings = {"run", "render", "exec", "env", "check", "get", "refresh"})
   void everyCommandHasHelp(String command) {
     Cli r = Cli.run(ENV, command, "--help");
     assertEquals(0, r.exit);
     assertTrue(r.out.startsWith("Usage: bao-injector " + command), r.out);
     assertTrue(r.out.contains("--help"), r.out);
     assertEquals("", r.err);
-    if (!command.equals("get")) {
+    if (!command.equals("get") && !command.equals("refresh")) {
       assertTrue(r.out.contains("-c, --config=FILE"), r.out);
     }
   }
@@ -313,7 +356,7 @@ class MainTest {
   void topLevelHelpListsTheCommandsAndExitCodes() {
     Cli r = Cli.run(ENV, "--help");
     assertEquals(0, r.exit);
-    for (String c : List.of("run", "render", "exec", "env", "check", "get")) {
+    for (String c : List.of("run", "render", "exec", "env", "check", "get", "refresh")) {
       assertTrue(r.out.contains("\n  " + c + " "), c + " in\n" + r.out);
     }
     assertTrue(r.out.contains("Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config."));

@@ -94,6 +94,7 @@ class GoodConfigTest {
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
             new LeaseSettings(Duration.ofSeconds(45), false),
+            true,
             new CacheSettings(
                 Path.of("/run/bao-injector-cache/values"),
                 Path.of("/etc/bao-injector/cache-key"),

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ public final class ExecRunner implements SnapshotListener {
 
   private boolean stopping;
   private int starts;
+  private UnaryOperator<Map<String, String>> expand = UnaryOperator.identity();
 
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
@@ -156,6 +158,12 @@ public final class ExecRunner implements SnapshotListener {
     }
   }
 
+  /** Rewrites the resolved names before each child gets them (env references); before run. */
+  public ExecRunner expanding(UnaryOperator<Map<String, String>> expand) {
+    this.expand = Objects.requireNonNull(expand, "expand == null");
+    return this;
+  }
+
   /**
    * Sends {@code signal} (TERM, INT, HUP...) to the running child; a TERM/INT also stops restarts.
    */
@@ -231,7 +239,7 @@ public final class ExecRunner implements SnapshotListener {
   }
 
   private Process start(Map<String, String> mapped) throws IOException {
-    Map<String, String> env = ChildEnvironment.build(realEnv, mapped, passEnv);
+    Map<String, String> env = ChildEnvironment.build(realEnv, expand.apply(mapped), passEnv);
     ProcessBuilder pb = new ProcessBuilder(launcher.commandLine(command, env));
     pb.environment().clear();
     pb.environment().putAll(env);

@@ -50,6 +50,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final SocketServer.Limits limits;
   private final Set<Connection> inFlight;
   private final AuditThrottle throttle;
+  private final RefreshEndpoint refresh;
 
   ApiHandler(
       SnapshotHub hub,
@@ -59,7 +60,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       LongPolls polls,
       SocketServer.Limits limits,
       Set<Connection> inFlight,
-      AuditThrottle throttle) {
+      AuditThrottle throttle,
+      RefreshEndpoint refresh) {
     this.hub = hub;
     this.metrics = metrics;
     this.filesReady = filesReady;
@@ -68,6 +70,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.limits = limits;
     this.inFlight = inFlight;
     this.throttle = throttle;
+    this.refresh = refresh;
   }
 
   @Override
@@ -82,9 +85,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     if (route == null) {
       return send(response, done, "unknown", 404, JsonBody.error(404, "no such endpoint: " + path));
     }
-    if (!HttpMethod.GET.is(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      return send(response, done, route, 405, JsonBody.error(405, "only GET is allowed"));
+    HttpMethod allowed = RefreshEndpoint.PATH.equals(route) ? HttpMethod.POST : HttpMethod.GET;
+    if (!allowed.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, allowed.asString());
+      return send(
+          response, done, route, 405, JsonBody.error(405, "only " + allowed + " is allowed"));
     }
     if (hasBody(request)) {
       return send(
@@ -116,6 +121,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         return send(response, done, route, 200, text);
       case ENV:
         return env(request, response, done, peer);
+      case RefreshEndpoint.PATH:
+        return refresh.handle(request, response, done, peer, this::send);
       default:
         return secret(path.substring(SECRETS.length()), response, done, peer);
     }
@@ -128,8 +135,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     if (!unix) {
       return null;
     }
-    if (ENV.equals(path)) {
-      return ENV;
+    if (ENV.equals(path) || RefreshEndpoint.PATH.equals(path)) {
+      return path;
     }
     if (path != null && path.startsWith(SECRETS) && path.length() > SECRETS.length()) {
       return SECRETS + "{name}";

@@ -6,6 +6,7 @@ import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,18 @@ final class LongPolls implements SnapshotListener {
           t.cancel(false);
         }
         done.accept(hub.current());
+      }
+    }
+
+    /**
+     * Completes it soon on the timer thread, whatever {@code until} says: for a waiter answered by
+     * something other than a snapshot (a refresh round ending), so that thread only enqueues.
+     */
+    void wake() {
+      try {
+        timer.execute(this::fire);
+      } catch (RejectedExecutionException e) {
+        // shutting down: releaseAll() answers every waiter
       }
     }
 

@@ -84,6 +84,7 @@ public final class SocketServer implements Output {
   private final Listeners listeners;
   private volatile boolean started;
   private volatile boolean lost;
+  private RefreshTrigger refresh = RefreshTrigger.NONE;
 
   /**
    * @param socket the Unix-socket API, or null for none
@@ -173,7 +174,16 @@ public final class SocketServer implements Output {
     server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(
         new GracefulHandler(
-            new ApiHandler(hub, metrics, filesReady, allowed, polls, limits, inFlight, throttle)));
+            new ApiHandler(
+                hub,
+                metrics,
+                filesReady,
+                allowed,
+                polls,
+                limits,
+                inFlight,
+                throttle,
+                new RefreshEndpoint(hub, metrics, polls, limits.idleTimeout(), refresh))));
     try {
       server.start();
     } catch (Exception e) {
@@ -255,6 +265,11 @@ public final class SocketServer implements Output {
   @Override
   public String describe() {
     return listeners.describe();
+  }
+
+  /** What {@code POST /v1/refresh} runs (default: {@link RefreshTrigger#NONE}); before start. */
+  public synchronized void refreshWith(RefreshTrigger trigger) {
+    refresh = Objects.requireNonNull(trigger, "trigger == null");
   }
 
   /** How often a repeated denial line is written (tests); before {@link #start}. */

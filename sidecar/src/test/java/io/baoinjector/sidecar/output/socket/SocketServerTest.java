@@ -291,6 +291,10 @@ class SocketServerTest {
   }
 
   void awaitParked(int n) throws InterruptedException {
+    awaitParked(server, n);
+  }
+
+  static void awaitParked(SocketServer server, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (server.parkedLongPolls() != n) {
       assertTrue(System.nanoTime() < deadline, "parked long-polls never reached " + n);

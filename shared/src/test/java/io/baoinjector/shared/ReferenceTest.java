@@ -1,0 +1,126 @@
+package io.baoinjector.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReferenceTest {
+
+  private static String error(Runnable r) {
+    return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+  }
+
+  @Test
+  void thePlainFormKeepsItsMessages() {
+    Reference r = Reference.parse(" /secret/app/db/#password@3 ");
+    assertEquals("secret/app/db", r.path());
+    assertEquals("password", r.key());
+    assertEquals(3, r.version());
+    assertFalse(r.apiPath());
+    assertEquals("secret/app/db#password@3", r.toString());
+    assertEquals(
+        "\"secret/app/db\" has no #KEY; expected PATH#KEY, e.g. secret/app/db#password",
+        error(() -> Reference.parse("secret/app/db")));
+    assertEquals(
+        "\"a#b#3\" has more than one #; expected PATH#KEY", error(() -> Reference.parse("a#b#3")));
+    assertEquals(
+        "\"a#b@x\": version \"x\" must be a whole number from 1, as in PATH#KEY@3",
+        error(() -> Reference.parse("a#b@x")));
+    assertEquals(
+        "\"#b\" has no PATH before #; expected PATH#KEY", error(() -> Reference.parse("#b")));
+    assertEquals(
+        "\"a#\" has no KEY after #; expected PATH#KEY", error(() -> Reference.parse("a#")));
+    assertEquals(
+        "empty reference; expected PATH#KEY or PATH#KEY@VERSION",
+        error(() -> Reference.parse(" ")));
+    assertEquals(
+        "\"a//b#k\": PATH has an empty, . or .. segment; write it as for bao kv get",
+        error(() -> Reference.parse("a//b#k")));
+  }
+
+  @Test
+  void baoIsThePlainFormPrefixed() {
+    Reference r = Reference.parsePrefixed("bao:secret/app#password@2");
+    assertEquals(Reference.parse("secret/app#password@2"), r);
+    assertEquals(r, Reference.parsePrefixed("bao:secret/app#password#2"));
+    assertFalse(r.apiPath());
+  }
+
+  @Test
+  void vaultIsTheApiPathWithEitherVersionSpelling() {
+    Reference r = Reference.parsePrefixed("vault:secret/data/app#password#3");
+    assertEquals("secret/data/app", r.path());
+    assertEquals("password", r.key());
+    assertEquals(3, r.version());
+    assertTrue(r.apiPath());
+    assertEquals(r, Reference.parsePrefixed("vault:secret/data/app#password@3"));
+    assertEquals("vault:secret/data/app#password@3", r.toString());
+    assertNotEquals(Reference.parsePrefixed("bao:secret/data/app#password@3"), r);
+    assertEquals(0, Reference.parsePrefixed("vault:secret/data/app#password").version());
+  }
+
+  @Test
+  void aMalformedPrefixedReferenceIsQuotedWholeWithItsForm() {
+    assertEquals(
+        "\"vault:secret/data/app\" has no #KEY; expected PATH#KEY, e.g."
+            + " vault:secret/data/app/db#password",
+        error(() -> Reference.parsePrefixed("vault:secret/data/app")));
+    assertEquals(
+        "\"vault:secret/app#k#x\": version \"x\" must be a whole number from 1, as in"
+            + " vault:PATH#KEY#3",
+        error(() -> Reference.parsePrefixed("vault:secret/app#k#x")));
+    assertEquals(
+        "\"bao:a#k@0\": version \"0\" must be a whole number from 1, as in bao:PATH#KEY@3",
+        error(() -> Reference.parsePrefixed("bao:a#k@0")));
+    assertEquals(
+        "\"bao:\" names no secret; expected bao:PATH#KEY, e.g. bao:secret/app/db#password",
+        error(() -> Reference.parsePrefixed("bao:")));
+    assertEquals(
+        "\"vault:a#b#1#2\" has more than one #; expected vault:PATH#KEY",
+        error(() -> Reference.parsePrefixed("vault:a#b#1#2")));
+  }
+
+  @Test
+  void isPrefixedLooksAtTheStartOnly() {
+    assertTrue(Reference.isPrefixed("vault:x"));
+    assertTrue(Reference.isPrefixed("bao:x"));
+    assertFalse(Reference.isPrefixed(" vault:x"));
+    assertFalse(Reference.isPrefixed("x ${vault:a#b}"));
+    assertFalse(Reference.isPrefixed(null));
+  }
+
+  @Test
+  void inlineReferencesAreFoundAndSubstitutedInOnePass() {
+    String dsn =
+        "postgres://${bao:secret/db#user}:${vault:secret/data/db#pw}@h/db?x=${bao:secret/db#user}";
+    assertEquals(
+        Arrays.asList(
+            Reference.parsePrefixed("bao:secret/db#user"),
+            Reference.parsePrefixed("vault:secret/data/db#pw")),
+        Reference.inline(dsn));
+    Map<Reference, String> values = new HashMap<>();
+    values.put(Reference.parsePrefixed("bao:secret/db#user"), "u");
+    // a value that looks like a reference is not expanded again
+    values.put(Reference.parsePrefixed("vault:secret/data/db#pw"), "${bao:secret/db#user}");
+    assertEquals(
+        "postgres://u:${bao:secret/db#user}@h/db?x=u", Reference.substitute(dsn, values::get));
+    assertEquals(Collections.emptyList(), Reference.inline("plain $HOME ${OTHER} vault:x"));
+  }
+
+  @Test
+  void aMalformedInlineReferenceNeverQuotesTheRestOfTheValue() {
+    String m = error(() -> Reference.inline("u:${vault:secret/data/db#pw@h/db-literal-canary"));
+    assertEquals("a ${vault: is not closed with }; write ${vault:PATH#KEY}", m);
+    assertEquals(
+        "\"bao:secret/db\" has no #KEY; expected PATH#KEY, e.g. bao:secret/app/db#password",
+        error(() -> Reference.inline("literal-canary ${bao:secret/db} more")));
+  }
+}
