@@ -108,12 +108,13 @@ class LastKnownGoodTest {
   /**
    * Publishes one ready snapshot (PG_PASSWORD leased until NOW + 1h) through a cache; closes it.
    */
-  void writeCache(SidecarConfig c) throws IOException {
+  SnapshotHub writeCache(SidecarConfig c) throws IOException {
     SnapshotHub hub = new SnapshotHub("test", Clock.fixed(NOW, ZoneOffset.UTC));
     try (LastKnownGood cache = open(c, hub, NOW)) {
       hub.addListener(cache);
       publish(hub, DB, PG);
     }
+    return hub;
   }
 
   static void publish(SnapshotHub hub, String db, String pg) {
@@ -190,11 +191,7 @@ class LastKnownGoodTest {
   @Test
   void rewritesOnlyWhenAValueOrALeaseChanges() throws IOException {
     SidecarConfig c = config();
-    SnapshotHub hub = new SnapshotHub("test", Clock.fixed(NOW, ZoneOffset.UTC));
-    try (LastKnownGood cache = open(c, hub, NOW)) {
-      hub.addListener(cache);
-      publish(hub, DB, PG);
-    }
+    SnapshotHub hub = writeCache(c);
     byte[] first = Files.readAllBytes(cacheFile());
     try (LastKnownGood cache = open(c, hub, NOW)) {
       cache.load().orElseThrow();

@@ -124,10 +124,19 @@ class CachedStartTest {
     assertFalse(expired.ready(), "PG_PASSWORD has no value left");
   }
 
+  private static Refresher reachable(OpenBao bao, SidecarConfig cfg) {
+    return new Refresher(
+        cfg,
+        Fixtures.client(bao),
+        new Fixtures.FixedToken(bao.rootToken()),
+        new SnapshotHub(),
+        Clock.systemUTC(),
+        RefreshObserver.NOOP);
+  }
+
   @Test
   void whenOpenBaoAnswersFirstTheCacheIsNeverSeen(OpenBao bao) {
     bao.put("app/db", Map.of("password", "fresh-db"));
-    SnapshotHub hub = new SnapshotHub();
     SidecarConfig cfg =
         new SidecarConfig(
             null,
@@ -139,14 +148,7 @@ class CachedStartTest {
             Map.of(),
             new RefreshSettings(Duration.ofSeconds(30)),
             new OutputSettings(null, null, List.of()));
-    Refresher r =
-        new Refresher(
-            cfg,
-            Fixtures.client(bao),
-            new Fixtures.FixedToken(bao.rootToken()),
-            hub,
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+    Refresher r = reachable(bao, cfg);
     CachedValues offer =
         new CachedValues(
             Map.of("DB_PASSWORD", kv("cached-db", "secret/app/db#password", 1)),
@@ -163,15 +165,7 @@ class CachedStartTest {
     assertEquals(fresh, r.serveCachedNow(), "a grace timer after OpenBao answered changes nothing");
 
     // served (a grace timer fired first): the first round that reaches OpenBao replaces them
-    SnapshotHub hub2 = new SnapshotHub();
-    Refresher r2 =
-        new Refresher(
-            cfg,
-            Fixtures.client(bao),
-            new Fixtures.FixedToken(bao.rootToken()),
-            hub2,
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+    Refresher r2 = reachable(bao, cfg);
     r2.offerCached(offer);
     Snapshot served = r2.serveCachedNow();
     assertTrue(served.stale() && served.ready());
