@@ -67,9 +67,17 @@ final class Publisher {
     return publishCached(now);
   }
 
-  /** The earliest lease expiry among the cached entries being served, or null. */
-  synchronized Instant cachedExpiry() {
-    return cached == null ? null : cached.earliestExpiry();
+  /**
+   * {@code retry}, or less when a cached lease being served expires sooner: it is dropped at its
+   * expiry, not at the next retry.
+   */
+  synchronized Duration byCachedExpiry(Duration retry, Instant now) {
+    Instant expiry = cached == null ? null : cached.earliestExpiry();
+    if (expiry == null || !expiry.isBefore(now.plus(retry))) {
+      return retry;
+    }
+    Duration d = Duration.between(now, expiry);
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   synchronized Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {

@@ -134,17 +134,13 @@ public final class Refresher implements AutoCloseable {
     }
   }
 
-  /**
-   * Offers {@code cached} (values of an earlier process, from the cache): the first round that
-   * cannot reach OpenBao serves them stale, the first that reaches it drops or replaces them.
-   */
+  /** Offers values of an earlier process (the cache); see {@link Publisher}. */
   public void offerCached(CachedValues cached) {
     publisher.offerCached(cached);
   }
 
   /**
-   * Serves the offered cache now unless a round has reached OpenBao: for when the first login or
-   * round hangs. Does not take the refresher's lock, which a hung round holds.
+   * Serves the offered cache unless a round reached OpenBao; without the lock a hung round holds.
    */
   public Snapshot serveCachedNow() {
     return publisher.serveOffered(clock.instant());
@@ -223,14 +219,7 @@ public final class Refresher implements AutoCloseable {
 
   private synchronized Duration nextDelay() {
     if (outage.active()) {
-      Duration retry = outage.retryDelay();
-      Instant expiry = publisher.cachedExpiry();
-      // a cached lease that expires before the retry is dropped at its expiry, not after
-      if (expiry != null && expiry.isBefore(clock.instant().plus(retry))) {
-        Duration d = Duration.between(clock.instant(), expiry);
-        return d.isNegative() ? Duration.ZERO : d;
-      }
-      return retry;
+      return publisher.byCachedExpiry(outage.retryDelay(), clock.instant());
     }
     Duration d =
         Duration.between(clock.instant(), sources.earliestWake(lastFullRound.plus(interval)));
