@@ -22,4 +22,5 @@ record ConfigFile(
     RefreshSettings refresh,
     LeaseSettings leases,
     OutputSettings outputs,
-    Boolean envReferences) {}
+    Boolean envReferences,
+    CacheSettings cache) {}

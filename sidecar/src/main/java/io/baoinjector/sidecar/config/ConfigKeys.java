@@ -55,13 +55,14 @@ final class ConfigKeys {
   static final Section ENV_FROM = new Section("env-from[]", SidecarConfig.EnvFrom.class);
   static final Section REFRESH = new Section("refresh", RefreshSettings.class);
   static final Section LEASES = new Section("leases", LeaseSettings.class);
+  static final Section CACHE = new Section("cache", CacheSettings.class);
   static final Section OUTPUTS = new Section("outputs", OutputSettings.class);
   static final Section SOCKET = new Section("outputs.socket", OutputSettings.Socket.class);
   static final Section HTTP = new Section("outputs.http", OutputSettings.Http.class);
   static final Section FILE = new Section("outputs.files[]", OutputSettings.FileSpec.class);
 
   static final List<Section> ALL =
-      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE);
+      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE);
 
   /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
   static String name(RecordComponent c) {

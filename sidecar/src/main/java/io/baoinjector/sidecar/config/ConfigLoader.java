@@ -144,7 +144,8 @@ public final class ConfigLoader {
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
             OutputsValidator.check(f.outputs(), ctx),
             f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
-            Boolean.TRUE.equals(f.envReferences()));
+            Boolean.TRUE.equals(f.envReferences()),
+            f.cache());
     ConfigValidator.validate(config, ctx);
     return config;
   }

@@ -78,6 +78,9 @@ final class ConfigValidator {
       }
       checkNames(file, at);
     }
+    if (c.cache() != null) {
+      CachePlacement.check(c.cache(), c.outputs(), ctx);
+    }
   }
 
   private void checkNames(OutputSettings.FileSpec file, String at) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
  * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
+ * @param cache the restart-proof cache ({@code cache:}), or null when not configured
  */
 public record SidecarConfig(
     Path source,
@@ -30,9 +31,12 @@ public record SidecarConfig(
     RefreshSettings refresh,
     OutputSettings outputs,
     LeaseSettings leases,
-    boolean envReferences) {
+    boolean envReferences,
+    CacheSettings cache) {
 
-  /** A config with the default {@code leases:} settings, without {@code env-references}. */
+  /**
+   * A config with the default {@code leases:} settings, without {@code env-references} or a cache.
+   */
   public SidecarConfig(
       Path source,
       OpenBaoSettings openbao,
@@ -54,7 +58,8 @@ public record SidecarConfig(
         refresh,
         outputs,
         LeaseSettings.DEFAULTS,
-        false);
+        false,
+        null);
   }
 
   /** The same config with {@code auth} replaced. */
@@ -79,7 +84,8 @@ public record SidecarConfig(
         refresh,
         outputs,
         leases,
-        envReferences);
+        envReferences,
+        cache);
   }
 
   /**

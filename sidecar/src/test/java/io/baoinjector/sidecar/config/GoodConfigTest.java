@@ -94,7 +94,11 @@ class GoodConfigTest {
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
             new LeaseSettings(Duration.ofSeconds(45), false),
-            true);
+            true,
+            new CacheSettings(
+                Path.of("/run/bao-injector-cache/values"),
+                Path.of("/etc/bao-injector/cache-key"),
+                false));
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));

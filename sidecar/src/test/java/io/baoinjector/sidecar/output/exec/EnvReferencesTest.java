@@ -33,7 +33,8 @@ class EnvReferencesTest {
         new RefreshSettings(Duration.ofSeconds(30)),
         new OutputSettings(null, null, List.of()),
         LeaseSettings.DEFAULTS,
-        on);
+        on,
+        null);
   }
 
   static final Map<String, String> ENV =
