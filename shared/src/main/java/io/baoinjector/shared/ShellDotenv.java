@@ -1,7 +1,10 @@
 package io.baoinjector.shared;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a hand-written {@code .env} file exactly as bash's {@code set -a; . FILE} would, for the
@@ -15,12 +18,48 @@ import java.util.Map;
  * $'...'}, a leading {@code ~}, {@code ;}, {@code |}, {@code &}, redirections) is refused with
  * {@code file:line: what; the fix}, never expanded: an import must store what the file says, not
  * what this machine's environment makes of it. So is anything else outside the subset (two
- * assignments on a line, a CR line end), where a guess could differ from bash.
+ * assignments on a line, a CR line end, a name bash keeps for itself such as {@code RANDOM}), where
+ * a guess could differ from bash.
  *
  * <p>JDK only, Java 8, like the codec beside it.
  */
 public final class ShellDotenv {
   private ShellDotenv() {}
+
+  /** Names bash sets, computes or keeps read-only: sourcing never leaves the file's value there. */
+  private static final Set<String> BASH_OWN =
+      new HashSet<>(
+          Arrays.asList(
+              "_",
+              "BASHOPTS",
+              "BASHPID",
+              "BASH_ALIASES",
+              "BASH_ARGC",
+              "BASH_ARGV",
+              "BASH_ARGV0",
+              "BASH_CMDS",
+              "BASH_LINENO",
+              "BASH_SOURCE",
+              "BASH_SUBSHELL",
+              "BASH_VERSINFO",
+              "COMP_WORDBREAKS",
+              "DIRSTACK",
+              "EPOCHREALTIME",
+              "EPOCHSECONDS",
+              "EUID",
+              "FUNCNAME",
+              "GROUPS",
+              "HISTCMD",
+              "LINENO",
+              "OPTIND",
+              "PIPESTATUS",
+              "PPID",
+              "RANDOM",
+              "SECONDS",
+              "SHELLOPTS",
+              "SHLVL",
+              "SRANDOM",
+              "UID"));
 
   /** A line outside the subset; the message is {@code file:line: what; fix} and holds no value. */
   public static final class Refused extends IllegalArgumentException {
@@ -80,10 +119,14 @@ public final class ShellDotenv {
         if (name.isEmpty() || !EnvNames.isValid(name)) {
           throw refused("not a NAME=value assignment", "write NAME=value, one per line");
         }
-        if (i >= s.length() || s.charAt(i) != '=') {
+        if (BASH_OWN.contains(name)) {
           throw refused(
-              "'" + name + "' has no '=' right after it",
-              "write " + name + "=value (no spaces around '=')");
+              name + " is a variable bash sets itself, so bash would not keep this value",
+              "rename it");
+        }
+        if (i >= s.length() || s.charAt(i) != '=') {
+          // what stands there may be a bare value (a password file passed by mistake): not quoted
+          throw refused("no '=' right after the name", "write NAME=value (no spaces around '=')");
         }
         i++;
         out.put(name, value());
@@ -125,7 +168,10 @@ public final class ShellDotenv {
           if (i + 1 >= s.length()) {
             throw refused("a backslash at the end of the file", "remove it");
           }
-          escape(v);
+          // bash joins the lines before it looks for a tilde, so the value has not begun yet
+          if (escape(v)) {
+            continue;
+          }
         } else {
           unquoted(c, first || v.length() > 0 && v.charAt(v.length() - 1) == ':');
           v.append(c);
@@ -160,6 +206,8 @@ public final class ShellDotenv {
         what = "${...} would be expanded";
       } else if (n == '(') {
         what = "$(...) would run a command";
+      } else if (n == '[') {
+        what = "$[...] would be expanded (arithmetic)";
       } else if (Character.isLetterOrDigit(n) || n == '_' || "@*#?$!-".indexOf(n) >= 0) {
         what = "$" + n + "... would be expanded";
       } else if (outsideQuotes && (n == '\'' || n == '"')) {
@@ -213,15 +261,23 @@ public final class ShellDotenv {
       i++;
     }
 
-    /** A backslash at {@code i} and the character it escapes; {@code \<newline>} is dropped. */
-    private void escape(StringBuilder v) {
+    /**
+     * A backslash at {@code i} and the character it escapes; {@code \<newline>} is dropped.
+     *
+     * @return whether it was a line continuation
+     */
+    private boolean escape(StringBuilder v) {
       char e = s.charAt(i + 1);
+      if (e == '\0') {
+        throw refused("a NUL byte", "remove it");
+      }
       i += 2;
       if (e == '\n') {
         line++;
-      } else {
-        v.append(e);
+        return true;
       }
+      v.append(e);
+      return false;
     }
 
     private void next() {

@@ -101,6 +101,30 @@ class ShellDotenvTest {
     assertEquals(300, parsed.size());
   }
 
+  /** Hostile one-liners: each is refused, or read exactly as bash reads it; never a third way. */
+  @Test
+  void hostileLinesAreRefusedOrReadAsBashReadsThem() throws Exception {
+    Random r = new Random(7);
+    String alphabet = "a=~:/$[]{}()+'\"\\\n\t #*?!%@-_1\r";
+    int compared = 0;
+    for (int n = 0; n < 3000 && compared < 400; n++) {
+      StringBuilder v = new StringBuilder(n % 4 == 0 ? "export A=" : "A=");
+      int len = 1 + r.nextInt(8);
+      for (int k = 0; k < len; k++) {
+        v.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String text = v.append('\n').toString();
+      try {
+        ShellDotenv.parse(text, "f.env");
+      } catch (ShellDotenv.Refused e) {
+        continue;
+      }
+      assertSameAsBash(text);
+      compared++;
+    }
+    assertEquals(400, compared);
+  }
+
   @Test
   void refusesWhatBashWouldExpandNamingTheLine() {
     assertRefused("A=1\nB=$HOME\n", "f.env:2: $H... would be expanded; put the value in single");
@@ -112,12 +136,16 @@ class ShellDotenvTest {
     assertRefused("B=$'\\n'", "f.env:1: $'...' quoting is bash-specific");
     assertRefused("B=~/x", "f.env:1: a leading ~ would expand");
     assertRefused("B=a:~/x", "f.env:1: a leading ~ would expand");
+    assertRefused("B=$[1+2]", "f.env:1: $[...] would be expanded (arithmetic)");
+    assertRefused("B=\"$[1+2]\"", "f.env:1: $[...] would be expanded (arithmetic)");
+    assertRefused("B=\\\n~/x", "f.env:2: a leading ~ would expand");
+    assertRefused("B=x\\\0", "f.env:1: a NUL byte; remove it");
   }
 
   @Test
   void refusesWhatIsNotOneAssignmentPerLine() {
-    assertRefused("A = 1", "f.env:1: 'A' has no '=' right after it; write A=value");
-    assertRefused("export A", "f.env:1: 'A' has no '=' right after it");
+    assertRefused("A = 1", "f.env:1: no '=' right after the name; write NAME=value");
+    assertRefused("export A", "f.env:1: no '=' right after the name");
     assertRefused("A=1 B=2", "f.env:1: text after the value of A; one assignment per line");
     assertRefused("A=a b", "f.env:1: text after the value of A");
     assertRefused("A=1;rm x", "f.env:1: ';' is shell syntax here");
@@ -127,6 +155,10 @@ class ShellDotenvTest {
     assertRefused("A=\"open", "f.env:1: a double quote is never closed");
     assertRefused("1A=x", "f.env:1: not a NAME=value assignment");
     assertRefused("-x", "f.env:1: not a NAME=value assignment");
+    assertRefused("_=x", "f.env:1: _ is a variable bash sets itself");
+    assertRefused(
+        "export RANDOM=4",
+        "f.env:1: RANDOM is a variable bash sets itself, so bash would not keep this value; rename it");
   }
 
   @Test
@@ -134,6 +166,10 @@ class ShellDotenvTest {
     ShellDotenv.Refused e =
         assertThrows(
             ShellDotenv.Refused.class, () -> ShellDotenv.parse("PW=canary-x$HOME", "f.env"));
+    assertFalse(e.getMessage().contains("canary"), e.getMessage());
+    e =
+        assertThrows(
+            ShellDotenv.Refused.class, () -> ShellDotenv.parse("canaryTr0ub4dor\n", "pw.txt"));
     assertFalse(e.getMessage().contains("canary"), e.getMessage());
   }
 

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar;
 
 import io.baoinjector.sidecar.auth.AuthMethod;
+import io.baoinjector.sidecar.cache.LastKnownGood;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
@@ -19,7 +20,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,9 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
+  /** How long a hung first login or round may keep cached values from being served. */
+  static final java.time.Duration CACHE_GRACE = java.time.Duration.ofSeconds(5);
+
   private final SidecarConfig config;
   private final Metrics metrics;
   private final OpenBaoClient client;
@@ -46,10 +52,11 @@ final class Pipeline implements AutoCloseable {
   private final Refresher refresher;
   private final List<FileOutput> files = new ArrayList<>();
   private SocketServer server;
+  private LastKnownGood cache;
 
   Pipeline(SidecarConfig config) {
     this.config = Objects.requireNonNull(config, "config == null");
-    this.metrics = new Metrics();
+    this.metrics = Metrics.create();
     this.client =
         OpenBaoClient.builder(config.openbao())
             .observer(
@@ -163,6 +170,27 @@ final class Pipeline implements AutoCloseable {
     return List.copyOf(files);
   }
 
+  /**
+   * With {@code cache:}: checks it, serves its values stale at once when it loads (before any
+   * login, so a restart while OpenBao is down does not block the application), and writes every new
+   * revision to it. Throws with one line naming {@code cache.path} or {@code cache.key-file}.
+   */
+  void startCache() throws IOException {
+    if (config.cache() == null) {
+      return;
+    }
+    cache = LastKnownGood.open(config.cache(), config, hub, Clock.systemUTC());
+    cache
+        .load()
+        .ifPresent(
+            c -> {
+              refresher.offerCached(c);
+              CompletableFuture.delayedExecutor(CACHE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                  .execute(refresher::serveCachedNow);
+            });
+    hub.addListener(cache);
+  }
+
   /** True once every file output has rendered the values at least once. */
   boolean filesReady() {
     return files.stream().allMatch(Output::ready);
@@ -236,6 +264,9 @@ final class Pipeline implements AutoCloseable {
       server.stop();
     }
     refresher.close();
+    if (cache != null) {
+      cache.close();
+    }
     files.forEach(FileOutput::stop);
     if (revoke) {
       tokens.revoke();

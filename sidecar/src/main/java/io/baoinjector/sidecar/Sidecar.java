@@ -56,8 +56,9 @@ public final class Sidecar {
    * {@code revoke-on-exit: true}, exit 0.
    *
    * <p>OpenBao being down at startup is not fatal: the sidecar keeps trying on the shared backoff
-   * and reports "starting" until every name resolved. A configuration problem in the auth files is
-   * fatal (exit 1): waiting cannot fix it.
+   * and reports "starting" until every name resolved, or, with {@code cache:}, serves the cached
+   * values stale (ready) until OpenBao answers. A configuration problem in the auth files is fatal
+   * (exit 1): waiting cannot fix it.
    */
   public int run() {
     CountDownLatch stop = new CountDownLatch(1);
@@ -68,6 +69,7 @@ public final class Sidecar {
     try {
       try {
         s.startFiles(true);
+        s.startCache();
         s.startServer();
       } catch (IOException e) {
         err.println("bao-injector: " + e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EnvDocumentTest {
@@ -67,6 +68,46 @@ class EnvDocumentTest {
     assertEquals(
         Arrays.asList("B", "A"), Arrays.asList(back.values.keySet().toArray()), "order kept");
     assertEquals(d.properties, back.properties);
+  }
+
+  /** Every code point class (controls, quotes, BMP, astral), in names and values, round-trips. */
+  @Test
+  void randomNamesAndValuesRoundTripThroughTheDecoder() throws Exception {
+    Random r = new Random(3);
+    for (int doc = 0; doc < 200; doc++) {
+      Map<String, String> values = new LinkedHashMap<>();
+      Map<String, String> properties = new LinkedHashMap<>();
+      for (int n = r.nextInt(6); n >= 0; n--) {
+        values.put(randomText(r), randomText(r));
+        properties.put(randomText(r), randomText(r));
+      }
+      EnvDocument back = EnvDocument.decode(new EnvDocument("i", doc, values, properties).encode());
+      assertEquals(values, back.values);
+      assertEquals(properties, back.properties);
+    }
+  }
+
+  private static String randomText(Random r) {
+    StringBuilder b = new StringBuilder();
+    for (int k = r.nextInt(10); k > 0; k--) {
+      int cp;
+      switch (r.nextInt(4)) {
+        case 0:
+          cp = r.nextInt(0x80);
+          break;
+        case 1:
+          String special = "\"\\/\u2028\u2029\u007f\u0000\ufeff\uffff";
+          cp = special.charAt(r.nextInt(special.length()));
+          break;
+        case 2:
+          cp = r.nextInt(0xD800);
+          break;
+        default:
+          cp = 0x10000 + r.nextInt(0x100000);
+      }
+      b.appendCodePoint(cp);
+    }
+    return b.toString();
   }
 
   @Test

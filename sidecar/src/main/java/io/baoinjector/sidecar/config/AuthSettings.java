@@ -1,14 +1,21 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import io.baoinjector.sidecar.SecretValue;
 import java.nio.file.Path;
 
 /**
- * How the sidecar logs in. Which fields apply depends on {@link #method()}; the validator has
- * checked the ones that do.
+ * How the sidecar logs in: the {@code auth:} section, bound as written (a component is a key, in
+ * kebab-case). Which fields apply depends on {@link #method()}; {@link AuthValidator} has checked
+ * the ones that do.
  *
- * @param mount the auth mount path (default: the method's name)
- * @param token a token given in the environment ({@code BAO_TOKEN}/{@code VAULT_TOKEN}), or null
+ * @param method default token
+ * @param mount the auth mount path without surrounding slashes (default: the method's name)
+ * @param token a token given in the environment ({@code BAO_TOKEN}/{@code VAULT_TOKEN}), not a key;
+ *     kept only for method token without a token file
  * @param tokenFile token: a file holding the token; null means $BAO_TOKEN then ~/.vault-token
  * @param roleIdFile approle
  * @param secretIdFile approle
@@ -18,16 +25,23 @@ import java.nio.file.Path;
  * @param jwtFile kubernetes (default: the service-account token), jwt; re-read at each login
  */
 public record AuthSettings(
-    Method method,
+    @JsonPropertyDescription("token") Method method,
     String mount,
-    SecretValue token,
+    @JsonIgnore @JacksonInject(value = "auth.token", useInput = OptBoolean.TRUE) SecretValue token,
     Path tokenFile,
     Path roleIdFile,
     Path secretIdFile,
     boolean secretIdWrapped,
     boolean keepSecretIdFile,
-    String role,
+    @JsonPropertyDescription("my-role") String role,
     Path jwtFile) {
+
+  public AuthSettings {
+    method = method == null ? Method.TOKEN : method;
+    mount = mount == null ? method.configName() : mount.trim().replaceAll("^/+|/+$", "");
+    token = method == Method.TOKEN && tokenFile == null ? token : null;
+    jwtFile = jwtFile == null && method == Method.KUBERNETES ? KUBERNETES_DEFAULT_JWT : jwtFile;
+  }
 
   public enum Method {
     TOKEN("token"),

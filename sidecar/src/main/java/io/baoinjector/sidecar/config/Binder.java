@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.baoinjector.shared.Reference;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -40,23 +43,60 @@ final class Binder {
           .addModule(
               new SimpleModule()
                   .addDeserializer(String.class, new Leaf<>(String.class, null, (s, c) -> s))
-                  .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Binder::bool))
-                  .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Binder::id))
+                  .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Scalars::bool))
+                  .addDeserializer(boolean.class, new Leaf<>(boolean.class, "true", Scalars::bool))
+                  .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Scalars::id))
                   .addDeserializer(
-                      Duration.class, new Leaf<>(Duration.class, "30s", Binder::duration))
+                      Duration.class, new Leaf<>(Duration.class, "30s", Scalars::duration))
                   .addDeserializer(
-                      Path.class, new Leaf<>(Path.class, "/path/to/file", Binder::path))
+                      Path.class, new Leaf<>(Path.class, "/path/to/file", Scalars::path))
                   .addDeserializer(
-                      Reference.class, new Leaf<>(Reference.class, null, Binder::reference)))
+                      Reference.class, new Leaf<>(Reference.class, null, Scalars::reference))
+                  .addDeserializer(URI.class, new Leaf<>(URI.class, null, (s, c) -> Scalars.uri(s)))
+                  .addDeserializer(
+                      InetSocketAddress.class,
+                      new Leaf<>(InetSocketAddress.class, null, Scalars::hostPort))
+                  .addDeserializer(
+                      AuthSettings.Method.class,
+                      new Leaf<>(
+                          AuthSettings.Method.class,
+                          null,
+                          (s, c) -> Scalars.choice(s, AuthSettings.Method.class)))
+                  .addDeserializer(
+                      OutputSettings.Format.class,
+                      new Leaf<>(
+                          OutputSettings.Format.class,
+                          null,
+                          (s, c) -> Scalars.choice(s, OutputSettings.Format.class))))
           .build()
-          .readerFor(ConfigFile.class);
+          .reader();
 
   private Binder() {}
 
-  static ConfigFile bind(String yaml, LoadContext ctx) {
+  static ConfigFile bind(String yaml, LoadContext ctx, EnvDefaults env) {
+    return bind(yaml, ConfigFile.class, ctx, env);
+  }
+
+  /** A section the file leaves out, as if written empty, so its defaults live in one place. */
+  static <T> T empty(Class<T> section, LoadContext ctx, EnvDefaults env) {
+    return bind("{}", section, ctx, env);
+  }
+
+  private static <T> T bind(String yaml, Class<T> type, LoadContext ctx, EnvDefaults env) {
+    InjectableValues inject =
+        new InjectableValues() {
+          @Override
+          public Object findInjectableValue(
+              Object key, DeserializationContext c, BeanProperty p, Object bean) {
+            return env.inject((String) key, ctx);
+          }
+        };
     try {
-      return READER.withAttribute(CONTEXT, ctx).readValue(yaml);
+      return READER.forType(type).withAttribute(CONTEXT, ctx).with(inject).readValue(yaml);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof ConfigException c) {
+        throw c; // a variable's value, already said in its own words
+      }
       throw translate(e, ctx);
     } catch (IOException e) {
       // the scan already parsed the same text
@@ -111,7 +151,8 @@ final class Binder {
         throw wrong(p.getParsingContext().getParent().inArray(), YamlScan.kind(t));
       }
       // a YAML true/True/yes/on is the boolean token, whatever its spelling
-      String text = t.isBoolean() && handledType() == Boolean.class ? t.asString() : p.getText();
+      boolean bool = handledType() == Boolean.class || handledType() == boolean.class;
+      String text = t.isBoolean() && bool ? t.asString() : p.getText();
       return convert.apply(text, (LoadContext) ctxt.getAttribute(CONTEXT));
     }
 
@@ -125,14 +166,15 @@ final class Binder {
 
     @Override
     public Object getAbsentValue(DeserializationContext ctxt) {
-      return null;
+      // a left-out boolean key is false; a record's constructor defaults the others
+      return handledType() == boolean.class ? Boolean.FALSE : null;
     }
 
     /** The example is "ONE|[A, B]" where the list needs its own, as for openbao.address. */
     private Bad wrong(boolean inList, String kind) {
       String one = example == null ? null : example.replaceAll("\\|.*", "");
       String list = example == null ? null : example.replaceAll(".*\\|", "");
-      if (handledType() == Reference.class) {
+      if (handledType() == Reference.class && example == null) {
         return new Bad(
             "expected a reference like secret/app/db#password, got "
                 + (kind == null ? "no value" : kind),
@@ -154,49 +196,25 @@ final class Binder {
     private static final long serialVersionUID = 1L;
 
     Mode() {
-      super(Integer.class, "\"0400\"", Binder::mode);
+      super(Integer.class, "\"0400\"", Scalars::mode);
     }
   }
 
-  private static Integer mode(String s, LoadContext ctx) {
-    if (!s.matches("0?[0-7]{3}")) {
-      throw new Bad("\"" + s + "\" is not an octal file mode", "write it quoted, like \"0400\"");
-    }
-    return Integer.parseInt(s, 8);
-  }
+  /** A whole secret, {@code secret/app/prod}: an {@code env-from:} path. */
+  static final class WholeSecret extends Leaf<Reference> {
+    private static final long serialVersionUID = 1L;
 
-  private static Boolean bool(String s, LoadContext ctx) {
-    // a quoted "true" is still plainly meant as true; YAML 1.1's yes/on are not booleans here
-    if (s.equals("true") || s.equals("false")) {
-      return Boolean.parseBoolean(s);
-    }
-    throw new Bad("expected true or false, got \"" + s + "\"", "write true or false");
-  }
-
-  private static Integer id(String s, LoadContext ctx) {
-    if (s.matches("\\d{1,10}") && Long.parseLong(s) <= Integer.MAX_VALUE) {
-      return Integer.parseInt(s);
-    }
-    throw new Bad("\"" + s + "\" is not a numeric id", "write a number from 0, like 1000");
-  }
-
-  private static Duration duration(String s, LoadContext ctx) {
-    try {
-      return Durations.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new Bad(e.getMessage(), "write a duration like 30s, 5m, 1h or 500ms");
+    WholeSecret() {
+      super(Reference.class, null, Scalars::wholeSecret);
     }
   }
 
-  private static Path path(String s, LoadContext ctx) {
-    return ctx.resolve(s);
-  }
+  /** An output destination: no {@code ..} segments, so a path cannot climb out of its mount. */
+  static final class OutputPath extends Leaf<Path> {
+    private static final long serialVersionUID = 1L;
 
-  private static Reference reference(String s, LoadContext ctx) {
-    try {
-      return Reference.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new Bad(e.getMessage(), null);
+    OutputPath() {
+      super(Path.class, null, Scalars::outputPath);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -29,7 +31,13 @@ final class ConfigKeys {
    */
   record Section(String path, Class<?> type, List<String> keys) {
     Section(String path, Class<? extends Record> type) {
-      this(path, type, Arrays.stream(type.getRecordComponents()).map(ConfigKeys::name).toList());
+      this(
+          path,
+          type,
+          Arrays.stream(type.getRecordComponents())
+              .filter(c -> !c.getAccessor().isAnnotationPresent(JsonIgnore.class))
+              .map(ConfigKeys::name)
+              .toList());
     }
 
     boolean contains(String key) {
@@ -42,23 +50,26 @@ final class ConfigKeys {
   }
 
   static final Section ROOT = new Section("", ConfigFile.class);
-  static final Section OPENBAO = new Section("openbao", ConfigFile.OpenBao.class);
-  static final Section AUTH = new Section("auth", ConfigFile.Auth.class);
-  static final Section ENV_FROM = new Section("env-from[]", ConfigFile.EnvFrom.class);
+  static final Section OPENBAO = new Section("openbao", OpenBaoSettings.class);
+  static final Section AUTH = new Section("auth", AuthSettings.class);
+  static final Section ENV_FROM = new Section("env-from[]", SidecarConfig.EnvFrom.class);
   static final Section REFRESH = new Section("refresh", RefreshSettings.class);
   static final Section LEASES = new Section("leases", LeaseSettings.class);
-  static final Section OUTPUTS = new Section("outputs", ConfigFile.Outputs.class);
-  static final Section SOCKET = new Section("outputs.socket", ConfigFile.Socket.class);
-  static final Section HTTP = new Section("outputs.http", ConfigFile.Http.class);
-  static final Section FILE = new Section("outputs.files[]", ConfigFile.File.class);
+  static final Section CACHE = new Section("cache", CacheSettings.class);
+  static final Section OUTPUTS = new Section("outputs", OutputSettings.class);
+  static final Section SOCKET = new Section("outputs.socket", OutputSettings.Socket.class);
+  static final Section HTTP = new Section("outputs.http", OutputSettings.Http.class);
+  static final Section FILE = new Section("outputs.files[]", OutputSettings.FileSpec.class);
   static final Section MASK = new Section("mask", MaskSettings.class);
 
   static final List<Section> ALL =
-      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, OUTPUTS, SOCKET, HTTP, FILE, MASK);
+      List.of(
+          ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE, MASK);
 
   /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
   static String name(RecordComponent c) {
-    return KEBAB.translate(c.getName());
+    JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+    return p != null ? p.value() : KEBAB.translate(c.getName());
   }
 
   /** Every accepted key as a dotted path, e.g. {@code outputs.files[].mode}. */
@@ -87,9 +98,11 @@ final class ConfigKeys {
 
   /** "did you mean", else the section that has the key, else the keys that are allowed here. */
   static String unknownKeyFix(UnrecognizedPropertyException u) {
-    Section here =
-        ALL.stream().filter(s -> s.type() == u.getReferringClass()).findFirst().orElse(ROOT);
-    String key = u.getPropertyName();
+    return unknownKeyFix(u.getReferringClass(), u.getPropertyName());
+  }
+
+  static String unknownKeyFix(Class<?> section, String key) {
+    Section here = ALL.stream().filter(s -> s.type() == section).findFirst().orElse(ROOT);
     String near = DidYouMean.closest(key, here.keys());
     if (near != null) {
       return "did you mean " + near + "?";

@@ -125,20 +125,27 @@ public final class ConfigLoader {
             nameForMessages.toString(), dir == null ? Path.of("").toAbsolutePath() : dir);
     EnvDefaults defaults = new EnvDefaults(env);
     YamlScan.scan(yaml, ctx);
-    ConfigFile f = Binder.bind(yaml, ctx);
+    ConfigFile f = Binder.bind(yaml, ctx, defaults);
+    OpenBaoSettings openbao =
+        f.openbao() == null ? Binder.empty(OpenBaoSettings.class, ctx, defaults) : f.openbao();
+    ConfigValidator.addresses(openbao, ctx);
+    AuthSettings auth =
+        f.auth() == null ? Binder.empty(AuthSettings.class, ctx, defaults) : f.auth();
+    AuthValidator.check(auth, defaults, ctx);
     SidecarConfig config =
         new SidecarConfig(
             nameForMessages,
-            OpenBaoReader.read(f.openbao(), defaults, ctx),
-            AuthReader.read(f.auth(), defaults, ctx),
+            openbao,
+            auth,
             Boolean.TRUE.equals(f.revokeOnExit()),
             NamesReader.secrets(f.secrets(), ctx),
             NamesReader.envFrom(f.envFrom(), ctx),
             NamesReader.properties(f.properties(), ctx),
             f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
-            OutputsReader.read(f.outputs(), ctx),
+            OutputsValidator.check(f.outputs(), ctx),
             f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
             Boolean.TRUE.equals(f.envReferences()),
+            f.cache(),
             f.mask() == null ? MaskSettings.OFF : f.mask());
     ConfigValidator.validate(config, ctx);
     return config;

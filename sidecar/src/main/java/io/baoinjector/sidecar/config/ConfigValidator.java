@@ -26,6 +26,22 @@ final class ConfigValidator {
     new ConfigValidator(c, ctx).run();
   }
 
+  /** openbao.address, given in the file or by $BAO_ADDR, each item already a URL. */
+  static void addresses(OpenBaoSettings o, LoadContext ctx) {
+    String key = "openbao.address";
+    if (o.addresses() == null && ctx.has(key)) {
+      throw ctx.error(
+          key, "has no value", "write a value like http://127.0.0.1:8200 or remove the key");
+    }
+    if (o.addresses() == null) {
+      throw ctx.error(
+          key, "missing", "set openbao.address in the file or export BAO_ADDR=https://HOST:8200");
+    }
+    if (o.addresses().isEmpty()) {
+      throw ctx.error(key, "empty list", "give at least one address");
+    }
+  }
+
   private void run() {
     // with env-references, exec may find every name in its environment (it checks there)
     if (c.secrets().isEmpty()
@@ -65,6 +81,9 @@ final class ConfigValidator {
             "give each output its own path");
       }
       checkNames(file, at);
+    }
+    if (c.cache() != null) {
+      CachePlacement.check(c.cache(), c.outputs(), ctx);
     }
   }
 

@@ -2,7 +2,6 @@ package io.baoinjector.sidecar.config;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,25 +56,6 @@ final class LoadContext {
   int line(String section, String key) {
     String keyPath = section.isEmpty() ? key : section + "." + key;
     return has(keyPath) ? line(keyPath) : starts.getOrDefault(section, line(section));
-  }
-
-  /** One of {@code allowed}, as written, or null when absent. */
-  String choice(String keyPath, String v, List<String> allowed) {
-    if (v == null || allowed.contains(v)) {
-      return v;
-    }
-    if (v.isBlank()) {
-      throw errorAt(
-          line(keyPath), keyPath, "has no value", "use one of " + String.join(", ", allowed));
-    }
-    String near = DidYouMean.closest(v, allowed);
-    throw errorAt(
-        line(keyPath),
-        keyPath,
-        "unknown value \"" + v + "\"",
-        "use one of "
-            + String.join(", ", allowed)
-            + (near == null ? "" : "; did you mean " + near + "?"));
   }
 
   /** Whether the file writes {@code keyPath}, with a value or without. */

@@ -2,7 +2,6 @@ package io.baoinjector.sidecar.config;
 
 import io.baoinjector.shared.EnvNames;
 import io.baoinjector.shared.Reference;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,38 +42,27 @@ final class NamesReader {
     return Collections.unmodifiableMap(new LinkedHashMap<>(m));
   }
 
-  static List<SidecarConfig.EnvFrom> envFrom(List<ConfigFile.EnvFrom> items, LoadContext ctx) {
+  static List<SidecarConfig.EnvFrom> envFrom(List<SidecarConfig.EnvFrom> items, LoadContext ctx) {
     if (items == null) {
       return List.of();
     }
-    List<SidecarConfig.EnvFrom> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      ConfigFile.EnvFrom item = items.get(i);
+      SidecarConfig.EnvFrom item = items.get(i);
       String at = "env-from[" + i + "]";
       if (item == null) {
         throw ConfigKeys.itemError(ctx, at, ctx.line(at), "no value");
       }
-      boolean shorthand = !"a mapping".equals(ctx.kind(at));
       if (item.path() == null) {
         throw ctx.errorAt(ctx.line(at), at + ".path", "missing", "add path: secret/app/prod");
       }
-      Reference ref;
-      try {
-        ref = Reference.wholeSecret(item.path());
-      } catch (IllegalArgumentException e) {
-        String key = shorthand ? at : at + ".path";
-        throw ctx.error(key, e.getMessage(), "write the secret's path, like secret/app/prod");
-      }
-      boolean sanitize = Boolean.TRUE.equals(item.sanitize());
-      String prefix = item.prefix() == null ? "" : item.prefix();
-      if (!prefix.isEmpty() && !sanitize && !EnvNames.isValid(prefix)) {
+      String prefix = item.prefix();
+      if (!prefix.isEmpty() && !item.sanitize() && !EnvNames.isValid(prefix)) {
         throw ctx.error(
             at + ".prefix",
             "\"" + prefix + "\" would not start valid environment variable names",
             "use letters, digits and _, like APP_, or set sanitize: true");
       }
-      out.add(new SidecarConfig.EnvFrom(ref, prefix, sanitize));
     }
-    return List.copyOf(out);
+    return List.copyOf(items);
   }
 }

@@ -1,5 +1,8 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.baoinjector.shared.Reference;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Map;
  * @param properties Java system property name to reference ({@code properties:})
  * @param leases how leased secrets are replaced ({@code leases:})
  * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
+ * @param cache the restart-proof cache ({@code cache:}), or null when not configured
  * @param mask {@code exec}: whether and from which length values are concealed in the child's
  *     output ({@code mask:})
  */
@@ -30,11 +34,12 @@ public record SidecarConfig(
     OutputSettings outputs,
     LeaseSettings leases,
     boolean envReferences,
+    CacheSettings cache,
     MaskSettings mask) {
 
   /**
-   * A config with the default {@code leases:} settings, without {@code env-references} and {@code
-   * mask:}.
+   * A config with the default {@code leases:} settings, without {@code env-references}, a cache or
+   * {@code mask:}.
    */
   public SidecarConfig(
       Path source,
@@ -58,6 +63,7 @@ public record SidecarConfig(
         outputs,
         LeaseSettings.DEFAULTS,
         false,
+        null,
         MaskSettings.OFF);
   }
 
@@ -84,15 +90,31 @@ public record SidecarConfig(
         outputs,
         leases,
         envReferences,
+        cache,
         mask);
   }
 
   /**
-   * One {@code env-from:} entry.
+   * One {@code env-from:} entry, bound as written.
    *
    * @param path the secret, as typed for {@code bao kv get}
    * @param prefix put before every key ("" for none)
    * @param sanitize upper-case keys and turn non-alphanumerics into {@code _} (as envconsul)
    */
-  public record EnvFrom(Reference path, String prefix, boolean sanitize) {}
+  public record EnvFrom(
+      @JsonPropertyDescription("secret/app/prod") @JsonDeserialize(using = Binder.WholeSecret.class)
+          Reference path,
+      @JsonPropertyDescription("APP_") String prefix,
+      boolean sanitize) {
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+    public EnvFrom {
+      prefix = prefix == null ? "" : prefix;
+    }
+
+    /** {@code - secret/app/prod} is short for {@code - path: secret/app/prod}. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static EnvFrom of(String path) {
+      return new EnvFrom(Scalars.wholeSecret(path, null), null, false);
+    }
+  }
 }

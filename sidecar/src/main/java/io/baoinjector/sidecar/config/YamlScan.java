@@ -63,7 +63,7 @@ final class YamlScan {
             "see docs/configuration.md for an example");
       }
     } catch (JacksonException e) {
-      throw syntaxError(e);
+      throw syntaxError(e, yaml);
     } catch (IOException e) {
       // a String source does no I/O; this is for completeness
       throw new ConfigException(file, 0, null, "cannot parse: " + e.getMessage(), null);
@@ -141,10 +141,19 @@ final class YamlScan {
     return p.currentTokenLocation().getLineNr();
   }
 
-  private ConfigException syntaxError(JacksonException e) {
+  private ConfigException syntaxError(JacksonException e, String yaml) {
     int line = 0;
     String problem = null;
     for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof org.yaml.snakeyaml.reader.ReaderException r) {
+        // it has a position, not a line: count the lines before it
+        int at =
+            yaml.offsetByCodePoints(
+                0, Math.min(r.getPosition(), yaml.codePointCount(0, yaml.length())));
+        line = 1 + (int) yaml.substring(0, at).chars().filter(ch -> ch == '\n').count();
+        problem = String.format("U+%04X, a control character, is not allowed", r.getCodePoint());
+        break;
+      }
       if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
         problem = m.getProblem();
         if (m.getProblemMark() != null) {
@@ -157,6 +166,10 @@ final class YamlScan {
       problem = e.getOriginalMessage();
       JsonLocation loc = e.getLocation();
       line = loc == null ? 0 : Math.max(0, loc.getLineNr());
+      if (problem != null && problem.startsWith("Expected a field name")) {
+        // Jackson's text for a "? [a]: b" key names SnakeYAML's event classes
+        problem = "a key must be a plain name, not a list or a mapping";
+      }
     }
     return new ConfigException(
         file,

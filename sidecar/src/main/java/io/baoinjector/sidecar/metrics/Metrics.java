@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.metrics;
 
+import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -81,6 +82,26 @@ public final class Metrics {
 
   public Metrics() {
     this(Clock.systemUTC());
+  }
+
+  /**
+   * A new instance, or a {@link ConfigException} when the client library's own properties are bad:
+   * it reads them (PROMETHEUS_CONFIG, {@code -Dprometheus.config}, IO_PROMETHEUS_* variables) in a
+   * static initializer at its first use, whose failure would otherwise end the JVM with a trace.
+   */
+  public static Metrics create() {
+    try {
+      return new Metrics();
+    } catch (ExceptionInInitializerError e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new ConfigException(
+          "the Prometheus client's properties (PROMETHEUS_CONFIG, -Dprometheus.config,"
+              + " IO_PROMETHEUS_* variables)",
+          0,
+          null,
+          String.valueOf(cause.getMessage()),
+          "fix or unset them; bao-injector needs none");
+    }
   }
 
   public Metrics(Clock clock) {

@@ -134,6 +134,18 @@ public final class Refresher implements AutoCloseable {
     }
   }
 
+  /** Offers values of an earlier process (the cache); see {@link Publisher}. */
+  public void offerCached(CachedValues cached) {
+    publisher.offerCached(cached);
+  }
+
+  /**
+   * Serves the offered cache unless a round reached OpenBao; without the lock a hung round holds.
+   */
+  public Snapshot serveCachedNow() {
+    return publisher.serveOffered(clock.instant());
+  }
+
   /** Why the last round could not reach OpenBao, or empty when it could. */
   public Optional<OpenBaoException> outage() {
     return outage.current();
@@ -207,7 +219,7 @@ public final class Refresher implements AutoCloseable {
 
   private synchronized Duration nextDelay() {
     if (outage.active()) {
-      return outage.retryDelay();
+      return publisher.byCachedExpiry(outage.retryDelay(), clock.instant());
     }
     Duration d =
         Duration.between(clock.instant(), sources.earliestWake(lastFullRound.plus(interval)));
@@ -230,7 +242,7 @@ public final class Refresher implements AutoCloseable {
       }
     }
     Snapshot prev = publisher.current();
-    Snapshot next = publisher.publish(sources, unreachable != null);
+    Snapshot next = publisher.publish(sources, unreachable != null, now);
     observer.round(
         unreachable == null,
         next.revision() != prev.revision(),

@@ -45,10 +45,42 @@ record SecretData(
               if (v.isNull()) {
                 nulls.add(e.getKey());
               } else {
-                m.put(e.getKey(), SecretValue.of(v.isTextual() ? v.asText() : v.toString()));
+                m.put(
+                    e.getKey(),
+                    SecretValue.of(wellFormed(v.isTextual() ? v.asText() : v.toString())));
               }
             });
     return new SecretData(m, version, true, nulls, null);
+  }
+
+  /**
+   * {@code s} with each lone surrogate as U+FFFD, as OpenBao's own JSON reader stores one: only a
+   * server that is not OpenBao sends one, and no UTF-8 output (the /v1/env document, a file, an
+   * exec environment) can carry it.
+   */
+  static String wellFormed(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        if (b != null) {
+          b.append(c).append(s.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (b == null) {
+          b = new StringBuilder(s.length()).append(s, 0, i);
+        }
+        b.append('\ufffd');
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   /**

@@ -1,17 +1,17 @@
 package io.baoinjector.sidecar.tools;
 
 import io.baoinjector.shared.ShellDotenv;
-import java.io.IOException;
+import io.baoinjector.sidecar.output.exec.ChildEnvironment;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,7 +87,8 @@ public final class ImportCommand extends ToolCommand {
 
   @Override
   int execute(PrintWriter out, PrintWriter err) {
-    Map<String, String> values = source.file != null ? readFile(source.file) : fromEnv();
+    KvWriter.checkPath("--to", to);
+    Map<String, String> values = source.file != null ? readFile(source.file) : fromEnv(err);
     Map<String, Map<String, String>> groups = DotenvImport.split(to, values, split);
     DotenvImport.Mode mode =
         existing == null
@@ -103,13 +104,7 @@ public final class ImportCommand extends ToolCommand {
   }
 
   private static Map<String, String> readFile(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw ToolFailure.usage(
-          "--from " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
-    }
+    String text = readText(file, "--from", "a .env file");
     Map<String, String> values;
     try {
       values = ShellDotenv.parse(text, file.toString());
@@ -122,18 +117,38 @@ public final class ImportCommand extends ToolCommand {
     return values;
   }
 
-  private Map<String, String> fromEnv() {
+  /** The matching variables, less the connection's own (a token must not become a secret's key). */
+  private Map<String, String> fromEnv(PrintWriter err) {
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + source.pattern);
     Map<String, String> values = new TreeMap<>();
+    Set<String> skipped = new TreeSet<>();
     env.forEach(
         (k, v) -> {
           if (!k.contains("/") && m.matches(Path.of(k))) {
-            values.put(k, v);
+            if (ChildEnvironment.STRIPPED.contains(k)) {
+              skipped.add(k);
+            } else {
+              values.put(k, v);
+            }
           }
         });
+    if (values.isEmpty() && !skipped.isEmpty()) {
+      throw ToolFailure.usage(
+          "--from-env "
+              + source.pattern
+              + ": only "
+              + String.join(", ", skipped)
+              + " match, the connection's own variables, which import never stores");
+    }
     if (values.isEmpty()) {
       throw ToolFailure.usage(
           "--from-env " + source.pattern + ": no variable in the environment matches it");
+    }
+    if (!skipped.isEmpty()) {
+      err.println(
+          "bao-injector: not imported: "
+              + String.join(", ", skipped)
+              + " (the connection's own variables, as exec never passes them on)");
     }
     return values;
   }

@@ -47,8 +47,33 @@ final class KvWriter {
     this.token = Objects.requireNonNull(token, "token == null");
   }
 
+  /**
+   * Refuses a path the HTTP client would rewrite ({@code ..} climbs, {@code ?} starts a query), so
+   * what is read, archived and written is the path as typed.
+   *
+   * @param option names the option in the message, or "" for the positional PATH#KEY
+   */
+  static void checkPath(String option, String path) {
+    String p = strip(path);
+    boolean ok = !p.isEmpty() && p.indexOf('?') < 0;
+    for (String seg : p.split("/", -1)) {
+      ok &= !seg.isEmpty() && !seg.equals(".") && !seg.equals("..");
+    }
+    for (int i = 0; i < p.length(); i++) {
+      ok &= !Character.isISOControl(p.charAt(i));
+    }
+    if (!ok) {
+      throw ToolFailure.usage(
+          (option.isEmpty() ? "" : option + " ")
+              + p
+              + ": a path segment may not be empty, . or .., nor hold ? or a control character;"
+              + " write it as for bao kv get");
+    }
+  }
+
   /** The mount {@code path} lives on (the lookup {@code bao kv} does). */
   KvPath resolve(String path) {
+    checkPath("", path);
     String p = strip(path);
     JsonNode data;
     try {

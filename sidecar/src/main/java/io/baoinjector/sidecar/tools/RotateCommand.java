@@ -4,11 +4,11 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.output.socket.RefreshClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.BitSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,6 +89,10 @@ public final class RotateCommand extends ToolCommand {
     if (hash <= 0 || hash == target.length() - 1) {
       throw ToolFailure.usage(target + ": name the key, like secret/app/db#password");
     }
+    KvWriter.checkPath("", target.substring(0, hash));
+    if (archiveTo != null) {
+      KvWriter.checkPath("--archive-to", archiveTo);
+    }
     SecretValue v = value.file != null ? readValue(value.file) : generate(value.length, charset);
     try (Connection c = connect()) {
       new Rotation(c.kv, dryRun, hook)
@@ -142,13 +146,7 @@ public final class RotateCommand extends ToolCommand {
   }
 
   static SecretValue readValue(Path file) {
-    String s;
-    try {
-      s = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw ToolFailure.usage(
-          "--value-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
-    }
+    String s = readText(file, "--value-file", "a value");
     if (s.endsWith("\n")) {
       s = s.substring(0, s.length() - 1);
     }
@@ -163,40 +161,56 @@ public final class RotateCommand extends ToolCommand {
     if (length < 1 || length > 4096) {
       throw ToolFailure.usage("--generate " + length + ": the length must be 1 to 4096");
     }
-    String chars = expand(charset);
+    int[] chars = expand(charset).codePoints().toArray();
     SecureRandom r = new SecureRandom();
     StringBuilder b = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      b.appendCodePoint(
-          chars.codePointAt(
-              chars.offsetByCodePoints(0, r.nextInt(chars.codePointCount(0, chars.length())))));
+      b.appendCodePoint(chars[r.nextInt(chars.length)]);
     }
     return SecretValue.of(b.toString());
   }
 
-  /** {@code A-Za-z0-9_} → the characters; a {@code -} first or last is itself. */
+  /**
+   * {@code A-Za-z0-9_} → the characters; a {@code -} first or last is itself. A control character
+   * or a surrogate code point (which no UTF-8 or JSON text can carry) is refused.
+   */
   static String expand(String spec) {
     StringBuilder b = new StringBuilder();
+    BitSet seen = new BitSet();
     int[] cps = spec.codePoints().toArray();
     for (int i = 0; i < cps.length; i++) {
+      int from = cps[i];
+      int to = from;
       if (i + 2 < cps.length && cps[i + 1] == '-') {
-        if (cps[i + 2] < cps[i]) {
+        to = cps[i + 2];
+        if (to < from) {
           throw ToolFailure.usage(
               "--charset: the range " + new String(cps, i, 3) + " is backwards");
         }
-        for (int c = cps[i]; c <= cps[i + 2]; c++) {
-          if (b.indexOf(new String(Character.toChars(c))) < 0) {
-            b.appendCodePoint(c);
-          }
-        }
         i += 2;
-      } else if (b.indexOf(new String(Character.toChars(cps[i]))) < 0) {
-        b.appendCodePoint(cps[i]);
+      }
+      for (int c = from; c <= to; c++) {
+        if (Character.isISOControl(c)) {
+          throw ToolFailure.usage(
+              "--charset: " + codePoint(c) + " is a control character; leave it out");
+        }
+        if (Character.getType(c) == Character.SURROGATE) {
+          throw ToolFailure.usage(
+              "--charset: " + codePoint(c) + " is a surrogate, not a character; keep ranges short");
+        }
+        if (!seen.get(c)) {
+          seen.set(c);
+          b.appendCodePoint(c);
+        }
       }
     }
-    if (b.codePointCount(0, b.length()) < 2) {
+    if (seen.cardinality() < 2) {
       throw ToolFailure.usage("--charset: give at least two characters, like " + ALNUM);
     }
     return b.toString();
+  }
+
+  private static String codePoint(int c) {
+    return String.format(Locale.ROOT, "U+%04X", c);
   }
 }

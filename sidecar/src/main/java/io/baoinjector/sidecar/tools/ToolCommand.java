@@ -1,8 +1,11 @@
 package io.baoinjector.sidecar.tools;
 
-import io.baoinjector.sidecar.config.ConfigException;
-import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.shared.wire.Utf8;
+import io.baoinjector.shared.wire.WireFormatException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -42,24 +45,38 @@ abstract class ToolCommand implements Callable<Integer> {
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      return execute(out, err);
-    } catch (ToolFailure e) {
-      err.println("bao-injector: " + e.getMessage());
-      return e.exit;
-    } catch (ConfigException e) {
-      err.println("bao-injector: " + e.getMessage());
-      return 2;
-    } catch (OpenBaoException e) {
-      err.println("bao-injector: OpenBao: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return ToolFailure.run(out, err, () -> execute(out, err));
   }
 
   abstract int execute(PrintWriter out, PrintWriter err);
+
+  /** Far above any .env file or value, far below the heap: /dev/zero or a log is one line. */
+  static final int MAX_INPUT = 8 << 20;
+
+  /**
+   * The UTF-8 text of {@code file}, at most {@link #MAX_INPUT} bytes.
+   *
+   * @param option names the file in messages, e.g. "--from"
+   * @param what what the file should be, e.g. "a .env file"
+   */
+  static String readText(Path file, String option, String what) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_INPUT + 1);
+    } catch (IOException e) {
+      throw ToolFailure.usage(
+          option + " " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+    }
+    if (bytes.length > MAX_INPUT) {
+      throw ToolFailure.usage(
+          option + " " + file + ": larger than 8 MiB; " + what + " is far smaller");
+    }
+    try {
+      return Utf8.decode(bytes, option);
+    } catch (WireFormatException e) {
+      throw ToolFailure.usage(option + " " + file + ": not UTF-8 text; save it as UTF-8");
+    }
+  }
 
   /** The one seam to the sidecar's client, auth and config. */
   Connection connect() {

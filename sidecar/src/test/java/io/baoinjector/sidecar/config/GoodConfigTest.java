@@ -96,6 +96,10 @@ class GoodConfigTest {
                     file("/run/secrets/all.json", Format.JSON, null, null))),
             new LeaseSettings(Duration.ofSeconds(45), false),
             true,
+            new CacheSettings(
+                Path.of("/run/bao-injector-cache/values"),
+                Path.of("/etc/bao-injector/cache-key"),
+                false),
             new MaskSettings(true, 8));
     assertEquals(expected, c);
     // file order is kept, as the records promise

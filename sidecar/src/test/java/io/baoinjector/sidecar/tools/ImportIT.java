@@ -197,6 +197,31 @@ class ImportIT {
   }
 
   @Test
+  void fromEnvNeverStoresTheLoginsOwnVariables(OpenBao bao) {
+    Map<String, String> env = Tools.env(bao.address(), bao.rootToken());
+    env.put("APP_ONE", "1");
+    env.put("VAULT_TOKEN", "canary-token");
+    Tools r = Tools.run(new ImportCommand(env), "--from-env", "*", "--to", "secret/app/all");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(Map.of("APP_ONE", "1"), data(bao, "app/all"));
+    assertTrue(
+        r.err().contains("not imported: BAO_ADDR, BAO_TOKEN, VAULT_TOKEN (the connection's own"),
+        r.err());
+    r =
+        Tools.run(
+            new ImportCommand(Map.of("BAO_TOKEN", "canary-token")),
+            "--from-env",
+            "BAO_*",
+            "--to",
+            "secret/app/none");
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals(
+        "bao-injector: --from-env BAO_*: only BAO_TOKEN match, the connection's own variables,"
+            + " which import never stores\n",
+        r.err());
+  }
+
+  @Test
   void dryRunWritesNothing(OpenBao bao) throws Exception {
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
     Tools r =

@@ -1,14 +1,20 @@
 package io.baoinjector.sidecar.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The tools as the command line registers them: help, usage mistakes, generated values. */
 class ToolCommandsTest {
@@ -76,6 +82,71 @@ class ToolCommandsTest {
     r = run("rotate", "secret/x#k", "--generate", "0");
     assertEquals("2", r[0], r[2]);
     assertEquals("bao-injector: --generate 0: the length must be 1 to 4096\n", r[2]);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void anEndlessOrHugeInputIsOneLineNotAnOutOfMemoryError() {
+    String[] r = run("import", "--from", "/dev/zero", "--to", "secret/x");
+    assertEquals("2", r[0], r[2]);
+    assertEquals(
+        "bao-injector: --from /dev/zero: larger than 8 MiB; a .env file is far smaller\n", r[2]);
+    r = run("rotate", "secret/x#k", "--value-file", "/dev/zero");
+    assertEquals("2", r[0], r[2]);
+    assertEquals(
+        "bao-injector: --value-file /dev/zero: larger than 8 MiB; a value is far smaller\n", r[2]);
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsNamedAsSuch(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("latin1.env");
+    Files.write(f, new byte[] {'A', '=', (byte) 0xe9, '\n'});
+    String[] r = run("import", "--from", f.toString(), "--to", "secret/x");
+    assertEquals("2", r[0], r[2]);
+    assertEquals("bao-injector: --from " + f + ": not UTF-8 text; save it as UTF-8\n", r[2]);
+  }
+
+  @Test
+  void aFileOfBareValuesIsRefusedWithoutQuotingThem(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("password.txt");
+    Files.writeString(f, "canaryTr0ub4dor\n");
+    String[] r = run("import", "--from", f.toString(), "--to", "secret/x");
+    assertEquals("2", r[0], r[2]);
+    assertFalse(r[2].contains("canary"), r[2]);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aCharsetOfEveryCodePointIsRefusedQuickly() {
+    String[] r =
+        run("rotate", "secret/x#k", "--generate", "4096", "--charset", "\u00a1-\uD83D\uDFFF");
+    assertEquals("2", r[0], r[2]);
+    assertEquals(
+        "bao-injector: --charset: U+D800 is a surrogate, not a character; keep ranges short\n",
+        r[2]);
+    r = run("rotate", "secret/x#k", "--generate", "8", "--charset", "\u0000-z");
+    assertEquals("2", r[0], r[2]);
+    assertEquals("bao-injector: --charset: U+0000 is a control character; leave it out\n", r[2]);
+    String wide = RotateCommand.generate(4096, "\uD800\uDC00-\uDBFF\uDFFF").reveal();
+    assertEquals(4096, wide.codePointCount(0, wide.length()));
+  }
+
+  @Test
+  void aPathWithDotSegmentsOrAQueryIsRefusedBeforeAnyRequest() {
+    for (String[] args :
+        new String[][] {
+          {"rotate", "secret/app/../../sys/x#k", "--generate", "8"},
+          {"rotate", "secret/app/.#k", "--generate", "8"},
+          {"rotate", "secret//app#k", "--generate", "8"},
+          {"rotate", "secret/app?version=1#k", "--generate", "8"},
+          {"rotate", "secret/app#k", "--generate", "8", "--archive-to", "secret/../sys"},
+          {"import", "--from-env", "*", "--to", "secret/app/.."},
+          {"import", "--from-env", "*", "--to", "secret/app?x=1"},
+        }) {
+      String[] r = run(args);
+      assertEquals("2", r[0], String.join(" ", args) + ": " + r[2]);
+      assertTrue(r[2].contains("a path segment may not be empty, . or .."), r[2]);
+    }
   }
 
   @Test

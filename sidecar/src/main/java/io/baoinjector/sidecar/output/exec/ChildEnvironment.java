@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * address and TLS/client settings, role and path, for both the {@code VAULT_} and the {@code BAO_}
  * spelling, plus AppRole ids. A child that truly needs one gets it back with {@code --pass-env}.
  */
-final class ChildEnvironment {
+public final class ChildEnvironment {
   private static final List<String> SUFFIXES =
       List.of(
           "TOKEN",
@@ -45,7 +45,7 @@ final class ChildEnvironment {
           "LOGIN_METHOD");
 
   /** Every variable name the child never inherits unless passed explicitly. */
-  static final Set<String> STRIPPED;
+  public static final Set<String> STRIPPED;
 
   static {
     Set<String> s = new TreeSet<>();

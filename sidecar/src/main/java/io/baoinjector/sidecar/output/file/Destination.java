@@ -22,9 +22,9 @@ import java.util.Set;
  * file sink): a temp file in the same directory, created with the final mode (so it is never
  * readable by more than the final file will be), written and fsynced, chowned, then renamed over
  * the destination with {@code ATOMIC_MOVE}. A reader sees the old file or the new one, never a
- * partial or empty one.
+ * partial or empty one. Also the cache's writer ({@code cache.path}).
  */
-final class Destination {
+public final class Destination {
   private static final Set<String> MEMORY_FILESYSTEMS = Set.of("tmpfs", "ramfs");
 
   private final String key;
@@ -50,7 +50,7 @@ final class Destination {
    * first, so the tmpfs check looks at where the bytes really go), on tmpfs unless {@code
    * allowDisk}. {@code key} names the config entry in errors, e.g. {@code outputs.files[0]}.
    */
-  static Destination check(
+  public static Destination check(
       String key, Path configured, int mode, Integer uid, Integer gid, boolean allowDisk)
       throws IOException {
     for (Path segment : configured) {
@@ -93,7 +93,7 @@ final class Destination {
     return new Destination(key, real, mode, uid, gid);
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 
@@ -124,13 +124,13 @@ final class Destination {
    * A test write: creates, chowns and removes a temp file beside the destination, so a read-only
    * directory or a chown we may not do fails at start, not at the first rotation.
    */
-  void probe() throws IOException {
+  public void probe() throws IOException {
     Path tmp = write(new byte[0]);
     Files.deleteIfExists(tmp);
   }
 
   /** Atomically replaces the destination with {@code bytes}. */
-  void replace(byte[] bytes) throws IOException {
+  public void replace(byte[] bytes) throws IOException {
     Path tmp = write(bytes);
     try {
       Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);

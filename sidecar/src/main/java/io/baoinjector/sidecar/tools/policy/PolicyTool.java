@@ -1,9 +1,7 @@
 package io.baoinjector.sidecar.tools.policy;
 
-import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,22 +38,7 @@ abstract class PolicyTool implements Callable<Integer> {
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      SidecarConfig c = ConfigLoader.load(config, env);
-      return execute(c, out, err);
-    } catch (ToolFailure e) {
-      err.println("bao-injector: " + e.getMessage());
-      return e.exit;
-    } catch (ConfigException e) {
-      err.println("bao-injector: " + e.getMessage());
-      return 2;
-    } catch (OpenBaoException e) {
-      err.println("bao-injector: OpenBao: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return ToolFailure.run(out, err, () -> execute(ConfigLoader.load(config, env), out, err));
   }
 
   abstract int execute(SidecarConfig config, PrintWriter out, PrintWriter err);

@@ -35,6 +35,7 @@ class EnvReferencesTest {
         new OutputSettings(null, null, List.of()),
         LeaseSettings.DEFAULTS,
         on,
+        null,
         MaskSettings.OFF);
   }
 
