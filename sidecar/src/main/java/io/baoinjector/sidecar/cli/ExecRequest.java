@@ -2,7 +2,7 @@ package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.output.OnChange;
-import io.baoinjector.sidecar.output.exec.ExecOptions;
+import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.util.Jitter;
 import java.time.Duration;
 import java.util.List;
@@ -41,9 +41,9 @@ public record ExecRequest(
   }
 
   /** The runner's options; {@code --mask} and {@code --mask-min-length} win over {@code config}. */
-  ExecOptions options(MaskSettings config) {
+  ExecRunner.Options options(MaskSettings config) {
     int minLength = maskMinLength != null ? maskMinLength : config.minLength();
-    return new ExecOptions(
+    return new ExecRunner.Options(
         Jitter.upTo(jitter),
         mask || config.enabled() ? OptionalInt.of(minLength) : OptionalInt.empty());
   }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -57,9 +58,14 @@ public final class ExecRunner implements SnapshotListener {
   private int starts;
   private UnaryOperator<Map<String, String>> expand = UnaryOperator.identity();
 
+  /** {@code --jitter} and {@code --mask}: a restart's most wait, the masked values' min length. */
+  public record Options(Jitter jitter, OptionalInt maskMinLength) {
+    public static final Options NONE = new Options(Jitter.NONE, OptionalInt.empty());
+  }
+
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
-    this(command, passEnv, policy, stopTimeout, ExecOptions.NONE);
+    this(command, passEnv, policy, stopTimeout, Options.NONE);
   }
 
   /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
@@ -68,7 +74,7 @@ public final class ExecRunner implements SnapshotListener {
       Set<String> passEnv,
       OnChange policy,
       Duration stopTimeout,
-      ExecOptions options) {
+      Options options) {
     this(
         command,
         passEnv,

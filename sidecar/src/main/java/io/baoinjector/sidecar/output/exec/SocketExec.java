@@ -62,12 +62,12 @@ public final class SocketExec {
    * start.
    */
   public int run(List<String> command, Set<String> passEnv, OnChange onChange) {
-    return run(command, passEnv, onChange, ExecOptions.NONE);
+    return run(command, passEnv, onChange, ExecRunner.Options.NONE);
   }
 
   /** With {@code --jitter} and {@code --mask} (its minimum length), as for config-driven exec. */
   public int run(
-      List<String> command, Set<String> passEnv, OnChange onChange, ExecOptions options) {
+      List<String> command, Set<String> passEnv, OnChange onChange, ExecRunner.Options options) {
     EnvDocument first;
     try {
       first = awaitFirst();

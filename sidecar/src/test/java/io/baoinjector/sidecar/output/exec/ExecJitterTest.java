@@ -141,7 +141,7 @@ class ExecJitterTest {
                     Set.of(),
                     OnChange.signal("HUP"),
                     Duration.ofSeconds(1),
-                    new ExecOptions(
+                    new ExecRunner.Options(
                         Jitter.upTo(Duration.ofSeconds(30)), java.util.OptionalInt.empty())));
     assertEquals("--jitter: only with --on-change restart", e.getMessage());
   }
