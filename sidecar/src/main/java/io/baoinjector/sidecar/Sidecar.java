@@ -135,11 +135,11 @@ public final class Sidecar {
 
   /**
    * {@code exec}: run {@code command} with the mapped variables, minus the sidecar's credentials
-   * except {@code passEnv}; keeps the values current only when {@code onChange} acts on them. With
+   * except {@code pass}; keeps the values current only when {@code onChange} acts on them. With
    * {@code env-references: true} its environment's references are resolved too ({@link
    * EnvReferences}; a bad one is exit 2). Returns the child's exit code (127 when it cannot start).
    */
-  public int exec(List<String> command, Set<String> passEnv, OnChange onChange) {
+  public int exec(List<String> command, Set<String> pass, OnChange onChange, ExecRunner.Options o) {
     EnvReferences refs;
     try {
       refs = EnvReferences.scan(config, System.getenv());
@@ -152,7 +152,7 @@ public final class Sidecar {
         return 1;
       }
       ExecRunner runner =
-          new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT)
+          new ExecRunner(command, pass, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, o)
               .expanding(refs::expand);
       s.hub().addListener(runner);
       if (onChange.action() != OnChange.Action.NONE) {

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.sidecar.Sidecar;
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.exec.SocketExec;
 import io.baoinjector.sidecar.output.socket.EnvClient;
@@ -42,7 +43,11 @@ public interface CommandHandlers {
   /** {@code exec}: run the child with the mapped variables; returns the child's exit code. */
   default int exec(CommandContext ctx, SidecarConfig config, ExecRequest request) {
     return sidecar(ctx, config)
-        .exec(request.command(), new LinkedHashSet<>(request.passEnv()), request.onChange());
+        .exec(
+            request.command(),
+            new LinkedHashSet<>(request.passEnv()),
+            request.onChange(),
+            request.options(config.mask()));
   }
 
   /**
@@ -53,7 +58,11 @@ public interface CommandHandlers {
     ExecRequest exec = request.exec();
     return new SocketExec(
             new EnvClient(request.socket()), request.only(), request.startupWait(), ctx.err())
-        .run(exec.command(), new LinkedHashSet<>(exec.passEnv()), exec.onChange());
+        .run(
+            exec.command(),
+            new LinkedHashSet<>(exec.passEnv()),
+            exec.onChange(),
+            exec.options(MaskSettings.OFF)); // no config: --mask alone turns it on
   }
 
   /** {@code env}: print the resolved variables to {@code ctx.out()}; never revokes the token. */

@@ -166,6 +166,8 @@ final class Commands {
                 + " signal: INT, QUIT, TERM, USR1, USR2), or none (default: ${DEFAULT-VALUE}).")
     OnChange onChange;
 
+    @Mixin ExecExtras extras;
+
     @Parameters(
         arity = "1..*",
         paramLabel = "CMD",
@@ -188,13 +190,14 @@ final class Commands {
               spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
         }
       }
-      SocketExecRequest s = fromSocket.request(spec, new ExecRequest(command, passEnv, onChange));
+      extras.check(spec, onChange);
+      SocketExecRequest s = fromSocket.request(spec, extras.request(command, passEnv, onChange));
       return s == null ? super.call() : session.handlers.execFromSocket(session.context(), s);
     }
 
     @Override
     int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.exec(ctx, c, new ExecRequest(command, passEnv, onChange));
+      return session.handlers.exec(ctx, c, extras.request(command, passEnv, onChange));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.baoinjector.shared.Reference;
 import java.util.List;
 import java.util.Map;
@@ -23,4 +24,5 @@ record ConfigFile(
     LeaseSettings leases,
     OutputSettings outputs,
     Boolean envReferences,
-    CacheSettings cache) {}
+    CacheSettings cache,
+    @JsonDeserialize(using = MaskSettings.Reader.class) MaskSettings mask) {}

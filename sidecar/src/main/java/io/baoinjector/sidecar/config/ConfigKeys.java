@@ -60,9 +60,11 @@ final class ConfigKeys {
   static final Section SOCKET = new Section("outputs.socket", OutputSettings.Socket.class);
   static final Section HTTP = new Section("outputs.http", OutputSettings.Http.class);
   static final Section FILE = new Section("outputs.files[]", OutputSettings.FileSpec.class);
+  static final Section MASK = new Section("mask", MaskSettings.class);
 
   static final List<Section> ALL =
-      List.of(ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE);
+      List.of(
+          ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE, MASK);
 
   /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
   static String name(RecordComponent c) {

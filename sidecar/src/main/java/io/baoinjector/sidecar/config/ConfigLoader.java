@@ -145,7 +145,8 @@ public final class ConfigLoader {
             OutputsValidator.check(f.outputs(), ctx),
             f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
             Boolean.TRUE.equals(f.envReferences()),
-            f.cache());
+            f.cache(),
+            f.mask() == null ? MaskSettings.OFF : f.mask());
     ConfigValidator.validate(config, ctx);
     return config;
   }

@@ -55,6 +55,10 @@ final class ConfigValidator {
           "nothing to hand out: secrets:, env-from: and properties: are all empty",
           "map at least one name, like secrets: {DB_PASSWORD: secret/app/db#password}");
     }
+    if (c.mask().minLength() < 1) {
+      throw ctx.error(
+          "mask.min-length", "must be at least 1", "write a length like 6, or leave it out");
+    }
     mustExist(c.openbao().caCert(), "openbao.ca-cert");
     mustExist(c.auth().tokenFile(), "auth.token-file");
     // role-id is read once at startup; secret-id-file is consumed by the first login and jwt-file

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.net.InetSocketAddress;
@@ -73,6 +74,7 @@ public record OutputSettings(
    * @param mode octal permission bits (default 0400)
    * @param onChange argv run after the file changed; empty for none
    * @param onChangeTimeout how long on-change may run before it is killed (default 30s)
+   * @param onChangeJitter the most on-change waits, a random delay, after a change; null: none
    */
   public record FileSpec(
       @JsonPropertyDescription("/run/secrets/app.env")
@@ -87,12 +89,42 @@ public record OutputSettings(
       Integer gid,
       boolean allowDisk,
       @JsonPropertyDescription("[\"kill\", \"-HUP\", \"1\"]") List<String> onChange,
-      Duration onChangeTimeout) {
+      Duration onChangeTimeout,
+      Duration onChangeJitter) {
+    @JsonCreator
     public FileSpec {
       names = names == null ? null : List.copyOf(names);
       mode = mode == null ? 0400 : mode;
       onChange = onChange == null ? List.of() : List.copyOf(onChange);
       onChangeTimeout = onChangeTimeout == null ? Duration.ofSeconds(30) : onChangeTimeout;
+    }
+
+    /** Without {@code on-change-jitter}. */
+    public FileSpec(
+        Path path,
+        Format format,
+        List<String> names,
+        String name,
+        Path template,
+        Integer mode,
+        Integer uid,
+        Integer gid,
+        boolean allowDisk,
+        List<String> onChange,
+        Duration onChangeTimeout) {
+      this(
+          path,
+          format,
+          names,
+          name,
+          template,
+          mode,
+          uid,
+          gid,
+          allowDisk,
+          onChange,
+          onChangeTimeout,
+          null);
     }
   }
 }

@@ -113,5 +113,9 @@ final class OutputsValidator {
       throw ctx.error(
           at + ".on-change-timeout", "set without on-change", "add on-change: or remove it");
     }
+    if (ctx.has(at + ".on-change-jitter") && f.onChange().isEmpty()) {
+      throw ctx.error(
+          at + ".on-change-jitter", "set without on-change", "add on-change: or remove it");
+    }
   }
 }

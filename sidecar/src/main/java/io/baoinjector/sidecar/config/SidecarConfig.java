@@ -19,6 +19,8 @@ import java.util.Map;
  * @param leases how leased secrets are replaced ({@code leases:})
  * @param envReferences {@code exec} resolves {@code vault:}/{@code bao:} values of its environment
  * @param cache the restart-proof cache ({@code cache:}), or null when not configured
+ * @param mask {@code exec}: whether and from which length values are concealed in the child's
+ *     output ({@code mask:})
  */
 public record SidecarConfig(
     Path source,
@@ -32,10 +34,12 @@ public record SidecarConfig(
     OutputSettings outputs,
     LeaseSettings leases,
     boolean envReferences,
-    CacheSettings cache) {
+    CacheSettings cache,
+    MaskSettings mask) {
 
   /**
-   * A config with the default {@code leases:} settings, without {@code env-references} or a cache.
+   * A config with the default {@code leases:} settings, without {@code env-references}, a cache or
+   * {@code mask:}.
    */
   public SidecarConfig(
       Path source,
@@ -59,7 +63,8 @@ public record SidecarConfig(
         outputs,
         LeaseSettings.DEFAULTS,
         false,
-        null);
+        null,
+        MaskSettings.OFF);
   }
 
   /** The same config with {@code auth} replaced. */
@@ -85,7 +90,8 @@ public record SidecarConfig(
         outputs,
         leases,
         envReferences,
-        cache);
+        cache,
+        mask);
   }
 
   /**

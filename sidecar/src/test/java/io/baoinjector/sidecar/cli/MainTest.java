@@ -1,17 +1,20 @@
 package io.baoinjector.sidecar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.Fixtures;
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.OnChange;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -309,6 +312,73 @@ class MainTest {
     assertTrue(lines.get(1).startsWith("Try 'bao-injector"), r.err);
     assertTrue(lines.get(1).contains("--help"), r.err);
     assertEquals("", r.out);
+  }
+
+  @Test
+  void execTakesMaskAndJitter() {
+    Recording h = new Recording();
+    Cli r =
+        Cli.run(
+            ENV,
+            h,
+            "exec",
+            "-c",
+            CONFIG,
+            "--on-change",
+            "restart",
+            "--jitter",
+            "1m30s",
+            "--mask",
+            "--mask-min-length",
+            "8",
+            "--",
+            "true");
+    assertEquals(0, r.exit, r.toString());
+    assertEquals(java.time.Duration.ofSeconds(90), h.exec.jitter());
+    assertTrue(h.exec.mask());
+    assertEquals(8, h.exec.maskMinLength());
+    Cli.run(ENV, h, "exec", "-c", CONFIG, "--", "true");
+    assertEquals(null, h.exec.jitter());
+    assertFalse(h.exec.mask());
+    assertEquals(null, h.exec.maskMinLength(), "the config's mask.min-length then");
+  }
+
+  @Test
+  void maskOptionsWinOverTheConfigsMask() {
+    List<String> cmd = List.of("true");
+    ExecRequest none = new ExecRequest(cmd, List.of(), OnChange.NONE, null, false, null);
+    assertEquals(
+        java.util.OptionalInt.empty(), none.options(MaskSettings.OFF).maskMinLength(), "off");
+    assertEquals(
+        java.util.OptionalInt.of(8), none.options(new MaskSettings(true, 8)).maskMinLength());
+    ExecRequest flags =
+        new ExecRequest(cmd, List.of(), OnChange.RESTART, Duration.ofSeconds(30), true, 3);
+    assertEquals(
+        java.util.OptionalInt.of(3), flags.options(new MaskSettings(false, 8)).maskMinLength());
+    assertEquals(Duration.ofSeconds(30), flags.options(MaskSettings.OFF).jitter().max());
+    ExecRequest mask = new ExecRequest(cmd, List.of(), OnChange.NONE, null, true, null);
+    assertEquals(java.util.OptionalInt.of(6), mask.options(MaskSettings.OFF).maskMinLength());
+    assertTrue(mask.options(MaskSettings.OFF).jitter().isNone());
+  }
+
+  @Test
+  void jitterWithoutRestartAndABadMinLengthAreUsageErrors() {
+    Recording h = new Recording();
+    Cli r = Cli.run(ENV, h, "exec", "-c", CONFIG, "--jitter", "30s", "--", "true");
+    assertEquals(2, r.exit);
+    assertEquals(
+        "bao-injector: --jitter: only with --on-change restart\n"
+            + "Try 'bao-injector exec --help' for usage.\n",
+        r.err);
+    r = Cli.run(ENV, h, "exec", "-c", CONFIG, "--mask", "--mask-min-length", "0", "--", "true");
+    assertEquals(2, r.exit);
+    assertTrue(r.err.startsWith("bao-injector: --mask-min-length: must be at least 1\n"), r.err);
+    r =
+        Cli.run(
+            ENV, h, "exec", "-c", CONFIG, "--on-change", "restart", "--jitter", "0s", "--", "true");
+    assertEquals(2, r.exit);
+    assertTrue(r.err.contains("'0s' is not a duration above zero, like 30s or 2m"), r.err);
+    assertEquals(List.of(), h.calls);
   }
 
   @Test

@@ -84,7 +84,8 @@ class GoodConfigTest {
                         1000,
                         true,
                         onChange,
-                        Duration.ofSeconds(10)),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20)),
                     file("/run/secrets/db-password", Format.RAW, "DB_PASSWORD", null),
                     file(
                         "/run/secrets/config.json",
@@ -98,7 +99,8 @@ class GoodConfigTest {
             new CacheSettings(
                 Path.of("/run/bao-injector-cache/values"),
                 Path.of("/etc/bao-injector/cache-key"),
-                false));
+                false),
+            new MaskSettings(true, 8));
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));

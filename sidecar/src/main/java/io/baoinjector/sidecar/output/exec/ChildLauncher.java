@@ -49,6 +49,25 @@ final class ChildLauncher {
     return line;
   }
 
+  /** Starts {@code command} under setpriv with exactly {@code env}, stdin inherited. */
+  Process start(List<String> command, Map<String, String> env, ChildOutput output)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(commandLine(command, env));
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+    output.configure(pb);
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      // the JDK's message repeats the program name: "Cannot run program "x": error=2, ..."
+      String m = String.valueOf(e.getMessage());
+      int cut = m.indexOf("error=");
+      throw new IOException(
+          "exec: cannot start " + command.get(0) + ": " + (cut < 0 ? m : m.substring(cut)));
+    }
+  }
+
   private void checkSetpriv() throws IOException {
     if (checked) {
       return;

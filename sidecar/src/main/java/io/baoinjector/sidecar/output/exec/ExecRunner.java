@@ -3,13 +3,15 @@ package io.baoinjector.sidecar.output.exec;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
-import io.baoinjector.sidecar.util.Signals;
+import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code bao-injector exec -- CMD…}: runs CMD with the mapped names in its environment (see {@link
  * ChildEnvironment} for what is stripped), stdio inherited, signals forwarded, and returns its exit
  * code. Register it with the hub to apply {@code --on-change}; the action runs on its own thread,
- * and only when the environment the child would get actually differs from the one it has.
+ * and only when the environment the child would get actually differs from the one it has. A
+ * jittered restart waits a random delay first (changes meanwhile join it); see {@link ChildOutput}
+ * for --mask.
  */
 public final class ExecRunner implements SnapshotListener {
   private static final Logger log = LoggerFactory.getLogger(ExecRunner.class);
@@ -33,14 +37,19 @@ public final class ExecRunner implements SnapshotListener {
   private final OnChange policy;
   private final Duration stopTimeout;
   private final Map<String, String> realEnv;
-  private final ProcessBuilder.Redirect stdout;
-  private final ProcessBuilder.Redirect stderr;
+  private final ChildOutput output;
   private final boolean trapSignals;
+  private final Jitter jitter;
+  private final Jitter.Delay delay;
   private final ExecutorService actions;
   private final ChildLauncher launcher = new ChildLauncher();
   private final Object lock = new Object();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private Process child;
   private Map<String, String> childMapped;
+
+  /** The values of the newest snapshot; every on-change action applies these. */
+  private Map<String, String> latest;
 
   /** Values for the next child, set by an on-change restart; the run thread starts it. */
   private Map<String, String> restartWith;
@@ -49,17 +58,36 @@ public final class ExecRunner implements SnapshotListener {
   private int starts;
   private UnaryOperator<Map<String, String>> expand = UnaryOperator.identity();
 
+  /** {@code --jitter} and {@code --mask}: a restart's most wait, the masked values' min length. */
+  public record Options(Jitter jitter, OptionalInt maskMinLength) {
+    public static final Options NONE = new Options(Jitter.NONE, OptionalInt.empty());
+  }
+
   public ExecRunner(
       List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
+    this(command, passEnv, policy, stopTimeout, Options.NONE);
+  }
+
+  /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
+  public ExecRunner(
+      List<String> command,
+      Set<String> passEnv,
+      OnChange policy,
+      Duration stopTimeout,
+      Options options) {
     this(
         command,
         passEnv,
         policy,
         stopTimeout,
         System.getenv(),
-        ProcessBuilder.Redirect.INHERIT,
-        ProcessBuilder.Redirect.INHERIT,
-        true);
+        options.maskMinLength().isPresent()
+            ? ChildOutput.masked(options.maskMinLength().getAsInt())
+            : ChildOutput.redirect(
+                ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT),
+        true,
+        options.jitter(),
+        null);
   }
 
   ExecRunner(
@@ -68,9 +96,10 @@ public final class ExecRunner implements SnapshotListener {
       OnChange policy,
       Duration stopTimeout,
       Map<String, String> realEnv,
-      ProcessBuilder.Redirect stdout,
-      ProcessBuilder.Redirect stderr,
-      boolean trapSignals) {
+      ChildOutput output,
+      boolean trapSignals,
+      Jitter jitter,
+      Jitter.Delay delay) {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException(
           "exec: no command given (bao-injector exec -c FILE -- CMD ARGS…)");
@@ -83,9 +112,14 @@ public final class ExecRunner implements SnapshotListener {
     }
     this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout == null");
     this.realEnv = Map.copyOf(realEnv);
-    this.stdout = stdout;
-    this.stderr = stderr;
+    this.output = Objects.requireNonNull(output, "output == null");
     this.trapSignals = trapSignals;
+    this.jitter = Objects.requireNonNull(jitter, "jitter == null");
+    if (!jitter.isNone() && policy.action() != OnChange.Action.RESTART) {
+      throw new IllegalArgumentException("--jitter: only with --on-change restart");
+    }
+    // null: the clock, cut short by a stop
+    this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
     this.actions =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -109,12 +143,13 @@ public final class ExecRunner implements SnapshotListener {
     // Trap first: a signal that arrives before the child exists must not kill the sidecar and
     // orphan the child; a TERM/INT received meanwhile is passed on as soon as the child runs.
     if (trapSignals) {
-      trapSignals();
+      ChildSignals.trap(this::forward);
     }
     synchronized (lock) {
-      child = start(initial.revealValues());
+      latest = initial.revealValues();
+      child = start(latest);
       if (stopping) {
-        send(child, "TERM");
+        ChildSignals.send(child, "TERM");
       }
     }
     while (true) {
@@ -123,6 +158,7 @@ public final class ExecRunner implements SnapshotListener {
         p = child;
       }
       int code = p.waitFor();
+      output.awaitDrained(p, command.get(0));
       synchronized (lock) {
         if (restartWith != null && !stopping) {
           Map<String, String> values = restartWith;
@@ -136,25 +172,12 @@ public final class ExecRunner implements SnapshotListener {
           }
         }
         stopping = true;
+        stopped.countDown();
         restartWith = null;
         lock.notifyAll();
         actions.shutdownNow();
         return code;
       }
-    }
-  }
-
-  private void trapSignals() {
-    int suspendResume = Signals.hotSpotSuspendResumeSignal();
-    if (suspendResume == Signals.SIGUSR2) {
-      // Trapping it would take it from HotSpot, which suspends threads with it (JFR sampling);
-      // left alone, a SIGUSR2 from outside crashes the JVM. bin/bao-injector and the image move it.
-      log.warn(
-          "exec: SIGUSR2 is this JVM's thread suspend signal and is not forwarded; start the"
-              + " sidecar with bin/bao-injector or set _JAVA_SR_SIGNUM=39");
-      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1");
-    } else {
-      Signals.trap(this::forward, "TERM", "INT", "HUP", "USR1", "USR2");
     }
   }
 
@@ -172,11 +195,12 @@ public final class ExecRunner implements SnapshotListener {
     synchronized (lock) {
       if (signal.equals("TERM") || signal.equals("INT")) {
         stopping = true;
+        stopped.countDown(); // ends a jitter wait
       }
       p = child;
     }
     if (p != null && p.isAlive()) {
-      send(p, signal);
+      ChildSignals.send(p, signal);
     }
   }
 
@@ -185,37 +209,56 @@ public final class ExecRunner implements SnapshotListener {
     if (policy.action() == OnChange.Action.NONE) {
       return;
     }
-    Map<String, String> values = next.revealValues();
+    synchronized (lock) {
+      latest = next.revealValues();
+    }
     try {
-      actions.execute(() -> apply(values));
+      actions.execute(this::apply);
     } catch (RejectedExecutionException e) {
       // the child has exited for good
     }
   }
 
-  private void apply(Map<String, String> values) {
+  private boolean changed() {
+    return child != null && !stopping && !latest.equals(childMapped);
+  }
+
+  private void apply() {
     Process p;
-    synchronized (lock) {
-      if (child == null || stopping || values.equals(childMapped)) {
-        return; // nothing the child sees has changed
-      }
-      if (policy.action() == OnChange.Action.SIGNAL) {
-        childMapped = values;
-        log.info(
-            "exec: values changed; sending SIG{} to {} (pid {})",
-            policy.signal(),
-            command.get(0),
-            child.pid());
-        send(child, policy.signal());
-        return;
-      }
-      log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
-      restartWith = values;
-      p = child;
-    }
-    // run() starts the next child once this one has exited (see there why that thread)
     try {
-      terminate(p);
+      synchronized (lock) {
+        if (!changed()) {
+          return; // nothing the child sees has changed
+        }
+        if (policy.action() == OnChange.Action.SIGNAL) {
+          childMapped = latest;
+          output.given(expand.apply(latest));
+          log.info(
+              "exec: values changed; sending SIG{} to {} (pid {})",
+              policy.signal(),
+              command.get(0),
+              child.pid());
+          ChildSignals.send(child, policy.signal());
+          return;
+        }
+      }
+      if (!jitter.isNone()) {
+        Duration d = jitter.next();
+        log.info("exec: values changed; restarting {} in {} (--jitter)", command.get(0), d);
+        if (!delay.await(d)) {
+          return;
+        }
+      }
+      synchronized (lock) {
+        if (!changed()) {
+          return;
+        }
+        log.info("exec: values changed; restarting {} (pid {})", command.get(0), child.pid());
+        restartWith = latest;
+        p = child;
+      }
+      // run() starts the next child once this one has exited (see there why that thread)
+      ChildSignals.terminate(p, stopTimeout, command.get(0));
       synchronized (lock) {
         while (restartWith != null && !stopping) {
           lock.wait();
@@ -226,56 +269,14 @@ public final class ExecRunner implements SnapshotListener {
     }
   }
 
-  private void terminate(Process p) throws InterruptedException {
-    p.destroy(); // SIGTERM on Unix
-    if (!p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      log.warn(
-          "exec: {} did not exit within {} of SIGTERM; sending SIGKILL",
-          command.get(0),
-          stopTimeout);
-      p.destroyForcibly();
-      p.waitFor();
-    }
-  }
-
   private Process start(Map<String, String> mapped) throws IOException {
-    Map<String, String> env = ChildEnvironment.build(realEnv, expand.apply(mapped), passEnv);
-    ProcessBuilder pb = new ProcessBuilder(launcher.commandLine(command, env));
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(stdout).redirectError(stderr);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      // the JDK's message repeats the program name: "Cannot run program "x": error=2, ..."
-      String m = String.valueOf(e.getMessage());
-      int cut = m.indexOf("error=");
-      throw new IOException(
-          "exec: cannot start " + command.get(0) + ": " + (cut < 0 ? m : m.substring(cut)));
-    }
+    Map<String, String> given = expand.apply(mapped);
+    output.given(given);
+    Process p = launcher.start(command, ChildEnvironment.build(realEnv, given, passEnv), output);
+    output.attach(p);
     childMapped = mapped;
     starts++;
     return p;
-  }
-
-  private static void send(Process p, String signal) {
-    if (signal.equals("TERM")) {
-      p.destroy();
-      return;
-    }
-    try {
-      // The JDK can only send TERM and KILL; kill(1) sends the rest.
-      Process k =
-          new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).inheritIO().start();
-      if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
-        log.warn("exec: could not send SIG{} to pid {}", signal, p.pid());
-      }
-    } catch (IOException e) {
-      log.warn("exec: could not send SIG{} to pid {}: {}", signal, p.pid(), e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** How many times a child was started (tests). */

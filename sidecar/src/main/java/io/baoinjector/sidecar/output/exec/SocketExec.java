@@ -62,6 +62,12 @@ public final class SocketExec {
    * start.
    */
   public int run(List<String> command, Set<String> passEnv, OnChange onChange) {
+    return run(command, passEnv, onChange, ExecRunner.Options.NONE);
+  }
+
+  /** With {@code --jitter} and {@code --mask} (its minimum length), as for config-driven exec. */
+  public int run(
+      List<String> command, Set<String> passEnv, OnChange onChange, ExecRunner.Options options) {
     EnvDocument first;
     try {
       first = awaitFirst();
@@ -85,7 +91,8 @@ public final class SocketExec {
               + ")");
       return 2;
     }
-    ExecRunner runner = new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT);
+    ExecRunner runner =
+        new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, options);
     Thread follower = null;
     if (onChange.action() != OnChange.Action.NONE) {
       follower = new Thread(() -> follow(first, runner), "bao-injector-exec-socket");

@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,7 +59,8 @@ public final class FileOutput implements Output, SnapshotListener {
                 spec.onChange(),
                 spec.onChangeTimeout() == null
                     ? DEFAULT_ON_CHANGE_TIMEOUT
-                    : spec.onChangeTimeout()));
+                    : spec.onChangeTimeout()),
+            Jitter.upTo(spec.onChangeJitter()));
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.LeaseSettings;
+import io.baoinjector.sidecar.config.MaskSettings;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.RefreshSettings;
@@ -34,7 +35,8 @@ class EnvReferencesTest {
         new OutputSettings(null, null, List.of()),
         LeaseSettings.DEFAULTS,
         on,
-        null);
+        null,
+        MaskSettings.OFF);
   }
 
   static final Map<String, String> ENV =

@@ -9,6 +9,7 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +44,19 @@ class ExecRunnerTest {
 
   ExecRunner runner(List<String> cmd, Map<String, String> real, Set<String> pass, OnChange p) {
     return new ExecRunner(
-        cmd,
-        pass,
-        p,
-        Duration.ofSeconds(30),
-        real,
+        cmd, pass, p, Duration.ofSeconds(30), real, files(), false, Jitter.NONE, null);
+  }
+
+  ChildOutput files() {
+    return files(dir);
+  }
+
+  /** {@code dir/out} and {@code dir/err}, appended to. */
+  static ChildOutput files(Path dir) {
+    return ChildOutput.redirect(
         ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
         // not INHERIT: a leftover child holding the fork's stderr would stall the build
-        ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile()),
-        false);
+        ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile()));
   }
 
   String out() throws IOException {
@@ -257,10 +262,10 @@ class ExecRunnerTest {
             OnChange.RESTART,
             Duration.ofMillis(300),
             Map.of("PATH", System.getenv("PATH")),
-            ProcessBuilder.Redirect.appendTo(dir.resolve("out").toFile()),
-            // not INHERIT: a leftover child holding the fork's stderr would stall the build
-            ProcessBuilder.Redirect.appendTo(dir.resolve("err").toFile()),
-            false);
+            files(),
+            false,
+            Jitter.NONE,
+            null);
     hub.addListener(r);
     Snapshot first = publish("V", "a");
     CompletableFuture<Integer> code =
