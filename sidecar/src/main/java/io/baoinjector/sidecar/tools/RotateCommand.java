@@ -147,7 +147,10 @@ public final class RotateCommand extends ToolCommand {
 
   static SecretValue readValue(Path file) {
     String s = readText(file, "--value-file", "a value");
-    if (s.endsWith("\n")) {
+    // an editor's line ending, not part of the value: one \r\n (Windows) or \n
+    if (s.endsWith("\r\n")) {
+      s = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("\n")) {
       s = s.substring(0, s.length() - 1);
     }
     if (s.isEmpty()) {

@@ -85,6 +85,19 @@ class ToolCommandsTest {
   }
 
   @Test
+  void valueFileDropsOneTrailingLineEndingCrlfOrLf(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("v");
+    Files.writeString(f, "canary-pw\r\n");
+    assertEquals("canary-pw", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\n");
+    assertEquals("canary-pw", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\n\n");
+    assertEquals("canary-pw\n", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\r");
+    assertEquals("canary-pw\r", RotateCommand.readValue(f).reveal());
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void anEndlessOrHugeInputIsOneLineNotAnOutOfMemoryError() {
     String[] r = run("import", "--from", "/dev/zero", "--to", "secret/x");
