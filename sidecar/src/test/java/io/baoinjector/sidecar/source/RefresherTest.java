@@ -167,6 +167,47 @@ class RefresherTest {
   }
 
   @Test
+  void envFromNeverLetsAKvWriterSetALoaderOrStartupVariable(OpenBao bao) {
+    bao.put(
+        "app/prod",
+        Map.of(
+            "LD_PRELOAD", "/tmp/evil.so",
+            "ld-library-path", "/tmp",
+            "PATH", "/tmp/evil-bin",
+            "BASH_ENV", "/tmp/evil.sh",
+            "JAVA_TOOL_OPTIONS", "-javaagent:/tmp/evil.jar",
+            "NODE_OPTIONS", "--require /tmp/evil.js",
+            "OK", "b"));
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s =
+        refresher(
+                bao,
+                hub,
+                Fixtures.config(
+                    bao,
+                    Map.of(),
+                    List.of(
+                        Fixtures.envFrom("secret/app/prod", "", true),
+                        Fixtures.envFrom("secret/app/prod", "APP_", false)),
+                    Map.of(),
+                    Duration.ofSeconds(30)))
+            .loadAll();
+    assertEquals(
+        Set.of(
+            "OK",
+            "APP_LD_PRELOAD",
+            "APP_ld-library-path",
+            "APP_PATH",
+            "APP_BASH_ENV",
+            "APP_JAVA_TOOL_OPTIONS",
+            "APP_NODE_OPTIONS",
+            "APP_OK"),
+        s.values().keySet(),
+        "with a prefix the names are harmless; without, the hooks are skipped");
+    assertTrue(s.ready());
+  }
+
+  @Test
   void propertiesResolveLikeSecrets(OpenBao bao) {
     bao.put("app/db", Map.of("password", "pw"));
     SnapshotHub hub = new SnapshotHub();
