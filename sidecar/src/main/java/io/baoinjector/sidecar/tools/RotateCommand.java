@@ -87,7 +87,8 @@ public final class RotateCommand extends ToolCommand {
   int execute(PrintWriter out, PrintWriter err) {
     int hash = target.lastIndexOf('#');
     if (hash <= 0 || hash == target.length() - 1) {
-      throw ToolFailure.usage(target + ": name the key, like secret/app/db#password");
+      throw ToolFailure.usage(
+          KvWriter.shown(target) + ": name the key, like secret/app/db#password");
     }
     KvWriter.checkPath("", target.substring(0, hash));
     if (archiveTo != null) {
