@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.OpenBao;
@@ -152,17 +153,7 @@ class RefresherTest {
   void envFromKeepsKeysThatAreNotEnvNamesWithoutSanitize(OpenBao bao) {
     bao.put("app/prod", Map.of("api-key", "a", "OK", "b"));
     SnapshotHub hub = new SnapshotHub();
-    Snapshot s =
-        refresher(
-                bao,
-                hub,
-                Fixtures.config(
-                    bao,
-                    Map.of(),
-                    List.of(Fixtures.envFrom("secret/app/prod", "P_", false)),
-                    Map.of(),
-                    Duration.ofSeconds(30)))
-            .loadAll();
+    Snapshot s = loadEnvFrom(bao, hub, Fixtures.envFrom("secret/app/prod", "P_", false));
     assertEquals(Set.of("P_api-key", "P_OK"), s.values().keySet());
   }
 
@@ -180,18 +171,11 @@ class RefresherTest {
             "OK", "b"));
     SnapshotHub hub = new SnapshotHub();
     Snapshot s =
-        refresher(
-                bao,
-                hub,
-                Fixtures.config(
-                    bao,
-                    Map.of(),
-                    List.of(
-                        Fixtures.envFrom("secret/app/prod", "", true),
-                        Fixtures.envFrom("secret/app/prod", "APP_", false)),
-                    Map.of(),
-                    Duration.ofSeconds(30)))
-            .loadAll();
+        loadEnvFrom(
+            bao,
+            hub,
+            Fixtures.envFrom("secret/app/prod", "", true),
+            Fixtures.envFrom("secret/app/prod", "APP_", false));
     assertEquals(
         Set.of(
             "OK",
@@ -205,6 +189,16 @@ class RefresherTest {
         s.values().keySet(),
         "with a prefix the names are harmless; without, the hooks are skipped");
     assertTrue(s.ready());
+  }
+
+  /** One load of a config whose only names come from {@code envFrom}. */
+  private static Snapshot loadEnvFrom(
+      OpenBao bao, SnapshotHub hub, SidecarConfig.EnvFrom... envFrom) {
+    return refresher(
+            bao,
+            hub,
+            Fixtures.config(bao, Map.of(), List.of(envFrom), Map.of(), Duration.ofSeconds(30)))
+        .loadAll();
   }
 
   @Test
