@@ -69,7 +69,7 @@ public final class Reference {
     String body = text.substring(prefix.length()).trim();
     if (body.isEmpty()) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" names no secret; expected " + prefix + example(prefix));
+          show(text) + " names no secret; expected " + prefix + example(prefix));
     }
     int first = body.indexOf('#');
     int second = first < 0 ? -1 : body.indexOf('#', first + 1);
@@ -150,11 +150,10 @@ public final class Reference {
     String form = prefix + "PATH#KEY";
     int hash = t.indexOf('#');
     if (hash < 0) {
-      throw new IllegalArgumentException(
-          "\"" + shown + "\" has no #KEY; expected " + example(prefix));
+      throw new IllegalArgumentException(show(shown) + " has no #KEY; expected " + example(prefix));
     }
     if (t.indexOf('#', hash + 1) >= 0) {
-      throw new IllegalArgumentException("\"" + shown + "\" has more than one #; expected " + form);
+      throw new IllegalArgumentException(show(shown) + " has more than one #; expected " + form);
     }
     String path = stripSlashes(t.substring(0, hash));
     String rest = t.substring(hash + 1);
@@ -170,28 +169,21 @@ public final class Reference {
       }
       if (version <= 0) {
         throw new IllegalArgumentException(
-            "\""
-                + shown
-                + "\": version \""
-                + v
-                + "\" must be a whole number from 1, as in "
+            show(shown)
+                + ": version "
+                + show(v)
+                + " must be a whole number from 1, as in "
                 + form
                 + (prefix.equals(VAULT) ? "#3" : "@3"));
       }
     }
     if (path.isEmpty()) {
-      throw new IllegalArgumentException(
-          "\"" + shown + "\" has no PATH before #; expected " + form);
+      throw new IllegalArgumentException(show(shown) + " has no PATH before #; expected " + form);
     }
     if (rest.isEmpty()) {
-      throw new IllegalArgumentException("\"" + shown + "\" has no KEY after #; expected " + form);
+      throw new IllegalArgumentException(show(shown) + " has no KEY after #; expected " + form);
     }
-    for (String seg : path.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw new IllegalArgumentException(
-            "\"" + shown + "\": PATH has an empty, . or .. segment; write it as for bao kv get");
-      }
-    }
+    checkPath(path, shown);
     return new Reference(path, rest, version, apiPath);
   }
 
@@ -202,9 +194,57 @@ public final class Reference {
       throw new IllegalArgumentException("empty path; expected e.g. secret/app/prod");
     }
     if (p.indexOf('#') >= 0) {
-      throw new IllegalArgumentException("\"" + p + "\": a whole-secret path takes no #KEY");
+      throw new IllegalArgumentException(show(p) + ": a whole-secret path takes no #KEY");
     }
+    checkPath(p, p);
     return new Reference(p, null, 0, false);
+  }
+
+  /** The longest PATH accepted: a longer one made OpenBao answer only at the client's timeout. */
+  public static final int MAX_PATH = 1024;
+
+  /** Refuses what the HTTP client would rewrite (dot segments, a query) or cannot send. */
+  private static void checkPath(String path, String shown) {
+    String why = null;
+    if (path.length() > MAX_PATH) {
+      why = "is longer than " + MAX_PATH + " characters; shorten the secret's path";
+    } else if (path.indexOf('?') >= 0) {
+      why = "has a ?, which would become a query; write it as for bao kv get";
+    } else {
+      for (int i = 0; i < path.length() && why == null; i++) {
+        char c = path.charAt(i);
+        why =
+            c < 0x20 || (c >= 0x7f && c < 0xa0)
+                ? "has a control character; write it as for bao kv get"
+                : null;
+      }
+      for (String seg : path.split("/", -1)) {
+        if (why == null && (seg.isEmpty() || seg.equals(".") || seg.equals(".."))) {
+          why = "has an empty, . or .. segment; write it as for bao kv get";
+        }
+      }
+    }
+    if (why != null) {
+      throw new IllegalArgumentException(show(shown) + ": PATH " + why);
+    }
+  }
+
+  /** {@code text} quoted for a one-line message: controls escaped, a long one cut short. */
+  private static String show(String text) {
+    StringBuilder b = new StringBuilder("\"");
+    int n = Math.min(text.length(), 60);
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        b.append("\\n");
+      } else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    b.append(text.length() > n ? "...\" (" + text.length() + " characters)" : "\"");
+    return b.toString();
   }
 
   private static String stripSlashes(String s) {

@@ -123,4 +123,35 @@ class ReferenceTest {
         "\"bao:secret/db\" has no #KEY; expected PATH#KEY, e.g. bao:secret/app/db#password",
         error(() -> Reference.inline("literal-canary ${bao:secret/db} more")));
   }
+
+  @Test
+  void aPathTheHttpClientWouldRewriteOrAHugeOneIsOneShortLine() {
+    String huge = "secret/" + new String(new char[100_000]).replace('\0', 'a');
+    for (String m :
+        Arrays.asList(
+            error(() -> Reference.parse(huge + "#k")),
+            error(() -> Reference.parsePrefixed("vault:" + huge + "#k")),
+            error(() -> Reference.wholeSecret(huge)))) {
+      assertTrue(m.length() < 200, m);
+      assertTrue(
+          m.matches(
+              "\"[a-z:/]{60}\\.\\.\\.\" \\(1000\\d\\d characters\\): PATH is longer than 1024"
+                  + " characters; shorten the secret's path"),
+          m);
+    }
+    assertEquals(
+        "\"secret/app?list=true#k\": PATH has a ?, which would become a query; write it as for"
+            + " bao kv get",
+        error(() -> Reference.parse("secret/app?list=true#k")));
+    assertEquals(
+        "\"secret/a\\nb#k\": PATH has a control character; write it as for bao kv get",
+        error(() -> Reference.parse("secret/a\nb#k")));
+    assertEquals(
+        "\"secret/../sys/raw\": PATH has an empty, . or .. segment; write it as for bao kv get",
+        error(() -> Reference.wholeSecret("secret/../sys/raw")));
+    assertEquals(
+        "\"secret/x?list=true\": PATH has a ?, which would become a query; write it as for bao"
+            + " kv get",
+        error(() -> Reference.wholeSecret("secret/x?list=true")));
+  }
 }

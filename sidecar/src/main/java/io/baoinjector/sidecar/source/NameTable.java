@@ -95,6 +95,15 @@ final class NameTable {
       }
       for (Map.Entry<String, SecretValue> kv : st.lastGood().data().entrySet()) {
         String name = e.prefix() + (e.sanitize() ? EnvNames.sanitize(kv.getKey()) : kv.getKey());
+        if (EnvNames.isStartupHook(name)) {
+          warnOnce(
+              name + "<hook",
+              "{}: env-from {} would set it, and it changes how programs start; skipped (map it"
+                  + " under secrets: if it is meant)",
+              name,
+              e.path().path());
+          continue;
+        }
         if (secrets.containsKey(name)) {
           warnOnce(
               name + "<secrets",

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
@@ -55,6 +56,15 @@ final class KvWriter {
    */
   static void checkPath(String option, String path) {
     String p = strip(path);
+    if (p.length() > Reference.MAX_PATH) {
+      // OpenBao answers such a path only at the client's timeout
+      throw ToolFailure.usage(
+          (option.isEmpty() ? "" : option + " ")
+              + shown(p)
+              + ": longer than "
+              + Reference.MAX_PATH
+              + " characters; shorten the secret's path");
+    }
     boolean ok = !p.isEmpty() && p.indexOf('?') < 0;
     for (String seg : p.split("/", -1)) {
       ok &= !seg.isEmpty() && !seg.equals(".") && !seg.equals("..");
@@ -69,6 +79,13 @@ final class KvWriter {
               + ": a path segment may not be empty, . or .., nor hold ? or a control character;"
               + " write it as for bao kv get");
     }
+  }
+
+  /** {@code text} for a one-line message: past 60 characters, cut short with its length. */
+  static String shown(String text) {
+    return text.length() <= 60
+        ? text
+        : text.substring(0, 60) + "... (" + text.length() + " characters)";
   }
 
   /** The mount {@code path} lives on (the lookup {@code bao kv} does). */

@@ -87,7 +87,8 @@ public final class RotateCommand extends ToolCommand {
   int execute(PrintWriter out, PrintWriter err) {
     int hash = target.lastIndexOf('#');
     if (hash <= 0 || hash == target.length() - 1) {
-      throw ToolFailure.usage(target + ": name the key, like secret/app/db#password");
+      throw ToolFailure.usage(
+          KvWriter.shown(target) + ": name the key, like secret/app/db#password");
     }
     KvWriter.checkPath("", target.substring(0, hash));
     if (archiveTo != null) {
@@ -147,7 +148,10 @@ public final class RotateCommand extends ToolCommand {
 
   static SecretValue readValue(Path file) {
     String s = readText(file, "--value-file", "a value");
-    if (s.endsWith("\n")) {
+    // an editor's line ending, not part of the value: one \r\n (Windows) or \n
+    if (s.endsWith("\r\n")) {
+      s = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("\n")) {
       s = s.substring(0, s.length() - 1);
     }
     if (s.isEmpty()) {

@@ -206,6 +206,53 @@ class RefreshNowIT {
     }
   }
 
+  @Test
+  void aStormOf200SighupsIsAtMostOneRoundASecondAndLeavesNoThreadBehind(
+      OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("password", OLD));
+    bao.put("app/api", Map.of("key", "k1"));
+    try (FaultProxy proxy = FaultProxy.to(bao.port());
+        TmpfsDir t = new TmpfsDir()) {
+      Path sock = t.resolve("agent.sock");
+      Files.setPosixFilePermissions(t.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path cfg = config(work, proxy, sock, "");
+      try (SidecarProcess p =
+          SidecarProcess.start(
+              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
+        p.awaitReady(sock);
+        long threads = threads(p.pid());
+        long metadata = proxy.forwarded("/v1/secret/metadata/");
+        long t0 = System.nanoTime();
+        Process storm =
+            new ProcessBuilder(
+                    "bash",
+                    "-c",
+                    "for i in $(seq 200); do kill -HUP " + p.pid() + " || exit 1; done")
+                .start();
+        assertEquals(0, storm.waitFor(), "kill -HUP failed");
+        // a refresh asked after the storm answers after its rounds, so they are all counted
+        assertEquals(200, UnixHttp.post(sock, "/v1/refresh").status());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long rounds = (proxy.forwarded("/v1/secret/metadata/") - metadata) / 2; // 2 KV paths
+        assertTrue(rounds >= 1, "the storm asked for a round");
+        assertTrue(
+            rounds <= Math.ceil(seconds) + 1,
+            rounds + " rounds in " + seconds + " s: more than one a second");
+        assertTrue(p.isAlive(), "SIGHUP must not stop the sidecar");
+        assertTrue(
+            threads(p.pid()) <= threads + 4, threads + " threads before, " + threads(p.pid()));
+      }
+    }
+  }
+
+  private static long threads(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("Threads:"))
+        .mapToLong(l -> Long.parseLong(l.substring(8).trim()))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static Path config(Path work, FaultProxy proxy, Path sock, String extra)
       throws IOException {
     Path cfg = work.resolve("sidecar.yaml");

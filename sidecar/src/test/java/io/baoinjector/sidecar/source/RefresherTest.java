@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.OpenBao;
@@ -152,18 +153,52 @@ class RefresherTest {
   void envFromKeepsKeysThatAreNotEnvNamesWithoutSanitize(OpenBao bao) {
     bao.put("app/prod", Map.of("api-key", "a", "OK", "b"));
     SnapshotHub hub = new SnapshotHub();
-    Snapshot s =
-        refresher(
-                bao,
-                hub,
-                Fixtures.config(
-                    bao,
-                    Map.of(),
-                    List.of(Fixtures.envFrom("secret/app/prod", "P_", false)),
-                    Map.of(),
-                    Duration.ofSeconds(30)))
-            .loadAll();
+    Snapshot s = loadEnvFrom(bao, hub, Fixtures.envFrom("secret/app/prod", "P_", false));
     assertEquals(Set.of("P_api-key", "P_OK"), s.values().keySet());
+  }
+
+  @Test
+  void envFromNeverLetsAKvWriterSetALoaderOrStartupVariable(OpenBao bao) {
+    bao.put(
+        "app/prod",
+        Map.of(
+            "LD_PRELOAD", "/tmp/evil.so",
+            "ld-library-path", "/tmp",
+            "PATH", "/tmp/evil-bin",
+            "BASH_ENV", "/tmp/evil.sh",
+            "JAVA_TOOL_OPTIONS", "-javaagent:/tmp/evil.jar",
+            "NODE_OPTIONS", "--require /tmp/evil.js",
+            "OK", "b"));
+    SnapshotHub hub = new SnapshotHub();
+    Snapshot s =
+        loadEnvFrom(
+            bao,
+            hub,
+            Fixtures.envFrom("secret/app/prod", "", true),
+            Fixtures.envFrom("secret/app/prod", "APP_", false));
+    assertEquals(
+        Set.of(
+            "OK",
+            "APP_LD_PRELOAD",
+            "APP_ld-library-path",
+            "APP_PATH",
+            "APP_BASH_ENV",
+            "APP_JAVA_TOOL_OPTIONS",
+            "APP_NODE_OPTIONS",
+            "APP_OK"),
+        s.values().keySet(),
+        "with a prefix the names are harmless; without, the hooks are skipped");
+    assertTrue(s.ready());
+  }
+
+  /** One load of a config whose only names come from {@code envFrom}. */
+  private static Snapshot loadEnvFrom(
+      OpenBao bao, SnapshotHub hub, SidecarConfig.EnvFrom... envFrom) {
+    return refresher(
+            bao,
+            hub,
+            Fixtures.config(bao, Map.of(), List.of(envFrom), Map.of(), Duration.ofSeconds(30)))
+        .loadAll();
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The tools as the command line registers them: help, usage mistakes, generated values. */
 class ToolCommandsTest {
   static String[] run(String... args) {
+    return runWith(Map.of(), args);
+  }
+
+  static String[] runWith(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
         Main.run(
             args,
-            Map.of(),
+            env,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new String[] {
@@ -82,6 +87,39 @@ class ToolCommandsTest {
     r = run("rotate", "secret/x#k", "--generate", "0");
     assertEquals("2", r[0], r[2]);
     assertEquals("bao-injector: --generate 0: the length must be 1 to 4096\n", r[2]);
+  }
+
+  @Test
+  void aHugePathIsOneShortLineBeforeAnyRequest() {
+    String huge = "secret/" + "a".repeat(100_000);
+    Map<String, String> env = Map.of("BAO_ADDR", "http://127.0.0.1:1", "BAO_TOKEN", "t");
+    for (String[] r :
+        List.of(
+            runWith(env, "rotate", huge + "#k", "--generate", "8"),
+            runWith(env, "rotate", huge, "--generate", "8"),
+            runWith(env, "import", "--from", "/dev/null", "--to", huge))) {
+      assertEquals("2", r[0], r[2]);
+      assertTrue(r[2].length() < 300, r[2].length() + " characters");
+      assertTrue(
+          r[2].endsWith(
+                  "... (100007 characters): longer than 1024 characters; shorten the secret's path\n")
+              || r[2].endsWith(
+                  "... (100007 characters): name the key, like secret/app/db#password\n"),
+          r[2]);
+    }
+  }
+
+  @Test
+  void valueFileDropsOneTrailingLineEndingCrlfOrLf(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("v");
+    Files.writeString(f, "canary-pw\r\n");
+    assertEquals("canary-pw", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\n");
+    assertEquals("canary-pw", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\n\n");
+    assertEquals("canary-pw\n", RotateCommand.readValue(f).reveal());
+    Files.writeString(f, "canary-pw\r");
+    assertEquals("canary-pw\r", RotateCommand.readValue(f).reveal());
   }
 
   @Test

@@ -17,7 +17,7 @@ final class WaitParam {
     if (text == null || text.isEmpty()) {
       return min(DEFAULT, max);
     }
-    String t = text.trim();
+    String t = text.strip(); // whitespace only: trim() also dropped a NUL and other controls
     boolean negative = t.startsWith("-");
     String d = negative ? t.substring(1) : t;
     long ms = Durations.millis(isPlainNumber(d) ? d + "s" : d, max.toMillis());

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.tools.policy;
 
+import io.baoinjector.sidecar.output.Modes;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,6 +29,10 @@ final class CredentialFile {
 
   /** Fails (exit 2) when {@code target} cannot be written; checked before anything is created. */
   static void checkWritable(Path target, boolean force) {
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir != null && Files.isDirectory(dir)) {
+      checkDirectory(dir);
+    }
     if (Files.isSymbolicLink(target)) {
       throw new ToolFailure(2, target + " is a symlink; refusing to write through it");
     }
@@ -38,6 +43,43 @@ final class CredentialFile {
       if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new ToolFailure(2, target + " exists and is not a regular file");
       }
+    }
+  }
+
+  /**
+   * As sshd's StrictModes: the directory (a symlink is followed, then judged by what it points to)
+   * must belong to us or root and be writable by nobody else unless sticky; another writer there
+   * could rename our file away and put its own credentials in its place.
+   */
+  private static void checkDirectory(Path dir) {
+    int mode;
+    int owner;
+    int self;
+    try {
+      mode = (Integer) Files.getAttribute(dir, "unix:mode");
+      owner = (Integer) Files.getAttribute(dir, "unix:uid");
+      self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      return; // not a Unix file system: the write itself reports what fails
+    }
+    if (owner != self && owner != 0) {
+      throw new ToolFailure(
+          2,
+          dir
+              + " belongs to uid "
+              + owner
+              + ", not to you or root; use a directory of your own for --out");
+    }
+    if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+      throw new ToolFailure(
+          2,
+          dir
+              + " is writable by "
+              + ((mode & 0002) != 0 ? "others" : "its group")
+              + " ("
+              + Modes.octal(mode & 07777)
+              + ", no sticky bit): another user there could replace the credentials; use a"
+              + " directory only you can write (chmod 700) for --out");
     }
   }
 

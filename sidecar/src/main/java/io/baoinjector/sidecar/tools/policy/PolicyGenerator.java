@@ -98,8 +98,8 @@ final class PolicyGenerator {
   /** The policy document: a header, then one commented stanza per path. */
   static String hcl(SidecarConfig config, List<Stanza> stanzas) {
     StringBuilder b = new StringBuilder();
-    b.append("# bao-injector: least-privilege policy for ")
-        .append(config.source() == null ? "the config" : config.source().getFileName())
+    String file = config.source() == null ? "the config" : "" + config.source().getFileName();
+    b.append(Stanza.comment("bao-injector: least-privilege policy for " + file))
         .append(" (bao-injector policy)\n");
     b.append("# Mount detection (sys/internal/ui/mounts) and login need no grant.\n");
     for (Stanza s : stanzas) {
@@ -119,6 +119,15 @@ final class PolicyGenerator {
               + path
               + " would be a wildcard in a policy ('*' at the end or a '+' segment); rename the"
               + " secret to grant exactly it");
+    }
+    if (path.contains("${")) {
+      // HCL reads ${ inside a quoted string as a template: the string would swallow what follows
+      throw new ToolFailure(
+          2,
+          name
+              + ": "
+              + path
+              + " has ${, which HCL reads as a template; rename the secret to grant exactly it");
     }
     Use u = uses.computeIfAbsent(path, p -> new Use());
     u.names.add(name);

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.output.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.LeaseSettings;
@@ -133,5 +134,23 @@ class EnvReferencesTest {
             "env-references: PW is also in secrets:; keep one (remove the secrets: entry or the"
                 + " reference from the environment)"),
         e.lines());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void tenThousandReferencesInOneValueAreNamedAndPutBackWithoutAnyVarPartLeaking() {
+    StringBuilder v = new StringBuilder();
+    Map<String, String> resolved = new LinkedHashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      v.append("${bao:secret/k").append(i).append("#v},");
+      resolved.put("BIG[" + i + "]", "x" + i);
+    }
+    EnvReferences refs = EnvReferences.scan(config(true, Map.of()), Map.of("BIG", v.toString()));
+    SidecarConfig c = refs.addTo(config(true, Map.of()));
+    assertEquals(10_000, c.secrets().size());
+    Map<String, String> child = refs.expand(resolved);
+    assertEquals(java.util.Set.of("BIG"), child.keySet(), "no BIG[i] reaches the child");
+    assertTrue(child.get("BIG").startsWith("x0,x1,x2,"), child.get("BIG").substring(0, 20));
+    assertTrue(child.get("BIG").endsWith(",x9999,"));
   }
 }

@@ -192,6 +192,28 @@ class SocketRefreshTest {
   }
 
   @Test
+  void hostileWaitsAndAChunkedBodyStartNoRound() throws Exception {
+    round.set(CompletableFuture.completedFuture(hub.current()));
+    start(List.of(), null);
+    for (String w : List.of("-5s", "1e9", "%D9%A3s", "5s%00", "--1s", "0x10", "1.5s", "%20")) {
+      Uds.Resp r = post(sock(), "/v1/refresh?wait=" + w);
+      assertEquals(400, r.status(), w + ": " + r.body());
+      assertFalse(r.body().contains("\n"), r.body());
+    }
+    Uds.Resp r =
+        Uds.raw(
+            sock(),
+            "POST /v1/refresh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    assertEquals(413, r.status());
+    assertEquals(0, asked.get(), "no round for a refused request");
+    // a huge wait is capped, not an overflow: the finished round answers at once
+    assertEquals(200, post(sock(), "/v1/refresh?wait=99999999999999999999999h").status());
+    assertEquals(200, post(sock(), "/v1/refresh?wait=-0").status());
+    assertEquals(2, asked.get());
+  }
+
+  @Test
   void aDeniedUidGets403AndNoRound() throws Exception {
     round.set(CompletableFuture.completedFuture(hub.current()));
     start(List.of("65534"), null);

@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.tools.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.nio.file.Files;
@@ -56,5 +57,42 @@ class CredentialFileTest {
       assertEquals(link + " is a symlink; refusing to write through it", e.getMessage());
     }
     assertEquals("keep", Files.readString(target));
+  }
+
+  @Test
+  void aDirectoryOthersCanWriteOrAnotherUserOwnsIsRefused(@TempDir Path dir) throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setAttribute(shared, "unix:mode", 0777);
+    ToolFailure e =
+        assertThrows(
+            ToolFailure.class, () -> CredentialFile.write(shared.resolve("secret-id"), "x", false));
+    assertEquals(2, e.exit);
+    assertEquals(
+        shared
+            + " is writable by others (0777, no sticky bit): another user there could replace the"
+            + " credentials; use a directory only you can write (chmod 700) for --out",
+        e.getMessage());
+    Files.setAttribute(shared, "unix:mode", 0770);
+    e =
+        assertThrows(
+            ToolFailure.class, () -> CredentialFile.checkWritable(shared.resolve("r"), false));
+    assertTrue(
+        e.getMessage().contains("is writable by its group (0770, no sticky bit)"), e.getMessage());
+    Files.setAttribute(shared, "unix:mode", 01777);
+    CredentialFile.write(shared.resolve("role-id"), "r1", false);
+    assertEquals("r1", Files.readString(shared.resolve("role-id")));
+
+    Path theirs = Files.createDirectory(dir.resolve("theirs"));
+    Files.setAttribute(theirs, "unix:uid", 65534);
+    Path link = Files.createSymbolicLink(dir.resolve("link"), theirs);
+    for (Path d : List.of(theirs, link)) {
+      e =
+          assertThrows(
+              ToolFailure.class, () -> CredentialFile.write(d.resolve("role-id"), "x", false));
+      assertEquals(
+          d + " belongs to uid 65534, not to you or root; use a directory of your own for --out",
+          e.getMessage());
+    }
+    assertEquals(List.of(), files(theirs));
   }
 }

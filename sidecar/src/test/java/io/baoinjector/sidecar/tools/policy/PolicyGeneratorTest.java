@@ -109,4 +109,40 @@ class PolicyGeneratorTest {
           e.getMessage());
     }
   }
+
+  /** Every line is a comment, blank, or part of one exact stanza: nothing else reaches HCL. */
+  private static void assertOnlyStanzas(String hcl) {
+    for (String line : hcl.split("\n", -1)) {
+      assertTrue(
+          line.isEmpty()
+              || line.startsWith("# ")
+              || line.matches("path \"([^\"\\\\$]|\\\\[\"\\\\])*\" \\{")
+              || line.matches("  capabilities = \\[\"(read|update)\"\\]")
+              || line.equals("}"),
+          "not a stanza line: " + line);
+    }
+  }
+
+  @Test
+  void aConfigFileNameCannotAddALineToThePolicy() {
+    String injected = "x\npath \"sys/*\" {\n  capabilities = [\"sudo\"]\n}\n";
+    SidecarConfig c =
+        ConfigLoader.load(
+            "openbao:\n  address: http://127.0.0.1:1\nauth:\n  method: token\n"
+                + "secrets:\n  A: secret/app/a#k\n",
+            Path.of(injected + ".yaml"),
+            Map.of("BAO_TOKEN", "t"));
+    assertOnlyStanzas(PolicyGenerator.hcl(c, PolicyGenerator.stanzas(c, MOUNTS)));
+  }
+
+  @Test
+  void aPathWithAnHclTemplateOpeningIsRefused() {
+    SidecarConfig c = load("secrets:\n  A: secret/app/a${x#k\n");
+    ToolFailure e = assertThrows(ToolFailure.class, () -> PolicyGenerator.stanzas(c, MOUNTS));
+    assertEquals(2, e.exit);
+    assertEquals(
+        "A: secret/app/a${x has ${, which HCL reads as a template; rename the secret to grant"
+            + " exactly it",
+        e.getMessage());
+  }
 }
