@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -67,6 +68,7 @@ class Bao:
         self.port = free_port()
         self.addr = f"http://127.0.0.1:{self.port}"
         self.audit = os.path.join(work, "audit.log")
+        self.audit_offset = self.audit_requests = 0
         hcl = os.path.join(work, "server.hcl")
         with open(hcl, "w") as f:
             f.write('audit "file" "bench" {\n  options {\n    file_path = "%s"\n  }\n}\n' % self.audit)
@@ -106,12 +108,15 @@ class Bao:
 
     def requests(self):
         """Requests OpenBao has received so far (request entries in the audit log)."""
-        n = 0
-        with open(self.audit, "rb") as f:
+        with open(self.audit, "rb") as f:  # from where the last count stopped: the log grows
+            f.seek(self.audit_offset)
             for line in f:
+                if not line.endswith(b"\n"):
+                    break
+                self.audit_offset += len(line)
                 if b'"type":"request"' in line[:80]:
-                    n += 1
-        return n
+                    self.audit_requests += 1
+        return self.audit_requests
 
     def stop(self):
         self.proc.terminate()
@@ -357,40 +362,162 @@ class Bench:
         self.row("achieved rate (fixed 1,000/s)", [o["lat"]["rate"]], [p["lat"]["rate"]], "req/s")
         self.row("OpenBao requests per client read", [o["reach16"]], [p["reach16"]], "")
 
-    def propagation(self, samples, default_too):
-        print(f"propagation: {samples} writes per side", flush=True)
+    def poller(self, sock):
+        """A JVM with the agent attached to ours' socket, printing `millis value` each time
+        System.getenv("N0") changes (Poll.java, compiled once); bounded by its own deadline."""
+        if not os.path.exists(os.path.join(self.work, "Poll.class")):
+            src = os.path.join(self.work, "Poll.java")
+            open(src, "w").write(POLL_JAVA)
+            subprocess.run(["javac", "-d", self.work, src], check=True)
+        proc = subprocess.Popen(
+            [shutil.which("java"), *SHIPPED, f"-javaagent:{agent_jar()}=socket={sock}",
+             "-cp", self.work, "Poll", "N0", "900"],
+            stdout=subprocess.PIPE, stderr=open(os.path.join(self.work, "poll.log"), "a"),
+            text=True)
+        seen = {}
+        ready = threading.Event()
+
+        def read():
+            for line in proc.stdout:
+                ms, _, value = line.rstrip("\n").partition(" ")
+                seen.setdefault(value, int(ms) / 1000)
+                ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        if not ready.wait(60):
+            proc.kill()
+            raise SystemExit("bench: the agent-attached JVM printed nothing in 60 s")
+        return proc, seen
+
+    def rotate_and_wait(self, secrets, s, seen, value, t0_hook=None, timeout=120):
+        """One `kv put` of path p0, then the time until the new N0 is in the file and (when a
+        poller runs) in the attached JVM's System.getenv; t0_hook runs right after the put."""
+        want = f"N0='{value}-0'".encode()
+        t0 = time.time()
+        self.bao.put("bench/p0", secrets.data(0, value))
+        extra = t0_hook() if t0_hook else None
+        t_file = None
+        while t_file is None or (seen is not None and f"{value}-0" not in seen):
+            if t_file is None:
+                try:
+                    if want in open(s.file, "rb").read():
+                        t_file = time.time()
+                except FileNotFoundError:
+                    pass
+            if time.time() - t0 > timeout:
+                raise SystemExit(f"bench: {s.name} never showed the new value")
+            time.sleep(0.002)
+        t_env = seen[f"{value}-0"] if seen is not None else None
+        return ((t_file - t0) * 1000, None if t_env is None else (t_env - t0) * 1000, extra)
+
+    def propagation(self, samples, default_samples, refresh_samples):
+        print(f"propagation: {samples} writes per side at 1 s, {default_samples} at ours' "
+              f"default 30 s, {refresh_samples} with `bao-injector refresh`", flush=True)
         secrets = Secrets(self.bao, 20, 10)
-        sides = [("ours", "1s"), ("agent", "1s")]
-        if default_too:
-            sides.append(("ours", None))
         out = {}
-        for name, interval in sides:
-            s = self.ours(secrets, interval=interval) if name == "ours" else self.agent(secrets)
+        for name, interval, n in (("ours", "1s", samples), ("agent", "1s", samples),
+                                  ("ours", None, default_samples)):
+            if n == 0:
+                continue
+            if name == "ours":
+                s = self.ours(secrets, interval=interval, socket_out=True)
+            else:
+                s = self.agent(secrets)
             s.wait_ready()
-            times = []
-            # at the 30 s default each write waits up to 30 s: fewer of them
-            for i in range(samples if interval else min(samples, 6)):
-                value = f"prop{self.seq}x{i}"
-                want = f"N0='{value}-0'".encode()
-                t0 = time.time()
-                self.bao.put("bench/p0", secrets.data(0, value))
-                while True:
-                    try:
-                        if want in open(s.file, "rb").read():
-                            break
-                    except FileNotFoundError:
-                        pass
-                    if time.time() - t0 > 120:
-                        raise SystemExit(f"bench: {name} never rendered the new value")
-                    time.sleep(0.005)
-                times.append((time.time() - t0) * 1000)
-                time.sleep(0.3 + (i % 3) * 0.23)  # writes at different phases of the interval
+            poll, seen = self.poller(s.sock) if name == "ours" else (None, None)
+            files, envs = [], []
+            try:
+                for i in range(n):
+                    f, e, _ = self.rotate_and_wait(secrets, s, seen, f"prop{self.seq}x{i}")
+                    files.append(f)
+                    if e is not None:
+                        envs.append(e)
+                    time.sleep(0.3 + (i % 3) * 0.23)  # writes at different phases of the interval
+            finally:
+                if poll:
+                    poll.kill()
+                    poll.wait()
+                s.stop()
+            out[(name, interval)] = (files, envs)
+        (of, oe), (af, _) = out[("ours", "1s")], out[("agent", "1s")]
+        tag = f"N={len(of)}" + (", p99 = max" if len(of) < 100 else "")
+        for q in (50, 99):
+            self.row(f"propagation at 1 s, file, p{q} ({tag})", [pct(of, q)], [pct(af, q)], "ms",
+                     "p99 <= 1500" if q == 99 else "")
+        for q in (50, 99):
+            self.row(f"propagation at 1 s, System.getenv of an agent JVM, p{q} ({tag})",
+                     [pct(oe, q)], [pct(af, q)], "ms", "p99 <= 1500" if q == 99 else "")
+        if ("ours", None) in out:
+            df, de = out[("ours", None)]
+            for label, v in (("file", df), ("System.getenv", de)):
+                self.row(f"propagation at ours' default 30 s, {label}, p50 / p99 (N={len(v)})",
+                         (pct(v, 50), pct(v, 99)), None, "ms", "p99 <= 30500")
+        if refresh_samples:
+            self.refresh_now(secrets, refresh_samples)
+
+    def refresh_now(self, secrets, n):
+        """`kv put`, then at once `bao-injector refresh` (a JVM of its own) or a bare
+        POST /v1/refresh: time until the command returns and until the file and getenv have it."""
+        s = self.ours(secrets, socket_out=True)  # the 30 s default: only the refresh is fast
+        s.wait_ready()
+        poll, seen = self.poller(s.sock)
+        res = {"cli": [], "cli_file": [], "cli_env": [], "post": [], "post_file": [],
+               "post_env": []}
+        env = dict(os.environ)
+        env.pop("BAO_TOKEN", None)
+        try:
+            for i in range(n):
+                for how in ("cli", "post"):
+                    t0 = time.time()
+                    if how == "cli":
+                        hook = lambda: subprocess.run(
+                            [LAUNCHER, "refresh", "--socket", s.sock], env=env, check=True,
+                            stdout=subprocess.DEVNULL) and time.time()
+                    else:
+                        hook = lambda: asyncio.run(one_get(s.sock, "/v1/refresh", "POST")) \
+                            and time.time()
+                    f, e, t_ret = self.rotate_and_wait(secrets, s, seen, f"now{self.seq}{how}{i}",
+                                                       hook, timeout=20)
+                    res[how].append((t_ret - t0) * 1000)
+                    res[how + "_file"].append(f)
+                    res[how + "_env"].append(e)
+                    time.sleep(1.1)  # forced rounds are rate-limited to one a second
+        finally:
+            poll.kill()
+            poll.wait()
             s.stop()
-            out[(name, interval)] = times
-        self.row("propagation at 1 s (max = p99 here)", out[("ours", "1s")],
-                 out[("agent", "1s")], "ms", "p99 <= 1500")
-        if default_too:
-            self.row("propagation, ours at its default (30 s)", out[("ours", None)], None, "ms")
+        for how, label in (("cli", "`bao-injector refresh` (own JVM)"), ("post", "POST /v1/refresh")):
+            for what, key in (("returns", how), ("file", how + "_file"),
+                              ("System.getenv", how + "_env")):
+                v = res[key]
+                self.row(f"kv put + {label} -> {what}, p50 / p99 (N={len(v)})",
+                         (pct(v, 50), pct(v, 99)), None, "ms")
+
+    def rotations(self, window):
+        """Ours and the agent side by side at 1 s freshness while path p0 changes once a
+        second for WINDOW seconds; then RSS/USS of both."""
+        print(f"footprint after {window} s of rotations (one put per second, 1 s freshness)",
+              flush=True)
+        secrets = Secrets(self.bao, 20, 10)
+        sides = [self.ours(secrets, interval="1s", socket_out=True), self.agent(secrets)]
+        for s in sides:
+            s.wait_ready()
+        t0 = time.time()
+        i = 0
+        while time.time() - t0 < window:
+            self.bao.put("bench/p0", secrets.data(0, f"rot{i}"))
+            i += 1
+            time.sleep(max(0.0, t0 + i - time.time()))
+        want = f"N0='rot{i - 1}-0'".encode()
+        for s in sides:  # both saw the rotations, not a stale file
+            deadline = time.time() + 10
+            while want not in open(s.file, "rb").read() and time.time() < deadline:
+                time.sleep(0.01)
+        (orss, ouss), (arss, auss) = memory(sides[0].proc.pid), memory(sides[1].proc.pid)
+        for s in sides:
+            s.stop()
+        self.row(f"RSS after {window} s of rotations ({i} puts)", [orss], [arss], "MiB", "<= 1.0x")
+        self.row(f"USS after {window} s of rotations ({i} puts)", [ouss], [auss], "MiB", "<= 2.0x")
 
     def openbao_load(self, window, sizes):
         print(f"OpenBao load: {window} s window at 1 s freshness", flush=True)
@@ -408,25 +535,38 @@ class Bench:
             self.row(f"OpenBao req/s, {names} names / {paths} paths", [res["ours"]],
                      [res["agent"]], "req/s", "<= 1.0x")
 
-    def scale(self, sizes):
-        print("scale: ours only, 1 s refresh", flush=True)
+    def scale(self, sizes, per_path, window):
+        """Ours only, at 1 s refresh: NAMES names over NAMES/PER_PATH paths. CPU per round is
+        utime+stime over WINDOW seconds divided by the full rounds in it (OpenBao reads counted
+        by the audit device / paths)."""
+        print(f"scale: ours only, 1 s refresh, {window} s window", flush=True)
         for names in sizes:
-            secrets = Secrets(self.bao, names, max(1, names // 2))
-            s = self.ours(secrets, interval="1s")
-            try:
-                s.wait_ready(300)
-            except SystemExit as e:  # say so in the table, keep the other rows
-                print(f"  scale {names} names: {e}", flush=True)
+            for k in per_path:
+                paths = max(1, names // k)
+                t = time.time()
+                secrets = Secrets(self.bao, names, paths)
+                print(f"  {names} names / {paths} paths written in {time.time() - t:.0f} s",
+                      flush=True)
+                s = self.ours(secrets, interval="1s")
+                try:
+                    s.wait_ready(300)
+                except SystemExit as e:  # say so in the table, keep the other rows
+                    print(f"  scale {names} names: {e}", flush=True)
+                    s.stop()
+                    continue
+                time.sleep(2)
+                q0, c0, w0 = self.bao.requests(), cpu(s.proc.pid), time.time()
+                time.sleep(window)
+                q1, c1, w1 = self.bao.requests(), cpu(s.proc.pid), time.time()
+                rss, uss = memory(s.proc.pid)
                 s.stop()
-                continue
-            time.sleep(10)
-            rss, uss = memory(s.proc.pid)
-            c0 = cpu(s.proc.pid)
-            time.sleep(10)
-            per_round = (cpu(s.proc.pid) - c0) / 10 * 1000
-            s.stop()
-            self.row(f"scale {names} names: ready / RSS / USS / CPU ms per round",
-                     [s.ready_s * 1000, rss, uss, per_round], None, "ms / MiB / MiB / ms")
+                # a full round reads every path once; partial rounds (one path's own wake-up)
+                # make /metrics' round counter no measure of work, the reads at the server are
+                full = max(1e-9, (q1 - q0) / paths)
+                self.row(f"scale {names} names / {paths} paths: ready ms / RSS / USS MiB / "
+                         f"CPU ms per full round / full rounds per s",
+                         (s.ready_s * 1000, rss, uss, (c1 - c0) * 1000 / full, full / (w1 - w0)),
+                         None, "")
 
     def flags(self, rounds, settle):
         """Each JVM flag's effect: the sidecar started straight from java with a flag set, idle,
@@ -482,6 +622,41 @@ SHIPPED = ["-Xms8m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 def jar():
     import glob
     return sorted(glob.glob(os.path.join(ROOT, "sidecar/target/bao-injector-sidecar-*-all.jar")))[-1]
+
+
+def agent_jar():
+    import glob
+    found = sorted(glob.glob(os.path.join(ROOT, "agent/target/bao-injector-agent*.jar")))
+    found = [f for f in found if not f.endswith(("-sources.jar", "-javadoc.jar"))]
+    if not found:
+        raise SystemExit("bench: no agent jar; ./mvnw -o -q -pl agent,sidecar -am package -DskipTests")
+    return found[-1]
+
+
+# polls System.getenv(NAME) every millisecond until the deadline; one line per new value
+POLL_JAVA = """
+class Poll {
+  public static void main(String[] a) throws Exception {
+    long end = System.currentTimeMillis() + Long.parseLong(a[1]) * 1000;
+    String last = null;
+    while (System.currentTimeMillis() < end) {
+      String v = System.getenv(a[0]);
+      if (v != null && !v.equals(last)) {
+        System.out.println(System.currentTimeMillis() + " " + v);
+        System.out.flush();
+        last = v;
+      }
+      Thread.sleep(1);
+    }
+  }
+}
+"""
+
+
+def pct(values, q):
+    """Nearest-rank percentile: with fewer than 100 values p99 is the maximum."""
+    v = sorted(values)
+    return v[max(0, -(-q * len(v) // 100) - 1)]
 
 
 def without(*prefixes):
@@ -548,13 +723,14 @@ async def read_response(reader):
     return status
 
 
-def request(path):
-    return f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
+def request(path, method="GET"):
+    body = "Content-Length: 0\r\n" if method == "POST" else ""
+    return f"{method} {path} HTTP/1.1\r\nHost: localhost\r\n{body}\r\n".encode()
 
 
-async def one_get(sock, path):
+async def one_get(sock, path, method="GET"):
     r, w = await asyncio.open_unix_connection(sock)
-    w.write(request(path))
+    w.write(request(path, method))
     status = await read_response(r)
     w.close()
     return status
@@ -611,14 +787,18 @@ async def fixed_rate(sock, path, rate, duration, conns):
 
 
 # --- the table ----------------------------------------------------------------------------------
+def num(x):
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
 def fmt(v):
     if v is None:
         return "-"
+    if isinstance(v, tuple):  # several figures of one run, not samples
+        return " / ".join(num(x) for x in v)
     if len(v) == 1:
-        return f"{v[0]:.3g}"
-    if len(v) == 4 and not isinstance(v, tuple):
-        pass
-    return f"{statistics.median(v):.3g} ({min(v):.3g}-{max(v):.3g})"
+        return num(v[0])
+    return f"{num(statistics.median(v))} ({num(min(v))}-{num(max(v))})"
 
 
 def peer_name(v):
@@ -645,11 +825,7 @@ def table(rows, header):
     print("|---|---|---|---|---|---|")
     for metric, o, p, unit, goal, better, load in rows:
         if p is None:
-            if len(o) == 4:
-                cell = " / ".join(f"{x:.3g}" for x in o)
-            else:
-                cell = fmt(o)
-            print(f"| {metric} | {cell} {unit} | - | - | {goal} | {load} |")
+            print(f"| {metric} | {fmt(o)} {unit} | - | - | {goal} | {load} |")
             continue
         ratio = statistics.median(o) / statistics.median(p) if statistics.median(p) else float("inf")
         print(f"| {metric} | {fmt(o)} {unit} | {fmt(p)} {unit} | {ratio:.2f}x | {goal} | {load} |")
@@ -660,7 +836,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scale", action="store_true", help="also 1k/5k/10k names (minutes)")
     ap.add_argument("--bao", required=True)
-    ap.add_argument("--only", default="footprint,socket,propagation,load")
+    ap.add_argument("--only", default="footprint,socket,propagation,load,rotations,scale")
     args = ap.parse_args()
     only = args.only.split(",")
     t0 = time.time()
@@ -674,15 +850,20 @@ def main():
                 "secrets:\n  A: secret/bench/p0#k0\n")
             b.flags(2 if args.quick else 3, 30)
         if "footprint" in only:
-            b.footprint_and_startup(3 if args.quick else 5, 30)
+            b.footprint_and_startup(2 if args.quick else 5, 30)
         if "socket" in only:
             b.socket_reads(3 if args.quick else 10, 10 if args.quick else 30)
         if "propagation" in only:
-            b.propagation(5 if args.quick else 20, not args.quick)
+            b.propagation(6 if args.quick else 40, 1 if args.quick else 6, 2 if args.quick else 10)
         if "load" in only:
-            b.openbao_load(5 if args.quick else 20, [(10, 5), (1000, 500)])
-        if args.scale:
-            b.scale([1000, 5000, 10000])
+            b.openbao_load(5 if args.quick else 20, [(10, 5), (1000, 5), (1000, 500)])
+        if "rotations" in only:
+            b.rotations(20 if args.quick else 300)
+        if "scale" in only or args.scale:
+            if args.quick:
+                b.scale([1000, 5000, 10000], [10], 5)
+            else:
+                b.scale([1000, 5000, 10000], [10, 1], 15)
     finally:
         b.close()
     end_load = open("/proc/loadavg").read().split()[:3]
