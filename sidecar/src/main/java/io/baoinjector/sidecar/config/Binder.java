@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Binds scanned YAML into {@link ConfigFile} with jackson-databind, and turns every binding failure
- * into today's one-line {@link ConfigException}: the path from {@link
+ * Binds scanned YAML into {@link SidecarConfig} with jackson-databind, and turns every binding
+ * failure into today's one-line {@link ConfigException}: the path from {@link
  * JsonMappingException#getPath()}, the line from the scan (or the exception's location). Each value
  * type has one strict deserializer here, so a component's type is its check.
  */
@@ -73,8 +73,8 @@ final class Binder {
 
   private Binder() {}
 
-  static ConfigFile bind(String yaml, LoadContext ctx, EnvDefaults env) {
-    return bind(yaml, ConfigFile.class, ctx, env);
+  static SidecarConfig bind(String yaml, LoadContext ctx, EnvDefaults env) {
+    return bind(yaml, SidecarConfig.class, ctx, env);
   }
 
   /** A section the file leaves out, as if written empty, so its defaults live in one place. */

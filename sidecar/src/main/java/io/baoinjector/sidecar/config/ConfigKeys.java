@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Every key {@code sidecar.yaml} accepts, section by section, read from the records Jackson binds
- * ({@link ConfigFile} and the settings bound as they are): unknown-key messages and the docs test
- * use it, so code, errors and docs cannot drift.
+ * ({@link SidecarConfig} and the settings it holds): unknown-key messages and the docs test use it,
+ * so code, errors and docs cannot drift.
  */
 final class ConfigKeys {
   // before the sections, whose constructors use it
@@ -49,7 +49,7 @@ final class ConfigKeys {
     }
   }
 
-  static final Section ROOT = new Section("", ConfigFile.class);
+  static final Section ROOT = new Section("", SidecarConfig.class);
   static final Section OPENBAO = new Section("openbao", OpenBaoSettings.class);
   static final Section AUTH = new Section("auth", AuthSettings.class);
   static final Section ENV_FROM = new Section("env-from[]", SidecarConfig.EnvFrom.class);

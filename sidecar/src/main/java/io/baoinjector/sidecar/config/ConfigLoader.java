@@ -125,7 +125,12 @@ public final class ConfigLoader {
             nameForMessages.toString(), dir == null ? Path.of("").toAbsolutePath() : dir);
     EnvDefaults defaults = new EnvDefaults(env);
     YamlScan.scan(yaml, ctx);
-    ConfigFile f = Binder.bind(yaml, ctx, defaults);
+    SidecarConfig f = Binder.bind(yaml, ctx, defaults);
+    if (ctx.has("source")) {
+      // a component, not a key: the file the config came from
+      throw ctx.error(
+          "source", "unknown key", ConfigKeys.unknownKeyFix(SidecarConfig.class, "source"));
+    }
     OpenBaoSettings openbao =
         f.openbao() == null ? Binder.empty(OpenBaoSettings.class, ctx, defaults) : f.openbao();
     ConfigValidator.addresses(openbao, ctx);
@@ -133,20 +138,14 @@ public final class ConfigLoader {
         f.auth() == null ? Binder.empty(AuthSettings.class, ctx, defaults) : f.auth();
     AuthValidator.check(auth, defaults, ctx);
     SidecarConfig config =
-        new SidecarConfig(
+        f.resolved(
             nameForMessages,
             openbao,
             auth,
-            Boolean.TRUE.equals(f.revokeOnExit()),
             NamesReader.secrets(f.secrets(), ctx),
             NamesReader.envFrom(f.envFrom(), ctx),
             NamesReader.properties(f.properties(), ctx),
-            f.refresh() == null ? new RefreshSettings(null) : f.refresh(),
-            OutputsValidator.check(f.outputs(), ctx),
-            f.leases() == null ? LeaseSettings.DEFAULTS : f.leases(),
-            Boolean.TRUE.equals(f.envReferences()),
-            f.cache(),
-            f.mask() == null ? MaskSettings.OFF : f.mask());
+            OutputsValidator.check(f.outputs(), ctx));
     ConfigValidator.validate(config, ctx);
     return config;
   }

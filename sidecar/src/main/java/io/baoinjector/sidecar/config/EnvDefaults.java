@@ -43,7 +43,8 @@ final class EnvDefaults {
    */
   Object inject(String key, LoadContext ctx) {
     // Jackson may ask even when the file sets the key (its value then wins): no origin, no check
-    Value v = ctx.has(key) ? null : first(VARIABLES.get(key));
+    List<String> names = VARIABLES.get(key); // none for a component no variable fills (source)
+    Value v = ctx.has(key) || names == null ? null : first(names);
     if (v == null) {
       return key.equals("openbao.tls-skip-verify") ? Boolean.FALSE : null;
     }

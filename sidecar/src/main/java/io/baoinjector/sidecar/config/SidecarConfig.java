@@ -1,7 +1,10 @@
 package io.baoinjector.sidecar.config;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.baoinjector.shared.Reference;
 import java.nio.file.Path;
@@ -23,19 +26,31 @@ import java.util.Map;
  *     output ({@code mask:})
  */
 public record SidecarConfig(
-    Path source,
+    @JsonIgnore @JacksonInject(value = "source", useInput = OptBoolean.TRUE) Path source,
     OpenBaoSettings openbao,
     AuthSettings auth,
     boolean revokeOnExit,
     Map<String, Reference> secrets,
-    List<EnvFrom> envFrom,
+    @JsonPropertyDescription("[{path: secret/app/prod}]") List<EnvFrom> envFrom,
     Map<String, Reference> properties,
     RefreshSettings refresh,
     OutputSettings outputs,
     LeaseSettings leases,
     boolean envReferences,
     CacheSettings cache,
-    MaskSettings mask) {
+    @JsonDeserialize(using = MaskSettings.Reader.class) MaskSettings mask) {
+
+  /**
+   * Jackson binds the file into this constructor (each component is a key, named by its kebab-case
+   * form; see {@link Binder}); a section left out gets its defaults here, and {@link ConfigLoader}
+   * finishes the rest through {@link #resolved}.
+   */
+  @JsonCreator
+  public SidecarConfig {
+    refresh = refresh == null ? new RefreshSettings(null) : refresh;
+    leases = leases == null ? LeaseSettings.DEFAULTS : leases;
+    mask = mask == null ? MaskSettings.OFF : mask;
+  }
 
   /**
    * A config with the default {@code leases:} settings, without {@code env-references}, a cache or
@@ -78,6 +93,18 @@ public record SidecarConfig(
   }
 
   private SidecarConfig with(AuthSettings auth, Map<String, Reference> secrets) {
+    return resolved(source, openbao, auth, secrets, envFrom, properties, outputs);
+  }
+
+  /** The bound file with the sections the loader defaults and checks, and where it came from. */
+  SidecarConfig resolved(
+      Path source,
+      OpenBaoSettings openbao,
+      AuthSettings auth,
+      Map<String, Reference> secrets,
+      List<EnvFrom> envFrom,
+      Map<String, Reference> properties,
+      OutputSettings outputs) {
     return new SidecarConfig(
         source,
         openbao,
