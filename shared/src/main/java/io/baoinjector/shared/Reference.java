@@ -25,16 +25,56 @@ public final class Reference {
   /** Our prefix: PATH as typed for {@code bao kv get}. */
   public static final String BAO = "bao:";
 
+  /**
+   * The grammar a reference's body follows, decided by the store it names: OpenBao (no prefix), a
+   * configured backend block by its {@code type:}, or the built-in {@code file:}.
+   */
+  public enum Store {
+    /** {@code PATH#KEY[@VERSION]}. */
+    OPENBAO,
+    /** {@code NAME-or-ARN[#KEY][?stage=STAGE|?version-id=ID]}: AWS names may contain {@code @}. */
+    AWS,
+    /** {@code SECRET[@VERSION][#KEY]}, VERSION {@code latest} (the default) or a number. */
+    GCP,
+    /** {@code /FOLDER#NAME}: a secret by its name in a folder of the block's project. */
+    INFISICAL,
+    /** {@code /ABSOLUTE/PATH[#KEY]}: a dotenv or JSON file's key, or the whole file. */
+    FILE
+  }
+
+  /** The built-in store that needs no {@code backends:} block. */
+  public static final String FILE = "file";
+
+  private final String backend;
+  private final Store store;
   private final String path;
   private final String key;
   private final int version;
   private final boolean apiPath;
+  private final String stage;
+  private final String versionId;
 
   private Reference(String path, String key, int version, boolean apiPath) {
+    this("", Store.OPENBAO, path, key, version, apiPath, null, null);
+  }
+
+  private Reference(
+      String backend,
+      Store store,
+      String path,
+      String key,
+      int version,
+      boolean apiPath,
+      String stage,
+      String versionId) {
+    this.backend = backend;
+    this.store = store;
     this.path = path;
     this.key = key;
     this.version = version;
     this.apiPath = apiPath;
+    this.stage = stage;
+    this.versionId = versionId;
   }
 
   /**
@@ -47,6 +87,214 @@ public final class Reference {
       throw new IllegalArgumentException("empty reference; expected PATH#KEY or PATH#KEY@VERSION");
     }
     return parse(text.trim(), "", text.trim(), false);
+  }
+
+  /**
+   * Parses {@code text}, which may start with a store's prefix: {@code NAME:} for a configured
+   * backend block (its grammar from {@code stores}), {@code file:} (built in), {@code bao:}
+   * (OpenBao, for a path whose first segment holds a {@code :}); without one it is OpenBao's {@code
+   * PATH#KEY[@VERSION]}.
+   *
+   * @param stores a backend block's name to its store, or null when no block has that name
+   * @throws IllegalArgumentException saying what is wrong and the expected form
+   */
+  public static Reference parse(String text, Function<String, Store> stores) {
+    return parse(text, stores, false);
+  }
+
+  /** {@link #parse(String, Function)} for a whole secret (no {@code #KEY}), as env-from names. */
+  public static Reference wholeSecret(String text, Function<String, Store> stores) {
+    return parse(text, stores, true);
+  }
+
+  private static Reference parse(String text, Function<String, Store> stores, boolean whole) {
+    String t = text == null ? "" : text.trim();
+    String name = prefixOf(t);
+    if (name == null) {
+      return whole ? wholeSecret(t) : parse(text);
+    }
+    String body = t.substring(name.length() + 1).trim();
+    if (name.equals("bao")) {
+      return whole ? wholeSecret(body) : parse(body, "bao:", t, false);
+    }
+    Store store = name.equals(FILE) ? Store.FILE : stores.apply(name);
+    if (store == null || store == Store.OPENBAO) {
+      throw new IllegalArgumentException(
+          show(t)
+              + ": no backend is named \""
+              + name
+              + "\"; add it under backends: (or write bao:"
+              + show(t).substring(1)
+              + " for an OpenBao path with a :)");
+    }
+    if (body.isEmpty()) {
+      throw new IllegalArgumentException(
+          show(t) + " names no secret; expected " + form(name, store));
+    }
+    switch (store) {
+      case AWS:
+        return aws(name, body, t, whole);
+      case GCP:
+        return gcp(name, body, t, whole);
+      case INFISICAL:
+        return infisical(name, body, t, whole);
+      default:
+        return file(name, body, t, whole);
+    }
+  }
+
+  /** {@code NAME} of a leading {@code NAME:} ({@code [a-z][a-z0-9-]*}), or null. */
+  private static String prefixOf(String t) {
+    int colon = t.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String name = t.substring(0, colon);
+    if (!name.matches("[a-z][a-z0-9-]*") || name.equals("vault")) {
+      return null;
+    }
+    return name;
+  }
+
+  /** The form of a reference to {@code store}, for messages. */
+  public static String form(String name, Store store) {
+    String p = name + ":";
+    switch (store) {
+      case AWS:
+        return p + "NAME#KEY (a JSON secret string), " + p + "NAME (the whole string)";
+      case GCP:
+        return p + "SECRET@latest, " + p + "SECRET@3#KEY (a JSON payload)";
+      case INFISICAL:
+        return p + "/FOLDER#NAME";
+      case FILE:
+        return p + "/ABSOLUTE/PATH#KEY (a dotenv or JSON file) or " + p + "/ABSOLUTE/PATH";
+      default:
+        return "PATH#KEY or PATH#KEY@VERSION";
+    }
+  }
+
+  private static Reference aws(String name, String body, String shown, boolean whole) {
+    String stage = null;
+    String versionId = null;
+    int q = body.indexOf('?');
+    if (q >= 0) {
+      String query = body.substring(q + 1);
+      body = body.substring(0, q);
+      if (query.startsWith("stage=") && query.length() > 6) {
+        stage = selector(query.substring(6), shown, name);
+      } else if (query.startsWith("version-id=") && query.length() > 11) {
+        versionId = selector(query.substring(11), shown, name);
+      } else {
+        throw new IllegalArgumentException(
+            show(shown) + ": expected ?stage=STAGE or ?version-id=ID after the name");
+      }
+    }
+    String[] nk = nameAndKey(body, shown, name, Store.AWS, whole);
+    checkName(nk[0], shown, 2048, "an AWS secret name or ARN");
+    return new Reference(name, Store.AWS, nk[0], nk[1], 0, false, stage, versionId);
+  }
+
+  private static String selector(String s, String shown, String name) {
+    if (!s.matches("[A-Za-z0-9_.-]{1,256}")) {
+      throw new IllegalArgumentException(
+          show(shown) + ": a stage or version id takes letters, digits, _ . and -");
+    }
+    return s;
+  }
+
+  private static Reference gcp(String name, String body, String shown, boolean whole) {
+    String[] nk = nameAndKey(body, shown, name, Store.GCP, whole);
+    String id = nk[0];
+    int version = 0;
+    int at = id.indexOf('@');
+    if (at >= 0) {
+      String v = id.substring(at + 1);
+      id = id.substring(0, at);
+      if (!v.equals("latest")) {
+        try {
+          version = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+          version = -1;
+        }
+        if (version <= 0) {
+          throw new IllegalArgumentException(
+              show(shown) + ": version " + show(v) + " must be latest or a whole number from 1");
+        }
+      }
+    }
+    if (!id.matches("[A-Za-z0-9_-]{1,255}")) {
+      throw new IllegalArgumentException(
+          show(shown)
+              + ": a GCP secret id takes letters, digits, _ and - (the project is the block's)");
+    }
+    return new Reference(name, Store.GCP, id, nk[1], version, false, null, null);
+  }
+
+  private static Reference infisical(String name, String body, String shown, boolean whole) {
+    String[] nk = nameAndKey(body, shown, name, Store.INFISICAL, whole);
+    if (!whole && nk[1] == null) {
+      throw new IllegalArgumentException(
+          show(shown) + " has no #NAME; expected " + form(name, Store.INFISICAL));
+    }
+    String folder = nk[0];
+    if (!folder.startsWith("/")) {
+      throw new IllegalArgumentException(
+          show(shown) + ": the folder starts with /; expected " + form(name, Store.INFISICAL));
+    }
+    String inner = stripSlashes(folder);
+    if (!inner.isEmpty()) {
+      checkPath(inner, shown);
+    }
+    return new Reference(name, Store.INFISICAL, "/" + inner, nk[1], 0, false, null, null);
+  }
+
+  private static Reference file(String name, String body, String shown, boolean whole) {
+    String[] nk = nameAndKey(body, shown, name, Store.FILE, whole);
+    if (!nk[0].startsWith("/")) {
+      throw new IllegalArgumentException(
+          show(shown) + ": write an absolute path; expected " + form(name, Store.FILE));
+    }
+    checkName(nk[0], shown, 4096, "a file path");
+    for (String seg : nk[0].substring(1).split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        throw new IllegalArgumentException(
+            show(shown) + ": the path has an empty, . or .. segment; write it plainly");
+      }
+    }
+    return new Reference(name, Store.FILE, nk[0], nk[1], 0, false, null, null);
+  }
+
+  /** {NAME, KEY or null}; a whole-secret reference takes no #KEY. */
+  private static String[] nameAndKey(
+      String body, String shown, String name, Store store, boolean whole) {
+    int hash = body.indexOf('#');
+    String n = hash < 0 ? body : body.substring(0, hash);
+    String k = hash < 0 ? null : body.substring(hash + 1);
+    if (whole && k != null) {
+      throw new IllegalArgumentException(show(shown) + ": a whole-secret path takes no #KEY");
+    }
+    if (n.isEmpty()) {
+      throw new IllegalArgumentException(
+          show(shown) + " has nothing before #; expected " + form(name, store));
+    }
+    if (k != null && k.isEmpty()) {
+      throw new IllegalArgumentException(
+          show(shown) + " has no KEY after #; expected " + form(name, store));
+    }
+    return new String[] {n, k};
+  }
+
+  private static void checkName(String n, String shown, int max, String what) {
+    if (n.length() > max) {
+      throw new IllegalArgumentException(
+          show(shown) + ": longer than " + max + " characters for " + what);
+    }
+    for (int i = 0; i < n.length(); i++) {
+      char c = n.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+        throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+      }
+    }
   }
 
   /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
@@ -283,7 +531,36 @@ public final class Reference {
   }
 
   public boolean pinned() {
-    return version > 0;
+    return version > 0 || stage != null || versionId != null;
+  }
+
+  /**
+   * The backend block this reads from: "" for OpenBao, {@value #FILE} for the built-in file store.
+   */
+  public String backend() {
+    return backend;
+  }
+
+  /** The grammar it was parsed with, which is the kind of store it reads. */
+  public Store store() {
+    return store;
+  }
+
+  /** AWS: the version stage asked for ({@code ?stage=}), or null (AWSCURRENT). */
+  public String stage() {
+    return stage;
+  }
+
+  /** AWS: the version id asked for ({@code ?version-id=}), or null. */
+  public String versionId() {
+    return versionId;
+  }
+
+  /** The same secret without its key: what one read of the store returns. */
+  public Reference secret() {
+    return key == null
+        ? this
+        : new Reference(backend, store, path, null, version, apiPath, stage, versionId);
   }
 
   @Override
@@ -292,24 +569,50 @@ public final class Reference {
       return false;
     }
     Reference r = (Reference) o;
-    return path.equals(r.path)
+    return backend.equals(r.backend)
+        && path.equals(r.path)
         && (key == null ? r.key == null : key.equals(r.key))
         && version == r.version
-        && apiPath == r.apiPath;
+        && apiPath == r.apiPath
+        && (stage == null ? r.stage == null : stage.equals(r.stage))
+        && (versionId == null ? r.versionId == null : versionId.equals(r.versionId));
   }
 
   @Override
   public int hashCode() {
     int h = (path.hashCode() * 31 + (key == null ? 0 : key.hashCode())) * 31 + version;
+    h = h * 31 + backend.hashCode();
+    h = h * 31 + (stage == null ? 0 : stage.hashCode());
+    h = h * 31 + (versionId == null ? 0 : versionId.hashCode());
     return apiPath ? ~h : h;
   }
 
   /** The reference as written (it names a location, never a value). */
   @Override
   public String toString() {
-    return (apiPath ? VAULT : "")
-        + path
-        + (key == null ? "" : "#" + key)
-        + (version > 0 ? "@" + version : "");
+    switch (store) {
+      case AWS:
+        return backend
+            + ":"
+            + path
+            + (key == null ? "" : "#" + key)
+            + (stage != null
+                ? "?stage=" + stage
+                : versionId != null ? "?version-id=" + versionId : "");
+      case GCP:
+        return backend
+            + ":"
+            + path
+            + (version > 0 ? "@" + version : "")
+            + (key == null ? "" : "#" + key);
+      case INFISICAL:
+      case FILE:
+        return backend + ":" + path + (key == null ? "" : "#" + key);
+      default:
+        return (apiPath ? VAULT : "")
+            + path
+            + (key == null ? "" : "#" + key)
+            + (version > 0 ? "@" + version : "");
+    }
   }
 }
