@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.backend.infisical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Reference;
+import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
@@ -58,9 +59,10 @@ final class InfisicalBackend implements Backend {
             .addQueryParameter("include_imports", "false")
             .addQueryParameter("recursive", "false")
             .build();
+    SecretValue token = auth.token(); // a refused login is its own answer, not retried here
     JsonNode answer;
     try {
-      answer = http.get(url, auth.token(), what);
+      answer = http.get(url, token, what);
     } catch (InfisicalHttp.Status e) {
       if (e.code != 401) {
         throw e;
