@@ -146,7 +146,6 @@ final class InfisicalHttp implements AutoCloseable {
 
   @Override
   public void close() {
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
+    client.connectionPool().evictAll(); // calls are synchronous: no dispatcher threads to stop
   }
 }

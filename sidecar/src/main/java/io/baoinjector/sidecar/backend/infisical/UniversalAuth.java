@@ -5,6 +5,7 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ final class UniversalAuth {
   private static final Logger log = LoggerFactory.getLogger(UniversalAuth.class);
   static final String LOGIN = "api/v1/auth/universal-auth/login";
   static final String RENEW = "api/v1/auth/token/renew";
+  private static final int MAX_CREDENTIAL = 4096;
 
   private final String block;
   private final Path clientIdFile;
@@ -124,13 +126,17 @@ final class UniversalAuth {
   /** The file's text without one trailing newline; a missing or empty file names the file only. */
   private String read(Path file, String key) {
     String where = "backends." + block + "." + key + ": " + file;
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_CREDENTIAL + 1); // a wrong path (/dev/zero) must not fill the heap
     } catch (IOException | SecurityException e) {
       throw new BackendException(
           Kind.INVALID, where + ": cannot read it (" + e.getClass().getSimpleName() + ")");
     }
+    if (bytes.length > MAX_CREDENTIAL) {
+      throw new BackendException(Kind.INVALID, where + ": larger than 4 KiB, not a credential");
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.endsWith("\r\n")) {
       text = text.substring(0, text.length() - 2);
     } else if (text.endsWith("\n")) {

@@ -334,6 +334,11 @@ class InfisicalBackendTest {
     assertEquals(
         "backends.inf.client-id-file: " + fx.clientIdFile + ": the file is empty",
         empty.getMessage());
+
+    Files.writeString(fx.clientIdFile, "x".repeat(4097));
+    assertEquals(
+        "backends.inf.client-id-file: " + fx.clientIdFile + ": larger than 4 KiB, not a credential",
+        fails(Kind.INVALID).getMessage());
     assertEquals(0, fx.server.getRequestCount());
   }
 
