@@ -3,22 +3,21 @@ package io.baoinjector.sidecar.backend.infisical;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.Backend;
+import io.baoinjector.sidecar.backend.BackendSecret;
 import io.baoinjector.sidecar.config.BackendSettings;
+import io.baoinjector.sidecar.source.ManualClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * A MockWebServer that answers with the request and response shapes Infisical documents for
@@ -31,7 +30,7 @@ final class InfisicalFixture implements AutoCloseable {
   static final String ENV = "prod";
 
   final MockWebServer server = new MockWebServer();
-  final MutableClock clock = new MutableClock();
+  final ManualClock clock = new ManualClock();
   final Path clientIdFile;
   final Path clientSecretFile;
   final Backend backend;
@@ -114,12 +113,12 @@ final class InfisicalFixture implements AutoCloseable {
         .setBody(body);
   }
 
-  static JsonNode body(okhttp3.mockwebserver.RecordedRequest r) throws IOException {
+  static JsonNode body(RecordedRequest r) throws IOException {
     return InfisicalHttp.JSON.readTree(r.getBody().readUtf8());
   }
 
-  static Map<String, String> reveal(io.baoinjector.sidecar.backend.BackendSecret s) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+  static Map<String, String> reveal(BackendSecret s) {
+    Map<String, String> out = new LinkedHashMap<>();
     s.keys().forEach((k, v) -> out.put(k, v.reveal()));
     return out;
   }
@@ -128,29 +127,5 @@ final class InfisicalFixture implements AutoCloseable {
   public void close() throws IOException {
     backend.close();
     server.shutdown();
-  }
-
-  /** A clock the test moves, so token lifetimes pass without waiting. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-12-01T12:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
