@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.backend;
 
 import io.baoinjector.shared.Reference;
+import io.baoinjector.sidecar.backend.infisical.InfisicalFactory;
 import io.baoinjector.sidecar.config.BackendSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import java.util.LinkedHashMap;
@@ -32,7 +33,6 @@ public final class Backends implements AutoCloseable {
   /**
    * Opens what {@code config} uses.
    *
-   * @param builtIn the factory of a type built into the sidecar, or null for a type from a jar
    * @throws BackendException when a type's jar is missing or refuses the block's settings
    */
   public static Backends open(SidecarConfig config) {
@@ -41,10 +41,16 @@ public final class Backends implements AutoCloseable {
 
   /** The factory of a type built into the sidecar (no SDK), or null for a type from a jar. */
   static BackendFactory builtIn(String type) {
-    return null;
+    return type.equals("infisical") ? new InfisicalFactory() : null;
   }
 
-  static Backends open(SidecarConfig config, Function<String, BackendFactory> builtIn) {
+  /**
+   * Opens what {@code config} uses, asking {@code builtIn} first for each type (tests script a
+   * store this way).
+   *
+   * @param builtIn the factory of a type built into the sidecar, or null for a type from a jar
+   */
+  public static Backends open(SidecarConfig config, Function<String, BackendFactory> builtIn) {
     Map<String, Backend> m = new LinkedHashMap<>();
     if (usesFile(config)) {
       m.put(Reference.FILE, new FileBackend());
