@@ -309,8 +309,7 @@ public final class Refresher implements AutoCloseable {
           continue;
         }
         failedNow.add(backend);
-        down.failed(backend, ex, now);
-        t.failed(now, ex);
+        t.failedWithStore(now, ex, down.failed(backend, ex, now));
       } catch (OpenBaoException ex) {
         if (!backend.isEmpty()) {
           down.answered(backend); // it answered, with a refusal
