@@ -65,7 +65,10 @@ public final class Backends implements AutoCloseable {
           }
           m.put(e.getKey(), f.open(e.getKey(), s));
         } catch (BackendException x) {
-          throw new BackendException(x.kind(), "backends." + e.getKey() + ": " + x.getMessage(), x);
+          String at = "backends." + e.getKey();
+          String m = String.valueOf(x.getMessage());
+          // a factory that names the key itself (backends.gcp.project: …) is said as it is
+          throw new BackendException(x.kind(), m.startsWith(at) ? m : at + ": " + m, x);
         }
         log.info("backend {}: {}", e.getKey(), s.type());
       }
