@@ -7,8 +7,6 @@ import io.baoinjector.sidecar.backend.BackendFactory;
 import io.baoinjector.sidecar.config.BackendSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.LoggerFactory;
@@ -16,13 +14,6 @@ import org.slf4j.LoggerFactory;
 /** {@code type: gcp-secret-manager}. */
 public final class GcpSecretManagerFactory implements BackendFactory {
   static final String DEFAULT_ENDPOINT = "https://secretmanager.googleapis.com";
-
-  /**
-   * google-http-client logs whole request and response bodies at CONFIG, and a token exchange's
-   * response body is an access token: pinned to INFO (held here, as java.util.logging keeps loggers
-   * weakly) whatever logging.properties says.
-   */
-  private static final Logger HTTP_LOG = Logger.getLogger("com.google.api.client.http");
 
   @Override
   public String type() {
@@ -51,7 +42,8 @@ public final class GcpSecretManagerFactory implements BackendFactory {
           Kind.INVALID,
           "backends." + name + ".endpoint: not an http(s) URL; e.g. " + DEFAULT_ENDPOINT);
     }
-    HTTP_LOG.setLevel(Level.INFO);
+    // google-auth turns google-http-client's body logging off for its token calls, but its own
+    // slf4j logging of token responses is switched on by this variable alone
     if ("true".equalsIgnoreCase(System.getenv("GOOGLE_SDK_JAVA_LOGGING"))) {
       LoggerFactory.getLogger(GcpSecretManagerFactory.class)
           .warn(
