@@ -32,6 +32,7 @@ final class GcpCredentials {
   private final String name;
   private final HttpTransportFactory transport;
   private GoogleCredentials credentials;
+  private boolean refused;
 
   private GcpCredentials(String name, HttpTransportFactory transport, GoogleCredentials loaded) {
     this.name = name;
@@ -96,7 +97,12 @@ final class GcpCredentials {
       }
     }
     try {
-      credentials.refreshIfExpired();
+      if (refused) {
+        credentials.refresh();
+        refused = false;
+      } else {
+        credentials.refreshIfExpired();
+      }
     } catch (IOException | RuntimeException e) {
       throw new BackendException(Kind.UNAVAILABLE, name + ": login failed: " + why(e));
     }
@@ -105,6 +111,11 @@ final class GcpCredentials {
       throw new BackendException(Kind.UNAVAILABLE, name + ": login returned no access token");
     }
     return token.getTokenValue();
+  }
+
+  /** The store refused the token (401: revoked, or the clock is off): log in anew next call. */
+  void refused() {
+    refused = true;
   }
 
   /**

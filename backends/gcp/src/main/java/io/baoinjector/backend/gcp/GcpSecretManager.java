@@ -168,6 +168,7 @@ final class GcpSecretManager implements Backend {
       return new BackendException(Kind.INVALID, shown(ref) + ": refused" + said);
     }
     if (code == 401) {
+      credentials.refused();
       return new BackendException(
           Kind.UNAVAILABLE, shown(ref) + ": the access token was refused (401)" + said);
     }

@@ -99,6 +99,28 @@ class GcpLoginTest {
   }
 
   @Test
+  void aTokenTheStoreRefusesIsReplacedOnTheNextCall() throws Exception {
+    server.enqueue(token());
+    server.enqueue(
+        GcpFixture.error(
+            401, "UNAUTHENTICATED", "Request had invalid authentication credentials."));
+    server.enqueue(token());
+    server.enqueue(access("db", 1, "pw"));
+    try (Backend b = gcp.open()) {
+      BackendException e = assertThrows(BackendException.class, () -> b.read(ref("gcp:db")));
+      assertEquals(Kind.UNAVAILABLE, e.kind());
+      assertEquals(
+          "gcp:db@latest: the access token was refused (401) (Request had invalid authentication"
+              + " credentials.)",
+          e.getMessage());
+      assertEquals("pw", b.read(ref("gcp:db")).text().reveal());
+    }
+    assertEquals("/token", server.takeRequest(1, TimeUnit.SECONDS).getPath());
+    server.takeRequest(1, TimeUnit.SECONDS);
+    assertEquals("/token", server.takeRequest(1, TimeUnit.SECONDS).getPath());
+  }
+
+  @Test
   void aRefusedGrantIsUnavailableWithTheOAuthErrorAndIsNotRetried() {
     server.enqueue(
         json(
