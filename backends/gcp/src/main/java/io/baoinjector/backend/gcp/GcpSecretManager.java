@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -35,7 +37,9 @@ final class GcpSecretManager implements Backend {
   private final HttpUrl endpoint;
   private final OkHttpClient http;
   private final GcpCredentials credentials;
-  private boolean metadataDenied;
+
+  /** Secrets whose metadata this identity may not get: their rounds compare payloads. */
+  private final Set<String> noMetadata = new HashSet<>();
 
   GcpSecretManager(
       String name, String project, HttpUrl endpoint, OkHttpClient http, GcpCredentials creds) {
@@ -81,7 +85,7 @@ final class GcpSecretManager implements Backend {
 
   @Override
   public String currentVersion(Reference ref) {
-    if (metadataDenied) {
+    if (noMetadata.contains(ref.path())) {
       return null;
     }
     JsonNode body;
@@ -97,7 +101,7 @@ final class GcpSecretManager implements Backend {
               + " versions (grant roles/secretmanager.viewer for the cheaper check)",
           name,
           e.getMessage());
-      metadataDenied = true;
+      noMetadata.add(ref.path());
       return null;
     }
     String state = body.path("state").asText("");
@@ -137,7 +141,7 @@ final class GcpSecretManager implements Backend {
       String body = rb == null ? "" : rb.string();
       log.debug("{}: GET {} -> {}", name, url.encodedPath(), r.code());
       if (r.code() == 200) {
-        return JSON.readTree(body);
+        return parse(ref, body);
       }
       throw failure(ref, r.code(), body);
     } catch (IOException e) {
@@ -151,6 +155,15 @@ final class GcpSecretManager implements Backend {
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " " + e.getMessage()),
           e);
+    }
+  }
+
+  private JsonNode parse(Reference ref, String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      // the parser's message quotes the body, which holds the payload
+      throw new BackendException(Kind.UNAVAILABLE, shown(ref) + ": answered 200 with no JSON body");
     }
   }
 

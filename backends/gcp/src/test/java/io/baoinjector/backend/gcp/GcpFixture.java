@@ -69,7 +69,7 @@ final class GcpFixture {
         200, "{\"access_token\":\"" + TOKEN + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
   }
 
-  /** {@code AccessSecretVersionResponse}; the name carries the project number, as Google's do. */
+  /** {@code AccessSecretVersionResponse}. */
   static MockResponse access(String id, int version, String payload) {
     byte[] data = payload.getBytes(StandardCharsets.UTF_8);
     return access(id, version, data, Long.toString(crc(data)));
@@ -78,10 +78,8 @@ final class GcpFixture {
   static MockResponse access(String id, int version, byte[] data, String crc32c) {
     return json(
         200,
-        "{\"name\":\"projects/123456789012/secrets/"
-            + id
-            + "/versions/"
-            + version
+        "{\"name\":\""
+            + name(id, version)
             + "\",\"payload\":{\"data\":\""
             + Base64.getEncoder().encodeToString(data)
             + "\""
@@ -89,14 +87,17 @@ final class GcpFixture {
             + "}}");
   }
 
+  /** A version's resource name: Google's carry the project number, not the id. */
+  private static String name(String id, int version) {
+    return "projects/123456789012/secrets/" + id + "/versions/" + version;
+  }
+
   /** {@code SecretVersion}: metadata, no payload. */
   static MockResponse version(String id, int version, String state) {
     return json(
         200,
-        "{\"name\":\"projects/123456789012/secrets/"
-            + id
-            + "/versions/"
-            + version
+        "{\"name\":\""
+            + name(id, version)
             + "\",\"createTime\":\"2026-11-30T09:12:44.101Z\",\"state\":\""
             + state
             + "\",\"replicationStatus\":{\"automatic\":{}},\"etag\":\"\\\"16281f1a0e6b2a\\\"\"}");

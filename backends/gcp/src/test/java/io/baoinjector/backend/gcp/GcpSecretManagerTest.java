@@ -106,6 +106,16 @@ class GcpSecretManagerTest {
     assertNull(backend.currentVersion(ref("gcp:db")));
     assertNull(backend.currentVersion(ref("gcp:db")));
     assertEquals(2, server.getRequestCount(), "asked once, then no more");
+    server.enqueue(version("other", 4, "ENABLED"));
+    assertEquals("4", backend.currentVersion(ref("gcp:other")), "other secrets still asked");
+  }
+
+  @Test
+  void aBodyThatIsNoJsonIsUnavailableAndQuotesNothing() {
+    server.enqueue(GcpFixture.json(200, "CANARY-not-json-e1f0 {"));
+    BackendException e = assertThrows(BackendException.class, () -> backend.read(ref("gcp:db")));
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals("gcp:db@latest: answered 200 with no JSON body", e.getMessage());
   }
 
   @ParameterizedTest
