@@ -5,6 +5,7 @@ import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
 import okhttp3.MediaType;
@@ -110,7 +111,7 @@ final class OkHttpTransport extends HttpTransport {
 
     @Override
     public String getStatusLine() {
-      return response.protocol().toString().toUpperCase()
+      return response.protocol().toString().toUpperCase(Locale.ROOT)
           + " "
           + response.code()
           + " "
