@@ -123,8 +123,9 @@ public final class Reference {
           show(t)
               + ": no backend is named \""
               + name
-              + "\"; add it under backends:, or write bao:"
-              + t
+              + "\"; add it under backends:, or write "
+              // quoted whole only when show() would not cut or escape it: one bounded line
+              + (show(t).equals("\"" + t + "\"") ? "bao:" + t : "bao: before it")
               + " for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
@@ -280,6 +281,10 @@ public final class Reference {
     if (k != null && k.isEmpty()) {
       throw new IllegalArgumentException(
           show(shown) + " has no KEY after #; expected " + form(name, store));
+    }
+    if (k != null) {
+      // a key is printed in log lines as part of the reference: no line breaks in it
+      checkName(k, shown, 1024, "the #KEY");
     }
     return new String[] {n, k};
   }

@@ -154,4 +154,26 @@ class ReferenceTest {
             + " kv get",
         error(() -> Reference.wholeSecret("secret/x?list=true")));
   }
+
+  @Test
+  void aHostilePrefixedReferenceIsRefusedOnOneBoundedLine() {
+    java.util.function.Function<String, Reference.Store> none = n -> null;
+    String longBody = "zz:" + String.join("", Collections.nCopies(5000, "x")) + "#k";
+    for (String text : new String[] {"zz:a\nb#k", "zz:a\u001b[2Jb#k", longBody}) {
+      String m = error(() -> Reference.parse(text, none));
+      assertFalse(m.contains("\n") || m.contains("\u001b"), m);
+      assertTrue(m.length() < 300, m.length() + " characters: " + m.substring(0, 100));
+      assertTrue(m.contains("no backend is named \"zz\""), m);
+    }
+    // a short plain one still says what to write
+    assertTrue(
+        error(() -> Reference.parse("zz:a#k", none))
+            .endsWith("or write bao:zz:a#k for an OpenBao path with a :"));
+    // a key is printed as part of the reference in log lines: no control characters in it
+    for (String text : new String[] {"file:/etc/app.env#K\nX", "file:/etc/app.env#K\u001bX"}) {
+      String m = error(() -> Reference.parse(text, none));
+      assertTrue(m.contains("control character"), m);
+      assertFalse(m.contains("\n") || m.contains("\u001b"), m);
+    }
+  }
 }
