@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,10 +34,10 @@ final class FileBackend implements Backend {
 
   @Override
   public BackendSecret read(Reference ref) {
-    Path p = Path.of(ref.path());
     String version = currentVersion(ref);
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(p)) {
+    // the checked real path, not a link: a link swapped since the check is not followed
+    try (InputStream in = Files.newInputStream(realPath(ref), LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw notFound(ref);
@@ -97,11 +98,32 @@ final class FileBackend implements Backend {
           BackendException.Kind.INVALID,
           ref + ": not a regular file (a directory, FIFO or device)");
     }
+    Path real = realPath(ref);
+    if (real.startsWith("/proc") || real.startsWith("/sys")) {
+      // /proc/self/environ is this sidecar's own environment, BAO_TOKEN included
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          ref.secret() + ": is (or links to) /" + real.getName(0) + "; name a file of secrets");
+    }
     return a.fileKey()
         + ":"
         + a.size()
         + ":"
         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private static Path realPath(Reference ref) {
+    try {
+      return Path.of(ref.path()).toRealPath();
+    } catch (NoSuchFileException e) {
+      throw notFound(ref);
+    } catch (AccessDeniedException e) {
+      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
+    } catch (IOException e) {
+      throw new BackendException(
+          BackendException.Kind.UNAVAILABLE,
+          ref + ": cannot resolve: " + e.getClass().getSimpleName());
+    }
   }
 
   private static BackendException notFound(Reference ref) {
