@@ -1,0 +1,18 @@
+package io.baoinjector.backend.aws;
+
+import io.baoinjector.sidecar.config.BackendSettings;
+import java.net.URI;
+
+/** Run in a forked JVM by {@link AwsFactoryTest}: {@code type} asks the type only, {@code open}. */
+public final class FactoryProbe {
+  private FactoryProbe() {}
+
+  public static void main(String[] args) {
+    AwsFactory f = new AwsFactory();
+    System.out.println("probe type=" + f.type());
+    if (args.length > 0 && args[0].equals("open")) {
+      f.open("aws", new BackendSettings.Aws("us-east-1", URI.create("http://127.0.0.1:9"))).close();
+      System.out.println("probe opened");
+    }
+  }
+}
