@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AwsFactoryTest {
   @Test
@@ -28,6 +29,16 @@ class AwsFactoryTest {
     String out = probe("open");
     assertTrue(out.contains("probe opened"), out);
     assertTrue(awsClasses(out).size() > 100, "SDK classes seen: " + awsClasses(out).size());
+  }
+
+  @Test
+  void noRegionAnywhereIsASettingToFix(@TempDir Path home) throws Exception {
+    String out = probe("noregion", home);
+    assertTrue(
+        out.contains(
+            "probe INVALID: backends.aws: no AWS region: set region: in the block or AWS_REGION"
+                + " (Unable to load region from any of the providers in the chain"),
+        out);
   }
 
   @Test
@@ -48,19 +59,29 @@ class AwsFactoryTest {
   }
 
   private static String probe(String what) throws IOException, InterruptedException {
+    return probe(what, null);
+  }
+
+  /** With {@code home}: no AWS_* variables, no ~/.aws, no instance metadata to ask. */
+  private static String probe(String what, Path home) throws IOException, InterruptedException {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(
                 java.toString(),
                 "-Xlog:class+load=info:stdout",
+                "-Daws.disableEc2Metadata=true",
                 "-cp",
                 cp,
                 FactoryProbe.class.getName(),
                 what)
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    if (home != null) {
+      pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+      pb.environment().put("HOME", home.toString());
+    }
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish");
     String s = new String(out, StandardCharsets.UTF_8);

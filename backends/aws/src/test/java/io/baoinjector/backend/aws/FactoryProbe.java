@@ -1,9 +1,13 @@
 package io.baoinjector.backend.aws;
 
+import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.config.BackendSettings;
 import java.net.URI;
 
-/** Run in a forked JVM by {@link AwsFactoryTest}: {@code type} asks the type only, {@code open}. */
+/**
+ * Run in a forked JVM by {@link AwsFactoryTest}: {@code type} asks the type only, {@code open}
+ * opens, {@code noregion} opens without a region.
+ */
 public final class FactoryProbe {
   private FactoryProbe() {}
 
@@ -13,6 +17,13 @@ public final class FactoryProbe {
     if (args.length > 0 && args[0].equals("open")) {
       f.open("aws", new BackendSettings.Aws("us-east-1", URI.create("http://127.0.0.1:9"))).close();
       System.out.println("probe opened");
+    }
+    if (args.length > 0 && args[0].equals("noregion")) {
+      try {
+        f.open("aws", new BackendSettings.Aws(null, null));
+      } catch (BackendException e) {
+        System.out.println("probe " + e.kind() + ": " + e.getMessage());
+      }
     }
   }
 }
