@@ -80,6 +80,13 @@ class AwsBackendIT {
   }
 
   @Test
+  void anArnNamesTheSecretToo() {
+    String arn = admin.createSecret(r -> r.name("by/arn").secretString("{\"k\":\"v\"}")).arn();
+
+    assertEquals("v", backend.read(ref("aws:" + arn + "#k")).keys().get("k").reveal());
+  }
+
+  @Test
   void aNameWithAnAtSignIsOneName() {
     admin.createSecret(r -> r.name("team@prod/api").secretString("canary-at-5c2"));
 

@@ -34,7 +34,8 @@ class AwsLogCanaryIT {
   void noValueReachesTheSdksDebugLog() throws Exception {
     Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
     List<String> seen = new ArrayList<>();
-    Moto.credentials("reader", "reader");
+    // moto without IAM takes any key; the secret key is a canary too
+    Moto.credentials("AKIDLOGCANARY", CANARY + "-secret-key");
     try (MotoServer moto = MotoServer.start();
         SecretsManagerClient admin = Moto.admin(moto);
         Backend backend = new AwsFactory().open("aws", Moto.block(moto))) {
