@@ -72,14 +72,14 @@ final class AwsBackend implements Backend {
             return new AwsBackend(name, b.build(), credentials);
           } catch (SdkException e) {
             credentials.close();
-            // no region anywhere in the chain: a setting to fix, not an outage to wait out
+            // no region anywhere in the chain is a setting to fix, not an outage to wait out
+            String fix =
+                settings.region() == null
+                    ? "no AWS region: set region: in the block or AWS_REGION"
+                    : "the AWS SDK refused the block";
             throw new BackendException(
                 BackendException.Kind.INVALID,
-                "backends."
-                    + name
-                    + ": no AWS region: set region: in the block or AWS_REGION ("
-                    + AwsErrors.safeMessage(e)
-                    + ")");
+                "backends." + name + ": " + fix + " (" + AwsErrors.safeMessage(e) + ")");
           }
         });
   }

@@ -88,9 +88,10 @@ class AwsBackendIT {
 
   @Test
   void aNameWithAnAtSignIsOneName() {
-    admin.createSecret(r -> r.name("team@prod/api").secretString("canary-at-5c2"));
+    admin.createSecret(r -> r.name("team@prod/api+v2=x.y_z-w").secretString("canary-at-5c2"));
 
-    assertEquals("canary-at-5c2", backend.read(ref("aws:team@prod/api")).text().reveal());
+    assertEquals(
+        "canary-at-5c2", backend.read(ref("aws:team@prod/api+v2=x.y_z-w")).text().reveal());
   }
 
   @Test

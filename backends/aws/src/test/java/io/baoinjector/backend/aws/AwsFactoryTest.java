@@ -42,6 +42,20 @@ class AwsFactoryTest {
   }
 
   @Test
+  void noCredentialsAnywhereIsAnOutageNamingTheProvidersTried(@TempDir Path home) throws Exception {
+    String out = probe("nocreds", home);
+    assertTrue(
+        out.contains(
+            "probe UNAVAILABLE: aws:prod/db: Unable to load credentials from any of the providers"
+                + " in the chain"),
+        out);
+    assertTrue(
+        out.contains(
+            "WebIdentityTokenFileCredentialsProvider(): Either the environment variable AWS_WEB_IDENTITY_TOKEN_FILE"),
+        out);
+  }
+
+  @Test
   void aBlockOfAnotherTypeIsRefused() {
     BackendException e =
         assertThrows(
