@@ -3,7 +3,6 @@ package io.baoinjector.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -62,7 +61,7 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private static MotoServer start(Integer noAuthCount) {
-    int port = freePort();
+    int port = OpenBao.freePort();
     Path log;
     Process p;
     try {
@@ -239,35 +238,13 @@ public final class MotoServer implements AutoCloseable {
   }
 
   private static Path locate() {
-    Path script = BaoBinary.repoRoot().resolve("scripts/ensure-moto.sh");
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
-        p.destroyForcibly();
-        throw new IllegalStateException(
-            "the AWS backend's tests need moto_server and "
-                + script
-                + " could not provide it (see its message above): set MOTO_SERVER, put moto_server"
-                + " on PATH, or allow pip to install moto[server]");
-      }
-      return Path.of(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + script, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Path.of(
+        Scripts.output(
+            "ensure-moto.sh",
+            script ->
+                "the AWS backend's tests need moto_server and "
+                    + script
+                    + " could not provide it (see its message above): set MOTO_SERVER, put"
+                    + " moto_server on PATH, or allow pip to install moto[server]"));
   }
 }
