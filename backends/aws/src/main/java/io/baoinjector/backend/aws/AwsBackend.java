@@ -5,6 +5,7 @@ import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendSecret;
 import io.baoinjector.sidecar.config.BackendSettings;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,18 @@ final class AwsBackend implements Backend {
   }
 
   static AwsBackend open(String name, BackendSettings.Aws settings) {
+    URI endpoint = settings.endpoint();
+    if (endpoint != null
+        && (endpoint.getHost() == null
+            || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme())))) {
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          "backends."
+              + name
+              + ".endpoint: "
+              + endpoint
+              + " is no http(s) URL (write https://HOST[:PORT], e.g. a VPC endpoint)");
+    }
     return inOwnLoader(
         () -> {
           // the credentials chain resolves on the first call: no credentials yet is no reason to
@@ -65,16 +78,17 @@ final class AwsBackend implements Backend {
           if (settings.region() != null && !settings.region().isBlank()) {
             b.region(Region.of(settings.region()));
           }
-          if (settings.endpoint() != null) {
-            b.endpointOverride(settings.endpoint());
+          if (endpoint != null) {
+            b.endpointOverride(endpoint);
           }
           try {
             return new AwsBackend(name, b.build(), credentials);
-          } catch (SdkException e) {
+          } catch (SdkException | IllegalArgumentException e) {
+            // IllegalArgumentException: a region that is no name
             credentials.close();
             // no region anywhere in the chain is a setting to fix, not an outage to wait out
             String fix =
-                settings.region() == null
+                settings.region() == null || settings.region().isBlank()
                     ? "no AWS region: set region: in the block or AWS_REGION"
                     : "the AWS SDK refused the block";
             throw new BackendException(

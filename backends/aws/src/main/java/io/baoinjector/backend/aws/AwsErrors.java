@@ -86,7 +86,7 @@ final class AwsErrors {
    * The SDK's own message, which names the credential providers or the region providers it tried
    * and the I/O failure, but never for a response it could not parse (its parser quotes input).
    */
-  static String safeMessage(SdkException e) {
+  static String safeMessage(RuntimeException e) {
     if (unparsed(e)) {
       return "Secrets Manager sent a response the SDK could not read";
     }
@@ -94,7 +94,7 @@ final class AwsErrors {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
-  private static Throwable cause(SdkException e) {
+  private static Throwable cause(RuntimeException e) {
     return unparsed(e) ? null : e;
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.config.BackendSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,21 @@ class AwsFactoryTest {
         out.contains(
             "WebIdentityTokenFileCredentialsProvider(): Either the environment variable AWS_WEB_IDENTITY_TOKEN_FILE"),
         out);
+  }
+
+  @Test
+  void anEndpointWithoutASchemeIsASettingToFix() {
+    BackendException e =
+        assertThrows(
+            BackendException.class,
+            () ->
+                new AwsFactory()
+                    .open("aws", new BackendSettings.Aws("us-east-1", URI.create("localhost"))));
+    assertEquals(BackendException.Kind.INVALID, e.kind());
+    assertEquals(
+        "backends.aws.endpoint: localhost is no http(s) URL (write https://HOST[:PORT], e.g. a VPC"
+            + " endpoint)",
+        e.getMessage());
   }
 
   @Test
