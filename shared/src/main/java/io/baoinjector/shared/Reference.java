@@ -123,9 +123,9 @@ public final class Reference {
           show(t)
               + ": no backend is named \""
               + name
-              + "\"; add it under backends: (or write bao:"
-              + show(t).substring(1)
-              + " for an OpenBao path with a :)");
+              + "\"; add it under backends:, or write bao:"
+              + t
+              + " for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
       throw new IllegalArgumentException(

@@ -1,7 +1,10 @@
 package io.baoinjector.sidecar;
 
 import io.baoinjector.sidecar.auth.AuthMethod;
+import io.baoinjector.sidecar.backend.BackendException;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.cache.LastKnownGood;
+import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
@@ -50,6 +53,7 @@ final class Pipeline implements AutoCloseable {
   private final TokenManager tokens;
   private final SnapshotHub hub;
   private final Refresher refresher;
+  private final Backends backends;
   private final List<FileOutput> files = new ArrayList<>();
   private SocketServer server;
   private LastKnownGood cache;
@@ -94,8 +98,19 @@ final class Pipeline implements AutoCloseable {
                 })
             .build();
     this.hub = new SnapshotHub();
+    try {
+      this.backends = Backends.open(config);
+    } catch (BackendException e) {
+      throw new ConfigException(
+          config.source() == null ? "sidecar.yaml" : config.source().toString(),
+          0,
+          null,
+          e.getMessage(),
+          null);
+    }
     metrics.snapshotSource(hub::current);
     metrics.leaseSource(hub::leases);
+    metrics.backendSource(hub::backends);
     this.refresher =
         new Refresher(
             config,
@@ -113,7 +128,13 @@ final class Pipeline implements AutoCloseable {
               public void leaseRenewal(boolean ok) {
                 metrics.renewal("lease", ok);
               }
-            });
+
+              @Override
+              public void backendRequest(String backend, String outcome) {
+                metrics.backendRequest(backend, outcome);
+              }
+            },
+            backends);
   }
 
   SnapshotHub hub() {
@@ -264,6 +285,7 @@ final class Pipeline implements AutoCloseable {
       server.stop();
     }
     refresher.close();
+    backends.close();
     if (cache != null) {
       cache.close();
     }

@@ -19,6 +19,19 @@ import java.nio.file.Path;
   @JsonSubTypes.Type(value = BackendSettings.Infisical.class, name = "infisical")
 })
 public sealed interface BackendSettings {
+  /** The types, as messages list them. */
+  String TYPES = "aws-secrets-manager, gcp-secret-manager or infisical";
+
+  /** The grammar of a type's references, or null for an unknown type. */
+  static Reference.Store store(String type) {
+    return switch (type) {
+      case "aws-secrets-manager" -> Reference.Store.AWS;
+      case "gcp-secret-manager" -> Reference.Store.GCP;
+      case "infisical" -> Reference.Store.INFISICAL;
+      default -> null;
+    };
+  }
+
   /** The {@code type:} as written. */
   String type();
 

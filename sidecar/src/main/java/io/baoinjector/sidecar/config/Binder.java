@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -91,6 +92,8 @@ final class Binder {
             return env.inject((String) key, ctx);
           }
         };
+    LoadContext outer = BINDING.get();
+    BINDING.set(ctx);
     try {
       return READER.forType(type).withAttribute(CONTEXT, ctx).with(inject).readValue(yaml);
     } catch (JsonMappingException e) {
@@ -101,7 +104,16 @@ final class Binder {
     } catch (IOException e) {
       // the scan already parsed the same text
       throw new ConfigException(ctx.fileName(), 0, null, "cannot parse: " + e.getMessage(), null);
+    } finally {
+      BINDING.set(outer);
     }
+  }
+
+  /** The load being bound on this thread, for a creator Jackson calls without its context. */
+  private static final ThreadLocal<LoadContext> BINDING = new ThreadLocal<>();
+
+  static LoadContext binding() {
+    return BINDING.get();
   }
 
   /**
@@ -209,6 +221,15 @@ final class Binder {
     }
   }
 
+  /** {@code fallback:}, a {@code file:} reference. */
+  static final class Fallback extends Leaf<Reference> {
+    private static final long serialVersionUID = 1L;
+
+    Fallback() {
+      super(Reference.class, "file:/etc/app/fallback.env", Scalars::fallback);
+    }
+  }
+
   /** An output destination: no {@code ..} segments, so a path cannot climb out of its mount. */
   static final class OutputPath extends Leaf<Path> {
     private static final long serialVersionUID = 1L;
@@ -230,6 +251,16 @@ final class Binder {
         ctx.has(path) ? ctx.line(path) : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     if (e.getCause() instanceof Bad b) {
       return ctx.errorAt(line, path, b.getMessage(), b.fix);
+    }
+    if (e instanceof InvalidTypeIdException t) {
+      // a backends: block without type:, or with one no factory serves
+      String block = path.replaceAll("\\.type$", "");
+      boolean missing = t.getTypeId() == null;
+      return ctx.errorAt(
+          ctx.has(block + ".type") ? ctx.line(block + ".type") : ctx.line(block),
+          missing ? block : block + ".type",
+          missing ? "missing type" : "unknown type \"" + t.getTypeId() + "\"",
+          (missing ? "add type: " : "use ") + BackendSettings.TYPES);
     }
     if (e instanceof UnrecognizedPropertyException u) {
       return ctx.errorAt(line, path, "unknown key", ConfigKeys.unknownKeyFix(u));

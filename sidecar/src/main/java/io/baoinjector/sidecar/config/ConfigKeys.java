@@ -61,10 +61,21 @@ final class ConfigKeys {
   static final Section HTTP = new Section("outputs.http", OutputSettings.Http.class);
   static final Section FILE = new Section("outputs.files[]", OutputSettings.FileSpec.class);
   static final Section MASK = new Section("mask", MaskSettings.class);
+  static final Section AWS = backend(BackendSettings.Aws.class);
+  static final Section GCP = backend(BackendSettings.Gcp.class);
+  static final Section INFISICAL = backend(BackendSettings.Infisical.class);
 
   static final List<Section> ALL =
       List.of(
-          ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE, MASK);
+          ROOT, OPENBAO, AUTH, ENV_FROM, REFRESH, LEASES, CACHE, OUTPUTS, SOCKET, HTTP, FILE, MASK,
+          AWS, GCP, INFISICAL);
+
+  /** A {@code backends:} block of one type: {@code type} (which picks the record) and its keys. */
+  private static Section backend(Class<? extends Record> type) {
+    List<String> keys = new ArrayList<>(List.of("type"));
+    keys.addAll(new Section("backends.NAME", type).keys());
+    return new Section("backends.NAME", type, List.copyOf(keys));
+  }
 
   /** The key a record component binds, e.g. {@code ca-cert} for {@code caCert}. */
   static String name(RecordComponent c) {

@@ -85,6 +85,42 @@ final class ConfigValidator {
     if (c.cache() != null) {
       CachePlacement.check(c.cache(), c.outputs(), ctx);
     }
+    c.backends().forEach(this::backend);
+  }
+
+  /** A block's name is its reference prefix; the keys its store cannot do without are there. */
+  private void backend(String name, BackendSettings b) {
+    String at = "backends." + name;
+    if (!name.matches("[a-z][a-z0-9-]*") || RESERVED.contains(name)) {
+      throw ctx.error(
+          at,
+          RESERVED.contains(name)
+              ? "\"" + name + "\" is a built-in prefix and cannot name a backend"
+              : "\"" + name + "\" cannot name a backend",
+          "name it with lower-case letters, digits and -, like aws or aws-prod");
+    }
+    if (b instanceof BackendSettings.Gcp g) {
+      required(g.project(), at, "project", "acme-prod");
+      mustExist(g.credentialsFile(), at + ".credentials-file");
+    } else if (b instanceof BackendSettings.Infisical i) {
+      required(i.address(), at, "address", "https://app.infisical.com");
+      required(i.project(), at, "project", "the project id");
+      required(i.environment(), at, "environment", "prod");
+      required(i.clientIdFile(), at, "client-id-file", "/etc/infisical/client-id");
+      required(i.clientSecretFile(), at, "client-secret-file", "/etc/infisical/client-secret");
+      mustExist(i.clientIdFile(), at + ".client-id-file");
+      mustExist(i.clientSecretFile(), at + ".client-secret-file");
+    }
+  }
+
+  /** Prefixes a block cannot take: built-in stores and OpenBao's own. */
+  private static final Set<String> RESERVED = Set.of("file", "bao", "vault", "openbao");
+
+  private void required(Object value, String at, String key, String example) {
+    if (value == null || value.toString().isBlank()) {
+      throw ctx.errorAt(
+          ctx.line(at, key), at + "." + key, "missing", "add " + key + ": " + example);
+    }
   }
 
   private void checkNames(OutputSettings.FileSpec file, String at) {

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.config;
 
+import io.baoinjector.shared.Reference;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ final class LoadContext {
   private final Map<String, String> kinds = new HashMap<>();
   private final Map<String, Integer> starts = new HashMap<>();
   private final Map<String, String> envOrigins = new HashMap<>();
+  private final Map<String, String> backendTypes = new HashMap<>();
 
   LoadContext(String fileName, Path baseDir) {
     this.fileName = fileName;
@@ -66,6 +68,39 @@ final class LoadContext {
   /** The kind of value the file writes at {@code keyPath}, e.g. "a list", or null. */
   String kind(String keyPath) {
     return kinds.get(keyPath);
+  }
+
+  void recordBackendType(String block, String type) {
+    backendTypes.put(block, type);
+  }
+
+  /**
+   * The grammar of references to backend block {@code name}, or null when the file has no such
+   * block. A block whose type is missing or unknown is that block's error, said here when a
+   * reference needs it before the block is bound.
+   */
+  Reference.Store backendStore(String name) {
+    String block = "backends." + name;
+    if (!has(block)) {
+      if (backendTypes.isEmpty() || name.equals("bao") || name.equals(Reference.FILE)) {
+        return null; // Reference says what to do
+      }
+      String near = DidYouMean.closest(name, backendTypes.keySet());
+      throw new Binder.Bad(
+          "no backend is named \"" + name + "\"",
+          near != null
+              ? "did you mean " + near + ":?"
+              : "the backends here: "
+                  + String.join(", ", new java.util.TreeSet<>(backendTypes.keySet())));
+    }
+    String type = backendTypes.get(name);
+    Reference.Store s = type == null ? null : BackendSettings.store(type);
+    if (s == null) {
+      throw type == null
+          ? error(block, "missing type", "add type: " + BackendSettings.TYPES)
+          : error(block + ".type", "unknown type \"" + type + "\"", "use " + BackendSettings.TYPES);
+    }
+    return s;
   }
 
   void recordEnv(String keyPath, String envName) {

@@ -131,7 +131,7 @@ final class Scalars {
 
   static Reference reference(String s, LoadContext ctx) {
     try {
-      return Reference.parse(s);
+      return Reference.parse(s, ctx::backendStore);
     } catch (IllegalArgumentException e) {
       throw new Binder.Bad(e.getMessage(), null);
     }
@@ -139,9 +139,19 @@ final class Scalars {
 
   static Reference wholeSecret(String s, LoadContext ctx) {
     try {
-      return Reference.wholeSecret(s);
+      return Reference.wholeSecret(s, ctx == null ? n -> null : ctx::backendStore);
     } catch (IllegalArgumentException e) {
       throw new Binder.Bad(e.getMessage(), "write the secret's path, like secret/app/prod");
     }
+  }
+
+  /** {@code fallback:}: a whole {@code file:} of NAME=VALUE (or a JSON object). */
+  static Reference fallback(String s, LoadContext ctx) {
+    if (!s.trim().startsWith(Reference.FILE + ":")) {
+      throw new Binder.Bad(
+          "must be a file: reference",
+          "write it like file:/etc/app/fallback.env, a dotenv or JSON file");
+    }
+    return wholeSecret(s, ctx);
   }
 }

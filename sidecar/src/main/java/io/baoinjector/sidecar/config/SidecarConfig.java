@@ -24,6 +24,10 @@ import java.util.Map;
  * @param cache the restart-proof cache ({@code cache:}), or null when not configured
  * @param mask {@code exec}: whether and from which length values are concealed in the child's
  *     output ({@code mask:})
+ * @param backends stores other than OpenBao by block name ({@code backends:}), in file order; a
+ *     reference picks one by its prefix
+ * @param fallback a {@code file:} whose values are served, stale, for names whose store has never
+ *     answered ({@code fallback:}), or null
  */
 public record SidecarConfig(
     @JsonIgnore @JacksonInject(value = "source", useInput = OptBoolean.TRUE) Path source,
@@ -38,7 +42,11 @@ public record SidecarConfig(
     LeaseSettings leases,
     boolean envReferences,
     CacheSettings cache,
-    @JsonDeserialize(using = MaskSettings.Reader.class) MaskSettings mask) {
+    @JsonDeserialize(using = MaskSettings.Reader.class) MaskSettings mask,
+    Map<String, BackendSettings> backends,
+    @JsonPropertyDescription("file:/etc/app/fallback.env")
+        @JsonDeserialize(using = Binder.Fallback.class)
+        Reference fallback) {
 
   /**
    * Jackson binds the file into this constructor (each component is a key, named by its kebab-case
@@ -50,6 +58,7 @@ public record SidecarConfig(
     refresh = refresh == null ? new RefreshSettings(null) : refresh;
     leases = leases == null ? LeaseSettings.DEFAULTS : leases;
     mask = mask == null ? MaskSettings.OFF : mask;
+    backends = backends == null ? Map.of() : backends;
   }
 
   /**
@@ -79,7 +88,9 @@ public record SidecarConfig(
         LeaseSettings.DEFAULTS,
         false,
         null,
-        MaskSettings.OFF);
+        MaskSettings.OFF,
+        Map.of(),
+        null);
   }
 
   /** The same config with {@code auth} replaced. */
@@ -118,7 +129,9 @@ public record SidecarConfig(
         leases,
         envReferences,
         cache,
-        mask);
+        mask,
+        backends,
+        fallback);
   }
 
   /**
@@ -141,7 +154,7 @@ public record SidecarConfig(
     /** {@code - secret/app/prod} is short for {@code - path: secret/app/prod}. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static EnvFrom of(String path) {
-      return new EnvFrom(Scalars.wholeSecret(path, null), null, false);
+      return new EnvFrom(Scalars.wholeSecret(path, Binder.binding()), null, false);
     }
   }
 }

@@ -111,6 +111,9 @@ final class YamlScan {
         ctx.record(itemPath, itemLine, walk(p, next, itemPath));
       }
       depth--;
+    } else if (t.isScalarValue() && path.startsWith("backends.") && path.endsWith(".type")) {
+      // references are bound before or after this block, in file order: their grammar is the type's
+      ctx.recordBackendType(path.substring(9, path.length() - 5), p.getText());
     }
     return kind(t);
   }

@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +37,7 @@ public final class SnapshotHub {
   private volatile Instant lastGoodAt;
   private volatile Aged aged;
   private volatile List<LeaseStatus> leases = List.of();
+  private volatile Map<String, BackendStatus> backends = Map.of();
 
   /** {@code stale} is {@code from} marked stale, kept so an aged snapshot is copied once. */
   private record Aged(Snapshot from, Snapshot stale) {}
@@ -67,6 +70,16 @@ public final class SnapshotHub {
   public static Duration staleWindow(Duration interval) {
     Duration half = interval.dividedBy(2);
     return interval.plus(half.compareTo(Duration.ofSeconds(5)) > 0 ? half : Duration.ofSeconds(5));
+  }
+
+  /** Each configured backend's state, as the last refresh round left it (empty: none). */
+  public Map<String, BackendStatus> backends() {
+    return backends;
+  }
+
+  /** Called by the refresher after each round. */
+  public void backends(Map<String, BackendStatus> now) {
+    this.backends = Collections.unmodifiableMap(new LinkedHashMap<>(now));
   }
 
   /** The live leases of dynamic secrets, as the last refresh round left them. */

@@ -4,8 +4,10 @@ import io.baoinjector.shared.EnvNames;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.snapshot.BackendStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,30 +30,44 @@ final class NameTable {
    * A distinct thing to read: a path and a pinned version (0: current); {@code apiPath} for the
    * {@code vault:} form, whose path carries KV v2's {@code data/} (see {@link Mount#kvPath}).
    */
-  record SourceKey(String path, int version, boolean apiPath) {
+  record SourceKey(String path, int version, boolean apiPath, Reference backendSecret) {
     SourceKey(String path, int version) {
-      this(path, version, false);
+      this(path, version, false, null);
     }
 
     static SourceKey of(Reference r) {
-      return new SourceKey(r.path(), r.version(), r.apiPath());
+      return r.backend().isEmpty()
+          ? new SourceKey(r.path(), r.version(), r.apiPath(), null)
+          : new SourceKey(r.secret().toString(), 0, false, r.secret());
+    }
+
+    /** The backend block it reads from, or "" for OpenBao. */
+    String backend() {
+      return backendSecret == null ? "" : backendSecret.backend();
     }
   }
 
   /** The state of one source as the resolver sees it. */
   record SourceState(SecretData lastGood, boolean failing, Instant confirmedAt) {}
 
+  /**
+   * @param fallback some name is served from the {@code fallback:} file (its store never answered)
+   */
   record Resolved(
       Map<String, Snapshot.Entry> values,
       Map<String, Snapshot.Entry> properties,
       Set<String> unresolved,
-      boolean complete) {}
+      boolean complete,
+      boolean fallback) {}
 
   private final Map<String, Reference> secrets;
   private final Map<String, Reference> properties;
   private final List<SidecarConfig.EnvFrom> envFrom;
   private final Set<SourceKey> keys = new LinkedHashSet<>();
   private final Set<String> warned = new LinkedHashSet<>();
+  private final SourceKey fallback;
+  private final String fallbackRef;
+  private boolean fallbackServed;
 
   NameTable(SidecarConfig config) {
     this.secrets = config.secrets();
@@ -60,6 +76,11 @@ final class NameTable {
     secrets.values().forEach(r -> keys.add(SourceKey.of(r)));
     envFrom.forEach(e -> keys.add(SourceKey.of(e.path())));
     properties.values().forEach(r -> keys.add(SourceKey.of(r)));
+    this.fallback = config.fallback() == null ? null : SourceKey.of(config.fallback());
+    this.fallbackRef = config.fallback() == null ? null : "fallback:" + config.fallback();
+    if (fallback != null) {
+      keys.add(fallback);
+    }
   }
 
   Set<SourceKey> sourceKeys() {
@@ -79,6 +100,7 @@ final class NameTable {
   }
 
   Resolved resolve(Function<SourceKey, SourceState> states, Snapshot prev) {
+    fallbackServed = false;
     Map<String, Snapshot.Entry> values = new LinkedHashMap<>();
     Set<String> unresolved = new LinkedHashSet<>();
     boolean complete = true;
@@ -133,7 +155,7 @@ final class NameTable {
     complete &= resolveExplicit(secrets, states, prev.values(), values, unresolved);
     Map<String, Snapshot.Entry> props = new LinkedHashMap<>();
     complete &= resolveExplicit(properties, states, prev.properties(), props, unresolved);
-    return new Resolved(values, props, unresolved, complete);
+    return new Resolved(values, props, unresolved, complete, fallbackServed);
   }
 
   private boolean resolveExplicit(
@@ -146,7 +168,7 @@ final class NameTable {
     for (Map.Entry<String, Reference> n : names.entrySet()) {
       SourceState st = states.apply(SourceKey.of(n.getValue()));
       SecretValue v =
-          st == null || st.lastGood() == null ? null : st.lastGood().data().get(n.getValue().key());
+          st == null || st.lastGood() == null ? null : st.lastGood().value(n.getValue().key());
       if (v != null) {
         out.put(
             n.getKey(),
@@ -160,43 +182,20 @@ final class NameTable {
         unresolved.add(n.getKey());
         complete = false;
         if (st != null && st.lastGood() != null && !st.failing()) {
-          Reference r = n.getValue();
-          if (!st.lastGood().present() && st.lastGood().gone() != null) {
-            warnOnce(
-                n.getKey() + "#gone",
-                "{}: {} {} ({})",
-                n.getKey(),
-                r.path(),
-                st.lastGood().gone(),
-                st.lastGood().gone().endsWith("destroyed")
-                    ? (r.pinned() ? "pin a version that exists" : "write a new version")
-                    : "bao kv undelete -versions="
-                        + st.lastGood().version()
-                        + " "
-                        + r.path()
-                        + " restores it");
-          } else if (!st.lastGood().present()) {
-            warnOnce(
-                n.getKey() + "#absent",
-                "{}: {} does not exist (check the path with bao kv get)",
-                n.getKey(),
-                r.path());
-          } else if (st.lastGood().nullKeys().contains(r.key())) {
-            warnOnce(
-                n.getKey() + "#null",
-                "{}: key \"{}\" of {} is null (write a string value)",
-                n.getKey(),
-                r.key(),
-                r.path() + (r.pinned() ? " version " + r.version() : ""));
-          } else {
-            warnOnce(
-                n.getKey() + "#nokey",
-                "{}: {} has no key \"{}\" (its keys: {})",
-                n.getKey(),
-                r.path() + (r.pinned() ? " version " + r.version() : ""),
-                r.key(),
-                String.join(", ", st.lastGood().data().keySet()));
-          }
+          warnUnresolved(n.getKey(), n.getValue(), st.lastGood());
+        }
+        SourceState fb = fallback == null ? null : states.apply(fallback);
+        SecretValue spare =
+            neverAnswered(st) && fb != null && fb.lastGood() != null
+                ? fb.lastGood().data().get(n.getKey())
+                : null;
+        if (spare != null) {
+          // the store has never answered: the operator's fallback file stands in, flagged stale
+          out.put(
+              n.getKey(),
+              new Snapshot.Entry(spare, null, fallbackRef + "#" + n.getKey(), fb.confirmedAt()));
+          fallbackServed = true;
+          continue;
         }
         Snapshot.Entry keep = previous.get(n.getKey());
         if (keep != null) {
@@ -205,6 +204,102 @@ final class NameTable {
       }
     }
     return complete;
+  }
+
+  /**
+   * Each backend the config reads (and {@code file} when used) with its state: stale while it is
+   * {@code down}, and which of its names are {@code unresolved}; empty for an OpenBao-only config.
+   */
+  Map<String, BackendStatus> backendStatus(Set<String> unresolved, Set<String> down) {
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    keys.forEach(
+        k -> {
+          if (!k.backend().isEmpty()) {
+            names.computeIfAbsent(k.backend(), b -> new ArrayList<>());
+          }
+        });
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    envFrom.forEach(
+        e -> {
+          String n = "env-from:" + e.path().path();
+          if (!e.path().backend().isEmpty() && unresolved.contains(n)) {
+            names.get(e.path().backend()).add(n);
+          }
+        });
+    for (Map<String, Reference> m : List.of(secrets, properties)) {
+      m.forEach(
+          (n, r) -> {
+            if (!r.backend().isEmpty() && unresolved.contains(n)) {
+              names.get(r.backend()).add(n);
+            }
+          });
+    }
+    Map<String, BackendStatus> out = new LinkedHashMap<>();
+    names.forEach((b, l) -> out.put(b, new BackendStatus(down.contains(b), l)));
+    return out;
+  }
+
+  private static boolean neverAnswered(SourceState st) {
+    return st == null || st.lastGood() == null;
+  }
+
+  /** Why {@code name} has no value although its store answered: once per name and reason. */
+  private void warnUnresolved(String name, Reference r, SecretData d) {
+    if (!r.backend().isEmpty()) {
+      if (!d.present()) {
+        warnOnce(name + "#absent", "{}: {}", name, d.gone() != null ? d.gone() : r + " not found");
+      } else if (r.key() == null) {
+        warnOnce(
+            name + "#whole",
+            "{}: {} holds named values only; pick one with #KEY (its keys: {})",
+            name,
+            r,
+            String.join(", ", d.data().keySet()));
+      } else {
+        warnOnce(
+            name + "#nokey",
+            "{}: {} has no key \"{}\" (its keys: {})",
+            name,
+            r.secret(),
+            r.key(),
+            String.join(", ", d.data().keySet()));
+      }
+      return;
+    }
+    if (!d.present() && d.gone() != null) {
+      warnOnce(
+          name + "#gone",
+          "{}: {} {} ({})",
+          name,
+          r.path(),
+          d.gone(),
+          d.gone().endsWith("destroyed")
+              ? (r.pinned() ? "pin a version that exists" : "write a new version")
+              : "bao kv undelete -versions=" + d.version() + " " + r.path() + " restores it");
+    } else if (!d.present()) {
+      warnOnce(
+          name + "#absent",
+          "{}: {} does not exist (check the path with bao kv get)",
+          name,
+          r.path());
+    } else if (d.nullKeys().contains(r.key())) {
+      warnOnce(
+          name + "#null",
+          "{}: key \"{}\" of {} is null (write a string value)",
+          name,
+          r.key(),
+          r.path() + (r.pinned() ? " version " + r.version() : ""));
+    } else {
+      warnOnce(
+          name + "#nokey",
+          "{}: {} has no key \"{}\" (its keys: {})",
+          name,
+          r.path() + (r.pinned() ? " version " + r.version() : ""),
+          r.key(),
+          String.join(", ", d.data().keySet()));
+    }
   }
 
   private void warnOnce(String key, String format, Object... args) {

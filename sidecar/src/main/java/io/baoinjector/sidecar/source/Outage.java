@@ -19,9 +19,16 @@ final class Outage {
   private static final Logger log = LoggerFactory.getLogger(Refresher.class);
 
   private final Backoff backoff;
+  private final String store;
   private volatile OpenBaoException current;
 
   Outage(Duration interval) {
+    this(interval, null);
+  }
+
+  /** {@code store}: a backend block's name, or null for OpenBao (as the log lines name it). */
+  Outage(Duration interval, String store) {
+    this.store = store;
     Duration cap = interval.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : interval;
     this.backoff =
         new Backoff(
@@ -38,7 +45,12 @@ final class Outage {
   }
 
   void failed(OpenBaoException unreachable) {
-    if (current == null) {
+    if (current == null && store != null) {
+      log.warn(
+          "backend {} unreachable: {}; serving its last-known-good values (stale)",
+          store,
+          unreachable.getMessage());
+    } else if (current == null) {
       log.warn(
           "{}: {}; serving last-known-good values (stale)",
           unreachable instanceof TokenInvalidException
@@ -51,7 +63,11 @@ final class Outage {
 
   void cleared() {
     if (current != null) {
-      log.info("OpenBao reachable again; values are fresh");
+      if (store != null) {
+        log.info("backend {} reachable again; its values are fresh", store);
+      } else {
+        log.info("OpenBao reachable again; values are fresh");
+      }
     }
     current = null;
     backoff.reset();

@@ -5,6 +5,7 @@ import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,12 @@ final class Publisher {
   }
 
   synchronized Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {
+    return publish(sources, unreachable, Set.of(), now);
+  }
+
+  /** {@code down}: the backends that could not be reached (their names are stale). */
+  synchronized Snapshot publish(
+      SourceRegistry sources, boolean unreachable, Set<String> down, Instant now) {
     if (unreachable && offered != null) {
       return serveOffered(now);
     }
@@ -93,8 +100,16 @@ final class Publisher {
     }
     hub.leases(sources.leases());
     NameTable.Resolved r = names.resolve(sources::state, hub.current());
+    hub.backends(names.backendStatus(r.unresolved(), down));
     everComplete |= r.complete() && !unreachable;
-    return hub.publish(r.values(), r.properties(), r.unresolved(), unreachable, everComplete);
+    // a name served from the fallback file has a value: the app may start, on stale values
+    boolean served =
+        r.fallback()
+            && r.unresolved().stream()
+                .allMatch(n -> r.values().containsKey(n) || r.properties().containsKey(n));
+    // a backend that is down is stale in its own health entry; the top-level flag is OpenBao's
+    boolean stale = unreachable || r.fallback();
+    return hub.publish(r.values(), r.properties(), r.unresolved(), stale, everComplete || served);
   }
 
   private Snapshot publishCached(Instant now) {

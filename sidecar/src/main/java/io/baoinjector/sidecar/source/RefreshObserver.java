@@ -14,4 +14,11 @@ public interface RefreshObserver {
 
   /** A lease renewal of a dynamic secret succeeded or failed (a failure reads a new lease). */
   default void leaseRenewal(boolean ok) {}
+
+  /**
+   * A backend answered a read or a version check: {@code outcome} is {@code read}, {@code
+   * unchanged} (the version check saved a read) or the failure's kind in lower case ({@code
+   * unavailable}, {@code denied}, {@code not_found}, {@code invalid}).
+   */
+  default void backendRequest(String backend, String outcome) {}
 }

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
@@ -11,10 +12,12 @@ import io.baoinjector.sidecar.token.TokenProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,6 +49,7 @@ public final class Refresher implements AutoCloseable {
   private final SourceRegistry sources;
   private final Publisher publisher;
   private final Outage outage;
+  private final BackendOutages down;
   private final Duration interval;
   private final Clock clock;
   private final RefreshObserver observer;
@@ -61,14 +65,27 @@ public final class Refresher implements AutoCloseable {
       SnapshotHub hub,
       Clock clock,
       RefreshObserver observer) {
+    this(config, client, tokens, hub, clock, observer, Backends.none());
+  }
+
+  /** {@code backends}: the stores other than OpenBao that {@code config} names, already open. */
+  public Refresher(
+      SidecarConfig config,
+      OpenBaoClient client,
+      TokenProvider tokens,
+      SnapshotHub hub,
+      Clock clock,
+      RefreshObserver observer,
+      Backends backends) {
     NameTable names = new NameTable(config);
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.observer = Objects.requireNonNull(observer, "observer == null");
     this.interval = config.refresh().interval();
     this.sources =
         new SourceRegistry(
-            names.sourceKeys(), new Reader(client, tokens), observer, config.leases());
+            names.sourceKeys(), new Reader(client, tokens), observer, config.leases(), backends);
     this.outage = new Outage(interval);
+    this.down = new BackendOutages(interval);
     this.publisher = new Publisher(names, Objects.requireNonNull(hub, "hub == null"), interval);
   }
 
@@ -222,7 +239,9 @@ public final class Refresher implements AutoCloseable {
       return publisher.byCachedExpiry(outage.retryDelay(), clock.instant());
     }
     Duration d =
-        Duration.between(clock.instant(), sources.earliestWake(lastFullRound.plus(interval)));
+        Duration.between(
+            clock.instant(),
+            down.earliestRetry(sources.earliestWake(lastFullRound.plus(interval))));
     return d.isNegative() ? Duration.ZERO : d;
   }
 
@@ -242,7 +261,7 @@ public final class Refresher implements AutoCloseable {
       }
     }
     Snapshot prev = publisher.current();
-    Snapshot next = publisher.publish(sources, unreachable != null, now);
+    Snapshot next = publisher.publish(sources, unreachable != null, down.down(), now);
     observer.round(
         unreachable == null,
         next.revision() != prev.revision(),
@@ -257,11 +276,22 @@ public final class Refresher implements AutoCloseable {
     return next;
   }
 
-  /** Reads the due sources in order; stops at, and returns, the first sign of an outage. */
+  /**
+   * Reads the due sources in order. The first sign of an OpenBao outage ends OpenBao's reads for
+   * the round and is returned; a backend that cannot be reached is that backend's outage, and its
+   * other sources wait for its retry. Either way the other stores are still read.
+   */
   private UnavailableException refreshDue(Instant now, boolean full, boolean all) {
+    UnavailableException openbaoDown = null;
+    Set<String> failedNow = new HashSet<>();
     for (Map.Entry<SourceKey, SourceSlot> e : sources.slots().entrySet()) {
       SourceSlot t = e.getValue();
-      if (!t.isDue(now, full, all)) {
+      String backend = e.getKey().backend();
+      boolean skip =
+          backend.isEmpty()
+              ? openbaoDown != null
+              : failedNow.contains(backend) || down.waiting(backend, now);
+      if (skip || !t.isDue(now, full, all)) {
         continue;
       }
       try {
@@ -270,9 +300,21 @@ public final class Refresher implements AutoCloseable {
           log.info("{}: readable again", e.getKey().path());
         }
         t.succeeded(now, d);
+        if (!backend.isEmpty()) {
+          down.answered(backend);
+        }
       } catch (UnavailableException ex) {
-        return ex;
+        if (backend.isEmpty()) {
+          openbaoDown = ex;
+          continue;
+        }
+        failedNow.add(backend);
+        down.failed(backend, ex, now);
+        t.failed(now, ex);
       } catch (OpenBaoException ex) {
+        if (!backend.isEmpty()) {
+          down.answered(backend); // it answered, with a refusal
+        }
         if (t.failed(now, ex)) {
           log.warn(
               "{}: {} (keeping the last value; retrying with backoff)",
@@ -282,7 +324,7 @@ public final class Refresher implements AutoCloseable {
       }
       sources.dropIfMisjudged(e.getKey(), t);
     }
-    return null;
+    return openbaoDown;
   }
 
   /** Stops the background rounds. Idempotent. */

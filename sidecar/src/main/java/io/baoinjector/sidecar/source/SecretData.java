@@ -15,21 +15,38 @@ import java.util.Set;
  *
  * @param nullKeys keys whose JSON value is null (they have no value, and say so in messages)
  * @param gone why a KV v2 version is absent ({@code version 2 was destroyed}), or null when the
- *     secret was simply not found
+ *     secret was simply not found; for a backend, its own words for an absent secret
+ * @param whole the payload as one value (a backend's secret string, a file), what a reference
+ *     without {@code #KEY} reads; null for OpenBao
  */
 record SecretData(
     Map<String, SecretValue> data,
     Integer version,
     boolean present,
     Set<String> nullKeys,
-    String gone) {
+    String gone,
+    SecretValue whole) {
   SecretData {
     data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     nullKeys = Collections.unmodifiableSet(new LinkedHashSet<>(nullKeys));
   }
 
+  SecretData(
+      Map<String, SecretValue> data,
+      Integer version,
+      boolean present,
+      Set<String> nullKeys,
+      String gone) {
+    this(data, version, present, nullKeys, gone, null);
+  }
+
   SecretData(Map<String, SecretValue> data, Integer version, boolean present) {
     this(data, version, present, Set.of(), null);
+  }
+
+  /** The value {@code key} names, or the whole payload for a null key. */
+  SecretValue value(String key) {
+    return key == null ? whole : data.get(key);
   }
 
   static final SecretData ABSENT = new SecretData(Map.of(), null, false);

@@ -1,5 +1,7 @@
 package io.baoinjector.sidecar.source;
 
+import io.baoinjector.sidecar.backend.Backend;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
@@ -27,9 +29,20 @@ final class SourceRegistry {
   private final MountResolver mounts;
   private final RefreshObserver observer;
   private final LeaseSettings leases;
+  private final Backends backends;
 
   SourceRegistry(
       Collection<SourceKey> keys, Reader reader, RefreshObserver observer, LeaseSettings leases) {
+    this(keys, reader, observer, leases, Backends.none());
+  }
+
+  SourceRegistry(
+      Collection<SourceKey> keys,
+      Reader reader,
+      RefreshObserver observer,
+      LeaseSettings leases,
+      Backends backends) {
+    this.backends = backends;
     this.reader = reader;
     this.mounts = new MountResolver(reader);
     this.observer = observer;
@@ -50,6 +63,14 @@ final class SourceRegistry {
   }
 
   private void create(SourceKey key, SourceSlot slot) {
+    if (key.backendSecret() != null) {
+      Backend b = backends.get(key.backend());
+      if (b == null) {
+        throw new IllegalStateException("backend " + key.backend() + " is not open");
+      }
+      slot.created(new BackendSource(key.backendSecret(), b, observer), false);
+      return;
+    }
     Mount m = mounts.resolve(key.path());
     String path = m.kvPath(key.path(), key.apiPath());
     if (m.isKvV2()) {
@@ -68,14 +89,22 @@ final class SourceRegistry {
 
   /** After a failed read: drops a source whose engine may be misjudged, and its cached mount. */
   void dropIfMisjudged(SourceKey key, SourceSlot slot) {
-    if (slot.dropIfMisjudged()) {
+    if (key.backendSecret() == null && slot.dropIfMisjudged()) {
       mounts.forget(key.path());
     }
   }
 
-  /** OpenBao went away: whatever a source believes about the server is to be asked again. */
+  /**
+   * OpenBao went away: whatever an OpenBao source believes about the server is to be asked again (a
+   * backend's sources are not OpenBao's to doubt).
+   */
   void invalidateAll() {
-    slots.values().forEach(SourceSlot::invalidate);
+    slots.forEach(
+        (k, t) -> {
+          if (k.backendSecret() == null) {
+            t.invalidate();
+          }
+        });
   }
 
   /** What the name table needs to know of {@code key}, or null for an unknown key. */

@@ -33,8 +33,9 @@ class ConfigDocsTest {
 
   @Test
   void everyDocumentedKeyIsAccepted() throws Exception {
-    List<String> keys = ConfigKeys.allKeyPaths();
-    Matcher m = Pattern.compile("\n\\| `([a-z][a-z.\\[\\]-]*)` \\|").matcher(docs());
+    List<String> keys = ConfigKeys.allKeyPaths().stream().distinct().toList();
+    // NAME: a backends: block's name, written as such in the docs
+    Matcher m = Pattern.compile("\n\\| `([a-z][a-zNAME.\\[\\]-]*)` \\|").matcher(docs());
     List<String> unknown = new ArrayList<>();
     int rows = 0;
     while (m.find()) {

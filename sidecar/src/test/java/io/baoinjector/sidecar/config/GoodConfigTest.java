@@ -100,7 +100,9 @@ class GoodConfigTest {
                 Path.of("/run/bao-injector-cache/values"),
                 Path.of("/etc/bao-injector/cache-key"),
                 false),
-            new MaskSettings(true, 8));
+            new MaskSettings(true, 8),
+            Map.of(),
+            null);
     assertEquals(expected, c);
     // file order is kept, as the records promise
     assertEquals(List.copyOf(secrets.keySet()), List.copyOf(c.secrets().keySet()));

@@ -7,10 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when the test says. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
   private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

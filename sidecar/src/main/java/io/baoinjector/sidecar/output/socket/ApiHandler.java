@@ -172,6 +172,18 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       leases.add(m);
     }
     body.put("leases", leases);
+    if (!hub.backends().isEmpty()) {
+      Map<String, Object> backends = new LinkedHashMap<>();
+      hub.backends()
+          .forEach(
+              (name, b) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("stale", b.stale());
+                m.put("unresolved", b.unresolved());
+                backends.put(name, m);
+              });
+      body.put("backends", backends);
+    }
     return send(response, done, route, ready ? 200 : 503, JsonBody.bytes(body));
   }
 

@@ -37,7 +37,9 @@ class EnvReferencesTest {
         LeaseSettings.DEFAULTS,
         on,
         null,
-        MaskSettings.OFF);
+        MaskSettings.OFF,
+        Map.of(),
+        null);
   }
 
   static final Map<String, String> ENV =

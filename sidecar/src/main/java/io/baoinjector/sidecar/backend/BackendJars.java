@@ -1,0 +1,135 @@
+package io.baoinjector.sidecar.backend;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Finds a cloud backend's jar and opens it on its own class loader, so its SDK is loaded only by a
+ * config that names its type and a bigger download costs an OpenBao-only sidecar nothing. The jar
+ * lives in {@code $BAO_INJECTOR_BACKEND_DIR}, else in {@code backends/} beside the sidecar's jar.
+ *
+ * <p>Loading code is executing it: a jar (or its directory) that another user could have written is
+ * refused, as is a jar owned by neither root nor this process's user.
+ */
+final class BackendJars {
+  static final String DIR_ENV = "BAO_INJECTOR_BACKEND_DIR";
+
+  /** The type to its jar's name stem. */
+  private static final Map<String, String> JARS =
+      Map.of(
+          "aws-secrets-manager", "bao-injector-backend-aws",
+          "gcp-secret-manager", "bao-injector-backend-gcp");
+
+  private BackendJars() {}
+
+  static BackendFactory factory(String type) {
+    String stem = JARS.get(type);
+    if (stem == null) {
+      throw new BackendException(BackendException.Kind.INVALID, "no backend serves type " + type);
+    }
+    Path dir = dir();
+    Path jar = find(dir, stem, type);
+    checkTrusted(jar, type);
+    checkTrusted(dir, type);
+    URLClassLoader loader;
+    try {
+      loader =
+          new URLClassLoader(new URL[] {jar.toUri().toURL()}, BackendJars.class.getClassLoader());
+    } catch (MalformedURLException e) {
+      throw new BackendException(BackendException.Kind.INVALID, "bad jar path " + jar, e);
+    }
+    for (BackendFactory f : ServiceLoader.load(BackendFactory.class, loader)) {
+      if (f.type().equals(type)) {
+        return f;
+      }
+    }
+    throw new BackendException(
+        BackendException.Kind.INVALID,
+        jar + " holds no backend of type " + type + "; reinstall it");
+  }
+
+  private static Path dir() {
+    String env = System.getenv(DIR_ENV);
+    if (env != null && !env.isBlank()) {
+      return Path.of(env).toAbsolutePath();
+    }
+    try {
+      Path self =
+          Path.of(BackendJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return (Files.isDirectory(self) ? self : self.getParent()).resolve("backends");
+    } catch (URISyntaxException | RuntimeException e) {
+      return Path.of("backends").toAbsolutePath();
+    }
+  }
+
+  private static Path find(Path dir, String stem, String type) {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, stem + "*.jar")) {
+      for (Path p : s) {
+        String n = p.getFileName().toString();
+        // stem.jar or stem-VERSION.jar; not -sources, -javadoc, -tests
+        if (n.equals(stem + ".jar")
+            || (n.matches(java.util.regex.Pattern.quote(stem) + "-[0-9][^/]*\\.jar")
+                && !n.matches(".*-(sources|javadoc|tests)\\.jar"))) {
+          found.add(p);
+        }
+      }
+    } catch (IOException e) {
+      // no directory: said below
+    }
+    if (found.size() != 1) {
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          (found.isEmpty() ? "no " : "more than one ")
+              + stem
+              + " jar in "
+              + dir
+              + " for type "
+              + type
+              + "; install it there (or set "
+              + DIR_ENV
+              + " to its directory)");
+    }
+    return found.get(0);
+  }
+
+  private static void checkTrusted(Path p, String type) {
+    PosixFileAttributes a;
+    try {
+      a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.isSymbolicLink()) {
+        a = Files.readAttributes(p, PosixFileAttributes.class);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      return; // no POSIX attributes: nothing to compare
+    }
+    boolean othersWrite =
+        a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+            || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+    String owner = a.owner().getName();
+    String me = System.getProperty("user.name");
+    if (othersWrite || !(owner.equals("root") || owner.equals(me))) {
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          p
+              + " (for type "
+              + type
+              + ") is writable by others or owned by "
+              + owner
+              + "; it would run as this sidecar: chmod go-w it and own it by root");
+    }
+  }
+}

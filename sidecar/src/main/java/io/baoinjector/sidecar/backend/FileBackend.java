@@ -1,0 +1,110 @@
+package io.baoinjector.sidecar.backend;
+
+import io.baoinjector.shared.Reference;
+import io.baoinjector.shared.ShellDotenv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in {@code file:} store: a dotenv file (the bash subset {@code import} reads), a JSON
+ * object, or any file read whole. Its version is the file's identity, size and modification time,
+ * so the change check is one {@code stat}; symlinks are followed, as a Kubernetes Secret volume
+ * swaps its {@code ..data} link on every update.
+ */
+final class FileBackend implements Backend {
+  private static final Logger log = LoggerFactory.getLogger(FileBackend.class);
+
+  /**
+   * A secrets file is small; the cap keeps a mistaken path (a log, /dev/zero) from costing memory.
+   */
+  static final int MAX_BYTES = 8 << 20;
+
+  @Override
+  public BackendSecret read(Reference ref) {
+    Path p = Path.of(ref.path());
+    String version = currentVersion(ref);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(p)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      throw notFound(ref);
+    } catch (AccessDeniedException e) {
+      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
+    } catch (IOException e) {
+      throw new BackendException(
+          BackendException.Kind.UNAVAILABLE,
+          ref + ": cannot read: " + e.getClass().getSimpleName());
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": not UTF-8 text");
+    }
+    if (text.trim().startsWith("{")) {
+      return BackendSecret.ofText(text, version);
+    }
+    Map<String, String> keys;
+    try {
+      keys = ShellDotenv.parse(text, ref.path());
+    } catch (IllegalArgumentException e) {
+      // not dotenv (a PEM, a token): whole only. ShellDotenv's messages never quote a value.
+      log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), Map.of(), version);
+    }
+    BackendSecret keyed = BackendSecret.ofKeys(keys, version);
+    return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), keyed.keys(), version);
+  }
+
+  @Override
+  public String currentVersion(Reference ref) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(Path.of(ref.path()), BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw notFound(ref);
+    } catch (AccessDeniedException e) {
+      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
+    } catch (IOException e) {
+      throw new BackendException(
+          BackendException.Kind.UNAVAILABLE,
+          ref + ": cannot stat: " + e.getClass().getSimpleName());
+    }
+    if (!a.isRegularFile()) {
+      // a FIFO blocks the refresh thread until a writer comes; a directory has no content
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          ref + ": not a regular file (a directory, FIFO or device)");
+    }
+    return a.fileKey()
+        + ":"
+        + a.size()
+        + ":"
+        + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private static BackendException notFound(Reference ref) {
+    return new BackendException(BackendException.Kind.NOT_FOUND, ref.secret() + ": no such file");
+  }
+}
