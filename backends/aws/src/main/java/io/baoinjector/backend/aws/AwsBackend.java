@@ -32,17 +32,14 @@ final class AwsBackend implements Backend {
   static final Duration CONNECT = Duration.ofSeconds(5);
   static final Duration CALL = Duration.ofSeconds(15);
 
-  private final String name;
   private final SecretsManagerClient client;
   private final DefaultCredentialsProvider credentials;
   private final AwsErrors errors;
 
-  private AwsBackend(
-      String name, SecretsManagerClient client, DefaultCredentialsProvider credentials) {
-    this.name = name;
+  private AwsBackend(SecretsManagerClient client, DefaultCredentialsProvider credentials) {
     this.client = client;
     this.credentials = credentials;
-    this.errors = new AwsErrors(name, client.serviceClientConfiguration().region().id());
+    this.errors = new AwsErrors(client.serviceClientConfiguration().region().id());
   }
 
   static AwsBackend open(String name, BackendSettings.Aws settings) {
@@ -82,7 +79,7 @@ final class AwsBackend implements Backend {
             b.endpointOverride(endpoint);
           }
           try {
-            return new AwsBackend(name, b.build(), credentials);
+            return new AwsBackend(b.build(), credentials);
           } catch (SdkException | IllegalArgumentException e) {
             // IllegalArgumentException: a region that is no name
             credentials.close();
@@ -112,7 +109,7 @@ final class AwsBackend implements Backend {
     }
     throw new BackendException(
         BackendException.Kind.INVALID,
-        AwsErrors.label(name, ref)
+        AwsErrors.label(ref)
             + ": holds SecretBinary; store a SecretString (text or a JSON object)");
   }
 
@@ -130,7 +127,7 @@ final class AwsBackend implements Backend {
     }
     throw new BackendException(
         BackendException.Kind.NOT_FOUND,
-        AwsErrors.label(name, ref) + ": no version of the secret carries stage " + stage);
+        AwsErrors.label(ref) + ": no version of the secret carries stage " + stage);
   }
 
   @Override

@@ -14,25 +14,22 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * parse might, so that one is never quoted.
  */
 final class AwsErrors {
-  private final String block;
   private final String region;
 
-  AwsErrors(String block, String region) {
-    this.block = block;
+  AwsErrors(String region) {
     this.region = region;
   }
 
-  /** {@code aws:prod/db}, with the stage or version id when the reference picks one. */
-  static String label(String block, Reference ref) {
-    String s = block + ":" + ref.path();
-    if (ref.versionId() != null) {
-      return s + " (version id " + ref.versionId() + ")";
-    }
-    return ref.stage() != null ? s + " (stage " + ref.stage() + ")" : s;
+  /**
+   * The secret as its reference names it, without the key ({@code aws:prod/db?stage=AWSPREVIOUS}):
+   * the sidecar reports its failures under that name.
+   */
+  static String label(Reference ref) {
+    return ref.secret().toString();
   }
 
   BackendException translate(Reference ref, SdkException e) {
-    String label = label(block, ref);
+    String label = label(ref);
     if (e instanceof AwsServiceException s) {
       return service(ref, label, s);
     }

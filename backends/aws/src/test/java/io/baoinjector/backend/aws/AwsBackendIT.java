@@ -143,12 +143,12 @@ class AwsBackendIT {
     assertEquals(Kind.NOT_FOUND, read.kind());
     assertTrue(
         read.getMessage()
-            .startsWith("aws:stage/missing (stage BLUE): no such secret or version in us-east-1"),
+            .startsWith("aws:stage/missing?stage=BLUE: no such secret or version in us-east-1"),
         read.getMessage());
     BackendException describe =
         assertThrows(BackendException.class, () -> backend.currentVersion(ref));
     assertEquals(
-        "aws:stage/missing (stage BLUE): no version of the secret carries stage BLUE",
+        "aws:stage/missing?stage=BLUE: no version of the secret carries stage BLUE",
         describe.getMessage());
   }
 
