@@ -31,6 +31,16 @@ final class UnresolvedWarnings {
             name,
             r,
             String.join(", ", d.data().keySet()));
+      } else if (r.store() == Reference.Store.FILE) {
+        // a file's "names" may be its content: a base64 token ending in = reads as NAME=
+        once.warn(
+            name + "#nokey",
+            "{}: {} has no key \"{}\" ({} keys; a file with CRLF line ends, a BOM or a line"
+                + " that is not NAME=value is served whole only)",
+            name,
+            r.secret(),
+            r.key(),
+            d.data().size());
       } else {
         once.warn(
             name + "#nokey",

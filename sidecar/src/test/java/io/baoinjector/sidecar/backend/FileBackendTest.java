@@ -106,4 +106,12 @@ class FileBackendTest {
             ("\uFEFF{\"K\":\"" + CANARY + "\"}").getBytes(StandardCharsets.UTF_8));
     assertTrue(files.read(ref(bom)).keys().isEmpty(), "a BOM before { is no JSON object here");
   }
+
+  @Test
+  void aBase64TokenFileReadsAsOneAssignmentWhoseNameIsTheToken(@TempDir Path dir) throws Exception {
+    // why a file's key names are not listed in warnings (UnresolvedWarningsTest)
+    Path token = Files.writeString(dir.resolve("token"), "q8Zk3mD0XcVv9Y2aQ1pLrw==\n");
+    assertEquals(
+        java.util.Set.of("q8Zk3mD0XcVv9Y2aQ1pLrw"), files.read(ref(token)).keys().keySet());
+  }
 }
