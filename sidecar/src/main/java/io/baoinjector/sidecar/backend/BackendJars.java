@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -37,25 +38,50 @@ final class BackendJars {
   private BackendJars() {}
 
   static BackendFactory factory(String type) {
+    return factory(type, dirs());
+  }
+
+  /** {@link #factory(String)} from {@code dirs} rather than the environment's (tests). */
+  static BackendFactory factory(String type, List<Path> dirs) {
     String stem = JARS.get(type);
     if (stem == null) {
       throw new BackendException(BackendException.Kind.INVALID, "no backend serves type " + type);
     }
-    List<Path> dirs = dirs();
     Path jar = find(dirs, stem, type);
-    checkTrusted(jar, type);
-    checkTrusted(jar.getParent(), type);
+    // the real file, each of its directories up to /: a link, or a directory another user may
+    // rename, would let that user choose the code that runs here
+    Path real;
+    try {
+      real = jar.toRealPath();
+    } catch (IOException e) {
+      throw new BackendException(
+          BackendException.Kind.INVALID, jar + " cannot be opened; reinstall it");
+    }
+    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BackendException(
+          BackendException.Kind.INVALID, jar + " is not a jar file; reinstall it");
+    }
+    for (Path p = real; p != null; p = p.getParent()) {
+      checkTrusted(p, type, p != real);
+    }
     URLClassLoader loader;
     try {
       loader =
-          new URLClassLoader(new URL[] {jar.toUri().toURL()}, BackendJars.class.getClassLoader());
+          new URLClassLoader(new URL[] {real.toUri().toURL()}, BackendJars.class.getClassLoader());
     } catch (MalformedURLException e) {
       throw new BackendException(BackendException.Kind.INVALID, "bad jar path " + jar, e);
     }
-    for (BackendFactory f : ServiceLoader.load(BackendFactory.class, loader)) {
-      if (f.type().equals(type)) {
-        return f;
+    try {
+      for (BackendFactory f : ServiceLoader.load(BackendFactory.class, loader)) {
+        if (type.equals(f.type())) {
+          return f;
+        }
       }
+    } catch (ServiceConfigurationError | LinkageError e) {
+      // a jar for another sidecar version, or a damaged one: its own words are a stack trace
+      throw new BackendException(
+          BackendException.Kind.INVALID,
+          jar + " cannot be loaded (" + e.getClass().getSimpleName() + "); reinstall it");
     }
     throw new BackendException(
         BackendException.Kind.INVALID,
@@ -71,7 +97,9 @@ final class BackendJars {
           dirs.add(Path.of(d).toAbsolutePath());
         }
       }
-      return dirs;
+      if (!dirs.isEmpty()) {
+        return dirs; // only separators: as if unset
+      }
     }
     try {
       Path self =
@@ -118,19 +146,26 @@ final class BackendJars {
     return found.get(0);
   }
 
-  private static void checkTrusted(Path p, String type) {
+  /**
+   * Refuses {@code p} when a user other than root or this one could replace it: it is group- or
+   * other-writable, or owned by someone else. {@code dir}: an ancestor, for which the sticky bit
+   * (as on /tmp) keeps others from renaming what they do not own.
+   */
+  private static void checkTrusted(Path p, String type, boolean dir) {
     PosixFileAttributes a;
+    int mode;
     try {
       a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (a.isSymbolicLink()) {
-        a = Files.readAttributes(p, PosixFileAttributes.class);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
+      Object m = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      mode = m instanceof Integer i ? i : 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return; // no POSIX attributes: nothing to compare
     }
+    boolean sticky = dir && (mode & 01000) != 0;
     boolean othersWrite =
-        a.permissions().contains(PosixFilePermission.GROUP_WRITE)
-            || a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+        !sticky
+            && (a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE));
     String owner = a.owner().getName();
     String me = System.getProperty("user.name");
     if (othersWrite || !(owner.equals("root") || owner.equals(me))) {

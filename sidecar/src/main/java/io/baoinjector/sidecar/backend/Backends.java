@@ -69,6 +69,17 @@ public final class Backends implements AutoCloseable {
           String said = String.valueOf(x.getMessage());
           // a factory that names the key itself (backends.gcp.project: …) is said as it is
           throw new BackendException(x.kind(), said.startsWith(at) ? said : at + ": " + said, x);
+        } catch (RuntimeException | LinkageError x) {
+          // a factory's own failure: its message may quote a credential file, so only its kind
+          throw new BackendException(
+              BackendException.Kind.INVALID,
+              "backends."
+                  + e.getKey()
+                  + ": the "
+                  + s.type()
+                  + " backend failed to open ("
+                  + x.getClass().getSimpleName()
+                  + "); check its jar's version and the block's settings");
         }
         log.info("backend {}: {}", e.getKey(), s.type());
       }
