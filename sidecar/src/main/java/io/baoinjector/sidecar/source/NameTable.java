@@ -201,6 +201,8 @@ final class NameTable {
         Snapshot.Entry keep = previous.get(n.getKey());
         if (keep != null) {
           out.put(n.getKey(), keep);
+          // the store answered without it: the fallback's value is still what is served
+          fallbackServed |= fallbackRef != null && keep.source().startsWith(fallbackRef + "#");
         }
       }
     }
