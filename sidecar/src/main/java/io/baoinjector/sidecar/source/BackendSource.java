@@ -39,27 +39,42 @@ final class BackendSource implements SecretSource {
   @Override
   public SecretData refresh(Instant now) {
     try {
-      if (last != null && version != null) {
-        String v = backend.currentVersion(secret);
-        if (version.equals(v)) {
-          observer.backendRequest(secret.backend(), "unchanged");
-          return last;
-        }
-      }
-      BackendSecret s = backend.read(secret);
-      observer.backendRequest(secret.backend(), "read");
-      version = s.version();
-      last = new SecretData(s.keys(), number(s.version()), true, Set.of(), null, s.text());
-      return last;
+      return ask();
     } catch (BackendException e) {
-      observer.backendRequest(secret.backend(), e.kind().name().toLowerCase(Locale.ROOT));
-      if (e.kind() == BackendException.Kind.NOT_FOUND) {
-        version = null;
-        last = new SecretData(java.util.Map.of(), null, false, Set.of(), e.getMessage(), null);
+      return failed(e);
+    } catch (RuntimeException | LinkageError e) {
+      // a backend's bug, or a class its jar lacks: that store's outage, not a lost round for all.
+      // Its message may hold what the backend read, so only its kind is said.
+      return failed(
+          new BackendException(
+              BackendException.Kind.UNAVAILABLE,
+              secret + ": the backend failed (" + e.getClass().getSimpleName() + ")"));
+    }
+  }
+
+  private SecretData ask() {
+    if (last != null && version != null) {
+      String v = backend.currentVersion(secret);
+      if (version.equals(v)) {
+        observer.backendRequest(secret.backend(), "unchanged");
         return last;
       }
-      throw translate(e);
     }
+    BackendSecret s = backend.read(secret);
+    observer.backendRequest(secret.backend(), "read");
+    version = s.version();
+    last = new SecretData(s.keys(), number(s.version()), true, Set.of(), null, s.text());
+    return last;
+  }
+
+  private SecretData failed(BackendException e) {
+    observer.backendRequest(secret.backend(), e.kind().name().toLowerCase(Locale.ROOT));
+    if (e.kind() == BackendException.Kind.NOT_FOUND) {
+      version = null;
+      last = new SecretData(java.util.Map.of(), null, false, Set.of(), e.getMessage(), null);
+      return last;
+    }
+    throw translate(e);
   }
 
   /** A version that is a number (GCP's) shows as one; an AWS version id does not. */
