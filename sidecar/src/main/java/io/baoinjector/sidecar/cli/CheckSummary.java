@@ -46,6 +46,18 @@ final class CheckSummary {
         "env-from:   "
             + counted(c.envFrom().stream().map(e -> e.path().toString() + prefix(e)).toList()));
     out.println("properties: " + counted(c.properties().keySet()));
+    if (!c.backends().isEmpty()) {
+      out.println(
+          "backends:   "
+              + String.join(
+                  ", ",
+                  c.backends().entrySet().stream()
+                      .map(e -> e.getKey() + " (" + e.getValue().type() + ")")
+                      .toList()));
+    }
+    if (c.fallback() != null) {
+      out.println("fallback:   " + c.fallback());
+    }
     out.println("refresh:    every " + human(c.refresh().interval()));
     if (!c.leases().equals(LeaseSettings.DEFAULTS)) {
       out.println(
