@@ -156,6 +156,7 @@ final class NameTable {
     complete &= resolveExplicit(secrets, states, prev.values(), values, unresolved);
     Map<String, Snapshot.Entry> props = new LinkedHashMap<>();
     complete &= resolveExplicit(properties, states, prev.properties(), props, unresolved);
+    warnUnusableFallback(states);
     return new Resolved(values, props, unresolved, complete, fallbackServed);
   }
 
@@ -242,6 +243,29 @@ final class NameTable {
     Map<String, BackendStatus> out = new LinkedHashMap<>();
     names.forEach((b, l) -> out.put(b, new BackendStatus(down.contains(b), l)));
     return out;
+  }
+
+  /** A fallback with a typo in its path, or not dotenv, would be found out only in an outage. */
+  private void warnUnusableFallback(Function<SourceKey, SourceState> states) {
+    SourceState fb = fallback == null ? null : states.apply(fallback);
+    if (fb == null || fb.lastGood() == null) {
+      return; // not read yet, or failing: the refresher says why
+    }
+    if (!fb.lastGood().present()) {
+      String gone = String.valueOf(fb.lastGood().gone());
+      String self = fallbackRef.substring("fallback:".length()) + ": ";
+      warnOnce(
+          "<fallback#absent",
+          "{}: {}",
+          fallbackRef,
+          gone.startsWith(self) ? gone.substring(self.length()) : gone);
+    } else if (fb.lastGood().data().isEmpty()) {
+      warnOnce(
+          "<fallback#empty",
+          "{}: holds no NAME=value (a dotenv or JSON object file; CRLF line ends or a BOM make it"
+              + " neither), so no name can be served from it",
+          fallbackRef);
+    }
   }
 
   private static boolean neverAnswered(SourceState st) {

@@ -1,0 +1,103 @@
+package io.baoinjector.sidecar.source;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baoinjector.sidecar.backend.Backends;
+import io.baoinjector.sidecar.config.ConfigLoader;
+import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A careless operator's fallback: a path with a typo, a file that is no dotenv. Either is said once
+ * (the outage it was meant for is when nobody looks), without a value.
+ */
+@Timeout(60)
+class FallbackFileTest {
+  static final String CANARY = "canary-fallback-Hn42";
+
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private PrintStream originalErr;
+
+  @BeforeEach
+  void captureStderr() {
+    originalErr = System.err;
+    System.setErr(
+        new PrintStream(
+            new OutputStream() {
+              @Override
+              public synchronized void write(int c) {
+                captured.write(c);
+                originalErr.write(c);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStderr() {
+    System.setErr(originalErr);
+  }
+
+  private Snapshot boot(Path dir, Path fallback) throws Exception {
+    // nobody listens on port 9 of loopback: OpenBao never answers
+    SidecarConfig cfg =
+        ConfigLoader.load(
+            "openbao: {address: 'http://127.0.0.1:9'}\n"
+                + "secrets: {DB_PASSWORD: 'secret/app/db#password'}\n"
+                + "fallback: file:"
+                + fallback
+                + "\n",
+            dir.resolve("sidecar.yaml"),
+            Map.of());
+    OpenBaoClient client =
+        OpenBaoClient.builder(cfg.openbao())
+            .maxAttempts(1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    return new Refresher(
+            cfg,
+            client,
+            new Fixtures.FixedToken("t"),
+            new SnapshotHub(),
+            new ManualClock(),
+            RefreshObserver.NOOP,
+            Backends.open(cfg))
+        .loadAll();
+  }
+
+  @Test
+  void aMissingFallbackFileIsSaid(@TempDir Path dir) throws Exception {
+    Path typo = dir.resolve("falback.env");
+    Snapshot s = boot(dir, typo);
+    assertFalse(s.ready());
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("fallback:file:" + typo + ": no such file\n"), log);
+  }
+
+  @Test
+  void aFallbackFileWithoutNamesIsSaid(@TempDir Path dir) throws Exception {
+    Path crlf = Files.writeString(dir.resolve("fallback.env"), "DB_PASSWORD=" + CANARY + "\r\n");
+    Snapshot s = boot(dir, crlf);
+    assertFalse(s.ready());
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("fallback:file:" + crlf + ": holds no NAME=value"), log);
+    assertFalse(log.contains(CANARY), log);
+  }
+}
