@@ -40,6 +40,7 @@ class MixedBackendsIT {
   static final String AWS_V1 = "aws-canary-m3z6";
   static final String AWS_V2 = "aws-canary-m4a7";
   static final String FILE_V = "file-canary-m5b8";
+  static final String FILE_V2 = "file-canary-m6c9";
 
   @Test
   void openBaoAwsAndAFileServedTogetherAndMotoDownIsStaleForAwsOnly(OpenBao bao, @TempDir Path work)
@@ -83,8 +84,12 @@ class MixedBackendsIT {
               "AWS_ACCESS_KEY_ID", "reader",
               "AWS_SECRET_ACCESS_KEY", "reader",
               "AWS_EC2_METADATA_DISABLED", "true");
-      try (SidecarProcess p = SidecarProcess.start(work, vars, "run", "-c", cfg.toString())) {
+      try (SidecarProcess p = SidecarProcess.start(work, vars, "run", "-c", cfg.toString());
+          App app = App.start(sock, "DB_PASSWORD", "API_KEY", "FEATURE_TOKEN")) {
         JsonNode health = JSON.readTree(p.awaitReady(sock).body());
+        app.awaitValue("DB_PASSWORD", BAO_V1);
+        app.awaitValue("API_KEY", AWS_V1);
+        app.awaitValue("FEATURE_TOKEN", FILE_V);
         assertEquals(BAO_V1, value(sock, "DB_PASSWORD"));
         assertEquals(AWS_V1, value(sock, "API_KEY"));
         assertEquals(FILE_V, value(sock, "FEATURE_TOKEN"));
@@ -99,6 +104,9 @@ class MixedBackendsIT {
             Duration.ofSeconds(30),
             () -> "the AWS rotation never reached the socket",
             () -> AWS_V2.equals(value(sock, "API_KEY")));
+        app.awaitValue("API_KEY", AWS_V2);
+        Files.writeString(env, "FEATURE_TOKEN=" + FILE_V2 + "\n");
+        app.awaitValue("FEATURE_TOKEN", FILE_V2);
 
         moto.close();
         Await.until(
@@ -112,12 +120,13 @@ class MixedBackendsIT {
             Duration.ofSeconds(30),
             () -> "OpenBao stopped refreshing while AWS was down",
             () -> BAO_V2.equals(value(sock, "DB_PASSWORD")));
-        assertEquals(FILE_V, value(sock, "FEATURE_TOKEN"));
+        app.awaitValue("DB_PASSWORD", BAO_V2);
+        assertEquals(FILE_V2, value(sock, "FEATURE_TOKEN"));
         assertTrue(
             health(sock).path("backends").path("aws").path("stale").asBoolean(), down.toString());
 
         String out = p.stdout() + p.stderr();
-        for (String v : List.of(BAO_V1, BAO_V2, AWS_V1, AWS_V2, FILE_V)) {
+        for (String v : List.of(BAO_V1, BAO_V2, AWS_V1, AWS_V2, FILE_V, FILE_V2)) {
           assertFalse(out.contains(v), "a value in the sidecar's output");
         }
         assertFalse(down.path("backends").path("file").path("stale").asBoolean(), down.toString());
@@ -125,6 +134,56 @@ class MixedBackendsIT {
         assertTrue(metrics.contains("bao_injector_backend_stale{backend=\"aws\"} 1"), metrics);
         assertTrue(metrics.contains("bao_injector_backend_stale{backend=\"file\"} 0"), metrics);
       }
+    }
+  }
+
+  /** An agent-attached JVM running {@link EnvProbe}: what {@code System.getenv} returns, live. */
+  static final class App implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private App(Process process) {
+      this.process = process;
+      Thread t =
+          new Thread(
+              () -> {
+                try (var r = process.inputReader()) {
+                  r.lines().forEach(lines::add);
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "env-probe");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    static App start(Path sock, String... names) throws Exception {
+      Path agent = BaoBinary.repoRoot().resolve("agent/target/bao-injector-agent.jar");
+      assertTrue(Files.isRegularFile(agent), "build the agent first: " + agent);
+      String classes =
+          Path.of(EnvProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString();
+      List<String> cmd = new java.util.ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-javaagent:" + agent + "=socket=" + sock + ",wait=60s");
+      cmd.addAll(List.of("-cp", classes, EnvProbe.class.getName()));
+      cmd.addAll(List.of(names));
+      return new App(
+          new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
+    void awaitValue(String name, String value) throws Exception {
+      String line = name + "=" + EnvProbe.fingerprint(value);
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> name + " never reached System.getenv in the agent-attached JVM; it saw " + lines,
+          () -> lines.contains(line));
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
     }
   }
 
