@@ -71,7 +71,8 @@ class FileBackendTest {
     }
     assertEquals("file:" + big + ": larger than 8 MiB", refused(big).getMessage());
     Path bin = Files.write(dir.resolve("bin"), new byte[] {'K', '=', (byte) 0xff, 'x'});
-    assertEquals("file:" + bin + ": not UTF-8 text", refused(bin).getMessage());
+    assertEquals(
+        "file:" + bin + ": invalid UTF-8 at byte 2: not UTF-8 text", refused(bin).getMessage());
     Path gone = dir.resolve("gone.env");
     BackendException e = refused(gone);
     assertEquals(BackendException.Kind.NOT_FOUND, e.kind());

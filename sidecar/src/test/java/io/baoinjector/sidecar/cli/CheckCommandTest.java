@@ -115,21 +115,27 @@ class CheckCommandTest {
   @Test
   void backendsAndTheFallbackAreInTheSummary(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
+    Path id = java.nio.file.Files.writeString(dir.resolve("id"), "id\n");
     Path file =
         java.nio.file.Files.writeString(
             dir.resolve("sidecar.yaml"),
             "openbao: {address: 'http://127.0.0.1:8200'}\n"
                 + "backends:\n"
-                + "  aws: {type: aws-secrets-manager, region: us-east-1}\n"
+                + "  inf: {type: infisical, address: 'https://app.infisical.com', project: p,"
+                + " environment: prod, client-id-file: "
+                + id
+                + ", client-secret-file: "
+                + id
+                + "}\n"
                 + "secrets:\n"
-                + "  A: aws:prod/db@x#password\n"
+                + "  A: inf:/app#password\n"
                 + "  B: file:/etc/app/local.env#B\n"
                 + "fallback: file:/etc/app/fallback.env\n");
     Cli r = Cli.run(ENV, "check", "-c", file.toString());
     assertEquals(0, r.exit, r.toString());
     List<String> lines = r.out.lines().toList();
     assertTrue(lines.contains("secrets:    2: A, B"), r.out);
-    assertTrue(lines.contains("backends:   aws (aws-secrets-manager)"), r.out);
+    assertTrue(lines.contains("backends:   inf (infisical)"), r.out);
     assertTrue(lines.contains("fallback:   file:/etc/app/fallback.env"), r.out);
   }
 }
