@@ -32,10 +32,11 @@ final class FileBackend implements Backend {
 
   @Override
   public BackendSecret read(Reference ref) {
-    String version = currentVersion(ref);
+    Path real = realPath(ref);
+    String version = version(ref, real);
     byte[] bytes;
-    // the checked real path, not a link: a link swapped since the check is not followed
-    try (InputStream in = Files.newInputStream(realPath(ref), LinkOption.NOFOLLOW_LINKS)) {
+    // the checked real path, not a link: a link swapped in since the check is not followed
+    try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw notFound(ref);
@@ -73,9 +74,14 @@ final class FileBackend implements Backend {
 
   @Override
   public String currentVersion(Reference ref) {
+    return version(ref, realPath(ref));
+  }
+
+  /** The version of {@code real}, {@code ref}'s resolved path, once it is known to be readable. */
+  private static String version(Reference ref, Path real) {
     BasicFileAttributes a;
     try {
-      a = Files.readAttributes(Path.of(ref.path()), BasicFileAttributes.class);
+      a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw notFound(ref);
     } catch (AccessDeniedException e) {
@@ -91,7 +97,6 @@ final class FileBackend implements Backend {
           BackendException.Kind.INVALID,
           ref + ": not a regular file (a directory, FIFO or device)");
     }
-    Path real = realPath(ref);
     if (real.startsWith("/proc") || real.startsWith("/sys")) {
       // /proc/self/environ is this sidecar's own environment, BAO_TOKEN included
       throw new BackendException(
