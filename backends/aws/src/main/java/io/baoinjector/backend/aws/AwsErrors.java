@@ -39,7 +39,7 @@ final class AwsErrors {
 
   private BackendException service(Reference ref, String label, AwsServiceException e) {
     String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    String text = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
+    String text = e.awsErrorDetails() != null ? oneLine(e.awsErrorDetails().errorMessage()) : null;
     String said =
         " (status "
             + e.statusCode()
@@ -87,8 +87,20 @@ final class AwsErrors {
     if (unparsed(e)) {
       return "Secrets Manager sent a response the SDK could not read";
     }
-    String m = e.getMessage();
+    String m = oneLine(e.getMessage());
     return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * What an endpoint (a proxy, a captive portal, a test server) says, as one short line: a log line
+   * is one line, whatever the far end sends.
+   */
+  static String oneLine(String m) {
+    if (m == null) {
+      return null;
+    }
+    String t = m.replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
+    return t.length() > 300 ? t.substring(0, 300) + "…" : t;
   }
 
   private static Throwable cause(RuntimeException e) {
