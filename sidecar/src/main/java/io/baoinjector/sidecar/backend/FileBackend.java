@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The built-in {@code file:} store: a dotenv file (the bash subset {@code import} reads), a JSON
  * object, or any file read whole. Its version is the file's identity, size and modification time,
  * so the change check is one {@code stat}; symlinks are followed, as a Kubernetes Secret volume
- * swaps its {@code ..data} link on every update.
+ * swaps its {@code ..data} link on every update. It has no server to be down: a path it cannot read
+ * (a link loop, an I/O error) is that name's problem, never the whole store's outage.
  */
 final class FileBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(FileBackend.class);
@@ -44,8 +45,7 @@ final class FileBackend implements Backend {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
       throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot read: " + e.getClass().getSimpleName());
+          BackendException.Kind.INVALID, ref + ": cannot read: " + e.getClass().getSimpleName());
     }
     if (bytes.length > MAX_BYTES) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
@@ -88,8 +88,7 @@ final class FileBackend implements Backend {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
       throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot stat: " + e.getClass().getSimpleName());
+          BackendException.Kind.INVALID, ref + ": cannot stat: " + e.getClass().getSimpleName());
     }
     if (!a.isRegularFile()) {
       // a FIFO blocks the refresh thread until a writer comes; a directory has no content
@@ -119,8 +118,7 @@ final class FileBackend implements Backend {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
       throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot resolve: " + e.getClass().getSimpleName());
+          BackendException.Kind.INVALID, ref + ": cannot resolve: " + e.getClass().getSimpleName());
     }
   }
 
