@@ -39,13 +39,8 @@ final class FileBackend implements Backend {
     // the checked real path, not a link: a link swapped in since the check is not followed
     try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException e) {
-      throw notFound(ref);
-    } catch (AccessDeniedException e) {
-      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.INVALID, ref + ": cannot read: " + e.getClass().getSimpleName());
+      throw failed(ref, "read", e);
     }
     if (bytes.length > MAX_BYTES) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
@@ -82,13 +77,8 @@ final class FileBackend implements Backend {
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw notFound(ref);
-    } catch (AccessDeniedException e) {
-      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.INVALID, ref + ": cannot stat: " + e.getClass().getSimpleName());
+      throw failed(ref, "stat", e);
     }
     if (!a.isRegularFile()) {
       // a FIFO blocks the refresh thread until a writer comes; a directory has no content
@@ -112,14 +102,22 @@ final class FileBackend implements Backend {
   private static Path realPath(Reference ref) {
     try {
       return Path.of(ref.path()).toRealPath();
-    } catch (NoSuchFileException e) {
-      throw notFound(ref);
-    } catch (AccessDeniedException e) {
-      throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.INVALID, ref + ": cannot resolve: " + e.getClass().getSimpleName());
+      throw failed(ref, "resolve", e);
     }
+  }
+
+  /** A path's own failure: named by the exception's kind, whose message could quote content. */
+  private static BackendException failed(Reference ref, String doing, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return notFound(ref);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
+    }
+    return new BackendException(
+        BackendException.Kind.INVALID,
+        ref + ": cannot " + doing + ": " + e.getClass().getSimpleName());
   }
 
   private static BackendException notFound(Reference ref) {

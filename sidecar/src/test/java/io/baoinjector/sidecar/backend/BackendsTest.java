@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.baoinjector.sidecar.config.BackendSettings;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,17 +16,11 @@ class BackendsTest {
 
   @Test
   void aFactoryThatThrowsIsOneLineWithoutItsMessage(@TempDir Path dir) throws Exception {
-    Path id = Files.writeString(dir.resolve("id"), "id\n");
     SidecarConfig cfg =
         ConfigLoader.load(
             "openbao: {address: 'http://127.0.0.1:9'}\n"
                 + "backends:\n"
-                + "  inf: {type: infisical, address: 'http://127.0.0.1:9', project: p,"
-                + " environment: prod, client-id-file: "
-                + id
-                + ", client-secret-file: "
-                + id
-                + "}\n"
+                + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("inf", dir)
                 + "secrets: {K: 'inf:/app#K'}\n",
             dir.resolve("sidecar.yaml"),
             Map.of());

@@ -115,18 +115,12 @@ class CheckCommandTest {
   @Test
   void backendsAndTheFallbackAreInTheSummary(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    Path id = java.nio.file.Files.writeString(dir.resolve("id"), "id\n");
     Path file =
         java.nio.file.Files.writeString(
             dir.resolve("sidecar.yaml"),
             "openbao: {address: 'http://127.0.0.1:8200'}\n"
                 + "backends:\n"
-                + "  inf: {type: infisical, address: 'https://app.infisical.com', project: p,"
-                + " environment: prod, client-id-file: "
-                + id
-                + ", client-secret-file: "
-                + id
-                + "}\n"
+                + Fixtures.infisicalBlock("inf", dir)
                 + "secrets:\n"
                 + "  A: inf:/app#password\n"
                 + "  B: file:/etc/app/local.env#B\n"

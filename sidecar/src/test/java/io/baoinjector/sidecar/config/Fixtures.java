@@ -54,4 +54,20 @@ public final class Fixtures {
     }
     return file + expect.substring(name.length());
   }
+
+  /**
+   * A config line for an {@code infisical} block named {@code name} (a store tests script in
+   * memory), its credential files written in {@code dir}: {@code " NAME: {type: infisical, …}\n"}.
+   */
+  public static String infisicalBlock(String name, Path dir) throws IOException {
+    Path id = Files.writeString(dir.resolve("client-id"), "id\n");
+    return "  "
+        + name
+        + ": {type: infisical, address: 'http://127.0.0.1:9', project: p, environment: prod,"
+        + " client-id-file: "
+        + id
+        + ", client-secret-file: "
+        + id
+        + "}\n";
+  }
 }

@@ -16,7 +16,6 @@ import io.baoinjector.sidecar.snapshot.BackendStatus;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,18 +39,12 @@ class BackendBugTest {
   private final SnapshotHub hub = new SnapshotHub();
 
   private Refresher refresher(OpenBao bao, Path dir, Supplier<Throwable> failure) throws Exception {
-    Path id = Files.writeString(dir.resolve("client-id"), "id\n");
     String yaml =
         "openbao: {address: '"
             + bao.address()
             + "'}\n"
             + "backends:\n"
-            + "  store: {type: infisical, address: 'http://127.0.0.1:9', project: p,"
-            + " environment: prod, client-id-file: "
-            + id
-            + ", client-secret-file: "
-            + id
-            + "}\n"
+            + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("store", dir)
             + "secrets:\n"
             + "  DB_PASSWORD: secret/app/db#password\n"
             + "  API_KEY: store:/app#API_KEY\n";

@@ -101,18 +101,12 @@ class BackendRoundsTest {
 
   private Refresher refresher(String address, String token, Path dir, String extra)
       throws Exception {
-    Path id = Files.writeString(dir.resolve("client-id"), "id\n");
     String yaml =
         "openbao: {address: '"
             + address
             + "'}\n"
             + "backends:\n"
-            + "  store: {type: infisical, address: 'http://127.0.0.1:9', project: p,"
-            + " environment: prod, client-id-file: "
-            + id
-            + ", client-secret-file: "
-            + id
-            + "}\n"
+            + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("store", dir)
             + "secrets:\n"
             + "  DB_PASSWORD: secret/app/db#password\n"
             + "  API_KEY: store:/app#API_KEY\n"

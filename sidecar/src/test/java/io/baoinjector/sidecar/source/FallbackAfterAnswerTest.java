@@ -34,19 +34,13 @@ class FallbackAfterAnswerTest {
   private final SnapshotHub hub = new SnapshotHub();
 
   private Refresher refresher(OpenBao bao, Path dir) throws Exception {
-    Path id = Files.writeString(dir.resolve("client-id"), "id\n");
     Path fb = Files.writeString(dir.resolve("fallback.env"), "API_KEY=from-fallback\n");
     String yaml =
         "openbao: {address: '"
             + bao.address()
             + "'}\n"
             + "backends:\n"
-            + "  store: {type: infisical, address: 'http://127.0.0.1:9', project: p,"
-            + " environment: prod, client-id-file: "
-            + id
-            + ", client-secret-file: "
-            + id
-            + "}\n"
+            + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("store", dir)
             + "secrets:\n"
             + "  DB_PASSWORD: secret/app/db#password\n"
             + "  API_KEY: store:/app#API_KEY\n"
