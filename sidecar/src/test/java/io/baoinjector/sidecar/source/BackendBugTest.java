@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.Backend;
-import io.baoinjector.sidecar.backend.BackendFactory;
 import io.baoinjector.sidecar.backend.BackendSecret;
 import io.baoinjector.sidecar.backend.Backends;
-import io.baoinjector.sidecar.config.BackendSettings;
-import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.BackendStatus;
@@ -39,16 +36,7 @@ class BackendBugTest {
   private final SnapshotHub hub = new SnapshotHub();
 
   private Refresher refresher(OpenBao bao, Path dir, Supplier<Throwable> failure) throws Exception {
-    String yaml =
-        "openbao: {address: '"
-            + bao.address()
-            + "'}\n"
-            + "backends:\n"
-            + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("store", dir)
-            + "secrets:\n"
-            + "  DB_PASSWORD: secret/app/db#password\n"
-            + "  API_KEY: store:/app#API_KEY\n";
-    SidecarConfig cfg = ConfigLoader.load(yaml, dir.resolve("sidecar.yaml"), Map.of());
+    SidecarConfig cfg = BackendRoundsTest.config(bao.address(), dir, "");
     Backend buggy =
         new Backend() {
           @Override
@@ -60,18 +48,6 @@ class BackendBugTest {
             throw (RuntimeException) t;
           }
         };
-    BackendFactory f =
-        new BackendFactory() {
-          @Override
-          public String type() {
-            return "infisical";
-          }
-
-          @Override
-          public Backend open(String name, BackendSettings settings) {
-            return buggy;
-          }
-        };
     return new Refresher(
         cfg,
         OpenBaoClient.builder(cfg.openbao()).maxAttempts(1).build(),
@@ -79,7 +55,7 @@ class BackendBugTest {
         hub,
         clock,
         (ok, changed, took) -> {},
-        Backends.open(cfg, t -> f));
+        Backends.open(cfg, t -> BackendRoundsTest.factoryOf(buggy)));
   }
 
   private void openBaoStillRefreshes(OpenBao bao, Path dir, Supplier<Throwable> failure)

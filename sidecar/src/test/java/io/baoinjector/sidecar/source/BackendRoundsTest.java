@@ -45,7 +45,7 @@ class BackendRoundsTest {
   static final String CANARY = "canary-backend-Xq81";
 
   /** Secrets by folder as JSON text, each with a version, and a switch that makes it fail. */
-  static final class ScriptedStore implements Backend, BackendFactory {
+  static final class ScriptedStore implements Backend {
     final Map<String, String> text = new ConcurrentHashMap<>();
     final Map<String, Integer> versions = new ConcurrentHashMap<>();
     final AtomicInteger reads = new AtomicInteger();
@@ -82,25 +82,10 @@ class BackendRoundsTest {
       Integer v = versions.get(ref.path());
       return v == null ? null : String.valueOf(v);
     }
-
-    @Override
-    public String type() {
-      return "infisical";
-    }
-
-    @Override
-    public Backend open(String name, BackendSettings settings) {
-      return this;
-    }
   }
 
-  private final ScriptedStore store = new ScriptedStore();
-  private final ManualClock clock = new ManualClock();
-  private final SnapshotHub hub = new SnapshotHub();
-  private final List<String> outcomes = new CopyOnWriteArrayList<>();
-
-  private Refresher refresher(String address, String token, Path dir, String extra)
-      throws Exception {
+  /** OpenBao's DB_PASSWORD and the scripted store's API_KEY, and {@code extra} config lines. */
+  static SidecarConfig config(String address, Path dir, String extra) throws Exception {
     String yaml =
         "openbao: {address: '"
             + address
@@ -111,7 +96,32 @@ class BackendRoundsTest {
             + "  DB_PASSWORD: secret/app/db#password\n"
             + "  API_KEY: store:/app#API_KEY\n"
             + extra;
-    SidecarConfig cfg = ConfigLoader.load(yaml, dir.resolve("sidecar.yaml"), Map.of());
+    return ConfigLoader.load(yaml, dir.resolve("sidecar.yaml"), Map.of());
+  }
+
+  /** A factory of the {@code infisical} type that opens {@code b}. */
+  static BackendFactory factoryOf(Backend b) {
+    return new BackendFactory() {
+      @Override
+      public String type() {
+        return "infisical";
+      }
+
+      @Override
+      public Backend open(String name, BackendSettings settings) {
+        return b;
+      }
+    };
+  }
+
+  private final ScriptedStore store = new ScriptedStore();
+  private final ManualClock clock = new ManualClock();
+  private final SnapshotHub hub = new SnapshotHub();
+  private final List<String> outcomes = new CopyOnWriteArrayList<>();
+
+  private Refresher refresher(String address, String token, Path dir, String extra)
+      throws Exception {
+    SidecarConfig cfg = config(address, dir, extra);
     OpenBaoClient client =
         OpenBaoClient.builder(cfg.openbao())
             .maxAttempts(1)
@@ -134,7 +144,7 @@ class BackendRoundsTest {
         hub,
         clock,
         observer,
-        Backends.open(cfg, t -> t.equals("infisical") ? store : null));
+        Backends.open(cfg, t -> t.equals("infisical") ? factoryOf(store) : null));
   }
 
   private static String value(Snapshot s, String name) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.Backends;
-import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
@@ -35,19 +34,7 @@ class FallbackAfterAnswerTest {
 
   private Refresher refresher(OpenBao bao, Path dir) throws Exception {
     Path fb = Files.writeString(dir.resolve("fallback.env"), "API_KEY=from-fallback\n");
-    String yaml =
-        "openbao: {address: '"
-            + bao.address()
-            + "'}\n"
-            + "backends:\n"
-            + io.baoinjector.sidecar.config.Fixtures.infisicalBlock("store", dir)
-            + "secrets:\n"
-            + "  DB_PASSWORD: secret/app/db#password\n"
-            + "  API_KEY: store:/app#API_KEY\n"
-            + "fallback: file:"
-            + fb
-            + "\n";
-    SidecarConfig cfg = ConfigLoader.load(yaml, dir.resolve("sidecar.yaml"), Map.of());
+    SidecarConfig cfg = BackendRoundsTest.config(bao.address(), dir, "fallback: file:" + fb + "\n");
     OpenBaoClient client = OpenBaoClient.builder(cfg.openbao()).maxAttempts(1).build();
     return new Refresher(
         cfg,
@@ -56,7 +43,7 @@ class FallbackAfterAnswerTest {
         hub,
         clock,
         (ok, changed, took) -> {},
-        Backends.open(cfg, t -> t.equals("infisical") ? store : null));
+        Backends.open(cfg, t -> BackendRoundsTest.factoryOf(store)));
   }
 
   @Test

@@ -9,18 +9,13 @@ import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,29 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FallbackFileTest {
   static final String CANARY = "canary-fallback-Hn42";
 
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void captureStderr() {
-    originalErr = System.err;
-    System.setErr(
-        new PrintStream(
-            new OutputStream() {
-              @Override
-              public synchronized void write(int c) {
-                captured.write(c);
-                originalErr.write(c);
-              }
-            },
-            true,
-            StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreStderr() {
-    System.setErr(originalErr);
-  }
+  @RegisterExtension final StderrCapture stderr = new StderrCapture();
 
   private Snapshot boot(Path dir, Path fallback) throws Exception {
     // nobody listens on port 9 of loopback: OpenBao never answers
@@ -87,7 +60,7 @@ class FallbackFileTest {
     Path typo = dir.resolve("falback.env");
     Snapshot s = boot(dir, typo);
     assertFalse(s.ready());
-    String log = captured.toString(StandardCharsets.UTF_8);
+    String log = stderr.log();
     assertTrue(log.contains("fallback:file:" + typo + ": no such file\n"), log);
   }
 
@@ -96,7 +69,7 @@ class FallbackFileTest {
     Path crlf = Files.writeString(dir.resolve("fallback.env"), "DB_PASSWORD=" + CANARY + "\r\n");
     Snapshot s = boot(dir, crlf);
     assertFalse(s.ready());
-    String log = captured.toString(StandardCharsets.UTF_8);
+    String log = stderr.log();
     assertTrue(log.contains("fallback:file:" + crlf + ": holds no NAME=value"), log);
     assertFalse(log.contains(CANARY), log);
   }

@@ -8,57 +8,23 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A name without a value says why, in OpenBao's terms (real OpenBao, the log as written). */
 @ExtendWith(OpenBaoExtension.class)
 @Timeout(60)
 class ResolveMessagesTest {
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private PrintStream originalErr;
-
-  @BeforeEach
-  void captureStderr() {
-    originalErr = System.err;
-    PrintStream both =
-        new PrintStream(
-            new OutputStream() {
-              @Override
-              public synchronized void write(int c) {
-                captured.write(c);
-                originalErr.write(c);
-              }
-
-              @Override
-              public synchronized void write(byte[] b, int off, int len) {
-                captured.write(b, off, len);
-                originalErr.write(b, off, len);
-              }
-            },
-            true,
-            StandardCharsets.UTF_8);
-    System.setErr(both);
-  }
-
-  @AfterEach
-  void restoreStderr() {
-    System.setErr(originalErr);
-  }
+  @RegisterExtension final StderrCapture stderr = new StderrCapture();
 
   private String log() {
-    return captured.toString(StandardCharsets.UTF_8);
+    return stderr.log();
   }
 
   private static Refresher refresher(OpenBao bao, Map<String, String> secrets) {
