@@ -100,7 +100,8 @@ final class BackendJars {
         // no such directory: said below
       }
     }
-    String dir = dirs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(":"));
+    String dir =
+        dirs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(":"));
     if (found.size() != 1) {
       throw new BackendException(
           BackendException.Kind.INVALID,

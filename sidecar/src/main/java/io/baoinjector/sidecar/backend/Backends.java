@@ -66,9 +66,9 @@ public final class Backends implements AutoCloseable {
           m.put(e.getKey(), f.open(e.getKey(), s));
         } catch (BackendException x) {
           String at = "backends." + e.getKey();
-          String m = String.valueOf(x.getMessage());
+          String msg = String.valueOf(x.getMessage());
           // a factory that names the key itself (backends.gcp.project: …) is said as it is
-          throw new BackendException(x.kind(), m.startsWith(at) ? m : at + ": " + m, x);
+          throw new BackendException(x.kind(), msg.startsWith(at) ? msg : at + ": " + msg, x);
         }
         log.info("backend {}: {}", e.getKey(), s.type());
       }
