@@ -8,9 +8,11 @@ table: median and spread (min-max) per side, the ratio ours/peer, and the load a
 """
 import argparse
 import asyncio
+import collections
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -123,6 +125,41 @@ class Bao:
         self.proc.wait(10)
 
 
+class Moto:
+    """moto's server, a real AWS Secrets Manager API on loopback that takes unsigned requests."""
+
+    def __init__(self, work, binary):
+        self.addr = f"http://127.0.0.1:{free_port()}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+        self.proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", self.addr.rsplit(":", 1)[1]],
+                                     env=env, stdout=open(os.path.join(work, "moto.log"), "w"),
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.addr + "/moto-api/", timeout=1).close()
+                break
+            except Exception:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise SystemExit("bench: moto_server did not start; see " + work)
+                time.sleep(0.05)
+
+    def put(self, name, value):
+        """CreateSecret, over Secrets Manager's JSON protocol."""
+        req = urllib.request.Request(
+            self.addr + "/", method="POST",
+            data=json.dumps({"Name": name, "SecretString": value}).encode(),
+            headers={"X-Amz-Target": "secretsmanager.CreateSecret",
+                     "Content-Type": "application/x-amz-json-1.1",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/"
+                                      "secretsmanager/aws4_request, SignedHeaders=host, Signature=0"})
+        urllib.request.urlopen(req, timeout=30).close()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 class Secrets:
     """NAMES names over PATHS KV v2 paths: name N<j> is key k<j> of path bench/p<j % PATHS>."""
 
@@ -182,6 +219,7 @@ class Bench:
         open(self.sid, "w").write(self.bao.secret_id)
         self.rows = []
         self.seq = 0
+        self.moto = None  # started by stores() when asked for
 
     def d(self, name):
         self.seq += 1
@@ -191,7 +229,7 @@ class Bench:
 
     # --- ours ---------------------------------------------------------------------------------
     def ours(self, secrets, interval=None, socket_out=False, java_opts=None, direct=None,
-             jar_path=None, extra=()):
+             jar_path=None, extra=(), more_env=None):
         d = self.d("ours")
         port = free_port()
         out = os.path.join(d, "secrets.env")
@@ -218,6 +256,7 @@ class Bench:
             env["JAVA_OPTS"] = java_opts
         if jar_path is not None:  # the launcher's own flags, another build's jar
             env["BAO_INJECTOR_JAR"] = jar_path
+        env.update(more_env or {})
         health = f"http://127.0.0.1:{port}/v1/health"
 
         def ready():
@@ -348,14 +387,25 @@ class Bench:
             floor.append((time.time() - t) * 1000)
         self.row("JVM floor: hello world, same flags", floor, None, "ms")
 
-    def stores(self, rounds, settle, before):
+    def stores(self, rounds, settle, before, moto=None):
         """An OpenBao-only config on this tree's jar (ours) and on `before`, another build's jar
-        (peer), alternating: what the other stores cost a sidecar that uses none of them."""
+        (peer), alternating: what the other stores cost a sidecar that uses none of them. With
+        `moto` (moto_server's path), a third side adds one aws: name (this tree's jar and
+        backends/aws/target's) and its rows compare it to OpenBao-only on this tree."""
         print(f"stores: {rounds} rounds, OpenBao-only, 20 names / 10 paths, {settle} s idle, "
               f"peer = {before}; STORE_CLASSES = {', '.join(STORE_CLASSES)}", flush=True)
         secrets = Secrets(self.bao, 20, 10)
-        make = {"o": lambda: self.ours(secrets, socket_out=True),
-                "a": lambda: self.ours(secrets, socket_out=True, jar_path=before)}
+        make = {"o": lambda **kw: self.ours(secrets, socket_out=True, **kw),
+                "a": lambda **kw: self.ours(secrets, socket_out=True, jar_path=before, **kw)}
+        if moto:
+            self.moto = Moto(self.work, moto)
+            self.moto.put("bench/db", json.dumps({"password": "v0-aws"}))
+            aws = ["  A0: aws:bench/db#password", "backends:", "  aws:",
+                   "    type: aws-secrets-manager", "    region: us-east-1",
+                   f"    endpoint: {self.moto.addr}"]
+            keys = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+            make["w"] = lambda **kw: self.ours(secrets, socket_out=True, extra=aws,
+                                               more_env=keys, **kw)
         res = self.alternate(rounds, settle, make)
         self.row(f"OpenBao-only: RSS after {settle} s", res["o_rss"], res["a_rss"], "MiB")
         self.row(f"OpenBao-only: USS after {settle} s", res["o_uss"], res["a_uss"], "MiB")
@@ -364,10 +414,15 @@ class Bench:
         mib = 1024 * 1024
         self.row("sidecar jar", [os.path.getsize(jar()) / mib], [os.path.getsize(before) / mib],
                  "MiB")
+        if moto:
+            for m, label, unit in (("rss", f"RSS after {settle} s", "MiB"),
+                                   ("uss", f"USS after {settle} s", "MiB"), ("thr", "threads", ""),
+                                   ("ready", "start -> files + health 200", "ms")):
+                self.row(f"+ one aws: name (peer: OpenBao-only, this tree): {label}",
+                         res[f"w_{m}"], res[f"o_{m}"], unit)
         # one more start of each, logging every class the JVM loads until it has exited
         logs = {k: os.path.join(self.work, f"classes-{k}.log") for k in make}
-        sides = {k: self.ours(secrets, socket_out=True, jar_path=None if k == "o" else before,
-                              java_opts=f"-Xlog:class+load:file={logs[k]}") for k in make}
+        sides = {k: make[k](java_opts=f"-Xlog:class+load:file={logs[k]}") for k in make}
         for s in sides.values():
             s.wait_ready()
         time.sleep(max(0.0, min(s.t0 for s in sides.values()) + settle - time.time()))
@@ -380,13 +435,18 @@ class Bench:
                  [len(counts["o"][1])], [len(counts["a"][1])], "", "0")
         for c in counts["o"][1]:
             print("  loaded needlessly:", c, flush=True)
+        # a lambda's or hidden class's name holds a number and an address that differ every run
+        same = {k: collections.Counter(re.sub(r"(\$\$Lambda)\$\d+|/0x[0-9a-f]+", r"\1", c)
+                                       for c in counts[k][0]) for k in ("o", "a")}
         for k, other in (("o", "a"), ("a", "o")):
-            only = {}
-            for c in set(counts[k][0]) - set(counts[other][0]):
-                pkg = c.rsplit(".", 1)[0] if "." in c else c
-                only[pkg] = only.get(pkg, 0) + 1
+            only = collections.Counter()
+            for c, n in (same[k] - same[other]).items():
+                only[c.rsplit(".", 1)[0]] += n
             print(f"  classes only {'ours' if k == 'o' else 'peer'} loaded, by package:",
                   ", ".join(f"{p} {n}" for p, n in sorted(only.items())) or "none", flush=True)
+        if moto:
+            self.row("+ one aws: name: classes loaded / of them STORE_CLASSES",
+                     (len(counts["w"][0]), len(counts["w"][1])), None, "")
 
     def socket_reads(self, duration, rate_duration):
         print(f"socket reads: closed loop {duration} s per level, {rate_duration} s at 1,000/s",
@@ -667,6 +727,8 @@ class Bench:
 
     def close(self):
         self.bao.stop()
+        if self.moto:
+            self.moto.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -909,6 +971,8 @@ def main():
     ap.add_argument("--bao", required=True)
     ap.add_argument("--only", default="footprint,socket,propagation,load,rotations,scale")
     ap.add_argument("--before", help="for --only stores: the sidecar jar of another build")
+    ap.add_argument("--moto", help="for --only stores: moto_server's path (scripts/ensure-moto.sh);"
+                    " adds a config with one aws: name")
     args = ap.parse_args()
     only = args.only.split(",")
     if "stores" in only and not args.before:
@@ -926,7 +990,7 @@ def main():
         if "footprint" in only:
             b.footprint_and_startup(2 if args.quick else 5, 30)
         if "stores" in only:
-            b.stores(2 if args.quick else 5, 30, os.path.abspath(args.before))
+            b.stores(2 if args.quick else 5, 30, os.path.abspath(args.before), args.moto)
         if "socket" in only:
             b.socket_reads(3 if args.quick else 10, 10 if args.quick else 30)
         if "propagation" in only:
