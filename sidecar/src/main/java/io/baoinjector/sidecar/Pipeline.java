@@ -4,7 +4,6 @@ import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.cache.LastKnownGood;
-import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
@@ -78,12 +77,7 @@ final class Pipeline implements AutoCloseable {
     try {
       this.backends = Backends.open(config);
     } catch (BackendException e) {
-      throw new ConfigException(
-          config.source() == null ? "sidecar.yaml" : config.source().toString(),
-          0,
-          null,
-          e.getMessage(),
-          null);
+      throw Backends.configError(config, e);
     }
     metrics.snapshotSource(hub::current);
     metrics.leaseSource(hub::leases);
