@@ -123,9 +123,7 @@ public final class Reference {
           show(t)
               + ": no backend is named \""
               + name
-              + "\"; add it under backends:, or write bao:"
-              + t
-              + " for an OpenBao path with a :");
+              + "\"; add it under backends:, or put bao: before it for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
       throw new IllegalArgumentException(
@@ -281,6 +279,10 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + " has no KEY after #; expected " + form(name, store));
     }
+    if (k != null && hasControl(k)) {
+      // the key is part of the reference every message and log line quotes
+      throw new IllegalArgumentException(show(shown) + ": the #KEY has a control character");
+    }
     return new String[] {n, k};
   }
 
@@ -289,12 +291,19 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + ": longer than " + max + " characters for " + what);
     }
-    for (int i = 0; i < n.length(); i++) {
-      char c = n.charAt(i);
+    if (hasControl(n)) {
+      throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+    }
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-        throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+        return true;
       }
     }
+    return false;
   }
 
   /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
@@ -609,7 +618,8 @@ public final class Reference {
       case FILE:
         return backend + ":" + path + (key == null ? "" : "#" + key);
       default:
-        return (apiPath ? VAULT : "")
+        // a first segment that reads as a prefix needs bao: to parse back as OpenBao
+        return (apiPath ? VAULT : prefixOf(path) != null ? BAO : "")
             + path
             + (key == null ? "" : "#" + key)
             + (version > 0 ? "@" + version : "");
