@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,8 +45,7 @@ final class FileBackend implements Backend {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
       throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot read: " + e.getClass().getSimpleName());
+          BackendException.Kind.UNAVAILABLE, ref + ": cannot read: " + why(e));
     }
     if (bytes.length > MAX_BYTES) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
@@ -88,8 +88,7 @@ final class FileBackend implements Backend {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
       throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot stat: " + e.getClass().getSimpleName());
+          BackendException.Kind.UNAVAILABLE, ref + ": cannot stat: " + why(e));
     }
     if (!a.isRegularFile()) {
       // a FIFO blocks the refresh thread until a writer comes; a directory has no content
@@ -102,6 +101,13 @@ final class FileBackend implements Backend {
         + a.size()
         + ":"
         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The OS's reason (ENOTDIR, ELOOP) names the fault; it never holds the file's content. */
+  private static String why(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : e.getClass().getSimpleName();
   }
 
   private static BackendException notFound(Reference ref) {
