@@ -187,6 +187,9 @@ class FileBackendIT {
                 .contains("bao_injector_backend_stale{backend=\"file\"} 0"));
 
         assertEquals(0, p.terminate());
+        assertTrue(
+            p.stderr().contains("API_TOKEN: file:" + json + ": no such file"),
+            "the removed file is named once:\n" + p.stderr());
         for (String log : new String[] {p.stderr(), p.stdout()}) {
           assertFalse(log.contains("canary"), "a value in the sidecar's output:\n" + log);
           assertFalse(log.contains("MIIE"), "the PEM in the sidecar's output:\n" + log);
