@@ -119,11 +119,16 @@ public final class Reference {
     }
     Store store = name.equals(FILE) ? Store.FILE : stores.apply(name);
     if (store == null || store == Store.OPENBAO) {
+      String shown = show(t);
+      // spelled out only when it is short and plain, so the message stays one short line
+      String fix = shown.equals("\"" + t + "\"") ? "write bao:" + t : "put bao: before it";
       throw new IllegalArgumentException(
-          show(t)
+          shown
               + ": no backend is named \""
               + name
-              + "\"; add it under backends:, or put bao: before it for an OpenBao path with a :");
+              + "\"; add it under backends:, or "
+              + fix
+              + " for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
       throw new IllegalArgumentException(

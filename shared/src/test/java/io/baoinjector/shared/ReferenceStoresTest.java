@@ -236,17 +236,22 @@ class ReferenceStoresTest {
         "\"infisical:/app#K\": a whole-secret path takes no #KEY", wholeError("infisical:/app#K"));
     assertEquals("\"secret/x#k\": a whole-secret path takes no #KEY", wholeError("secret/x#k"));
     assertEquals(
-        "\"nope:x\": no backend is named \"nope\"; add it under backends:, or put bao: before"
-            + " it for an OpenBao path with a :",
+        "\"nope:x\": no backend is named \"nope\"; add it under backends:, or write bao:nope:x"
+            + " for an OpenBao path with a :",
         wholeError("nope:x"));
   }
 
   @Test
   void anUnknownPrefixIsRefusedNamingTheWayOut() {
     assertEquals(
-        "\"aws:prod/db#password\": no backend is named \"aws\"; add it under backends:, or put"
-            + " bao: before it for an OpenBao path with a :",
+        "\"aws:prod/db#password\": no backend is named \"aws\"; add it under backends:, or write"
+            + " bao:aws:prod/db#password for an OpenBao path with a :",
         refusal(() -> Reference.parse("aws:prod/db#password", n -> null), "aws:prod/db"));
+    // a long or unprintable one is not repeated: the message stays one short line
+    assertEquals(
+        "\"aws:a\\nb#k\": no backend is named \"aws\"; add it under backends:, or put bao: before"
+            + " it for an OpenBao path with a :",
+        refusal(() -> Reference.parse("aws:a\nb#k", n -> null), "aws:a"));
     // a block of the OpenBao grammar is no block
     refusal(() -> Reference.parse("aws:prod/db#password", n -> Store.OPENBAO), "aws:prod/db");
     assertTrue(error("kv:team/db#password").contains("no backend is named \"kv\""));
