@@ -42,6 +42,31 @@ class FileBackendIT {
     return Map.of("BAO_TOKEN", bao.rootToken());
   }
 
+  /**
+   * A config reading {@code DB_PASSWORD} from OpenBao plus {@code moreSecrets} (lines indented
+   * under {@code secrets:}), serving the socket; {@code extra} goes under {@code outputs:} when
+   * indented, at the top level otherwise.
+   */
+  private static Path config(Path work, OpenBao bao, Path sock, String moreSecrets, String extra)
+      throws Exception {
+    String yaml =
+        """
+        openbao:
+          address: %s
+        auth:
+          method: token
+        secrets:
+          DB_PASSWORD: secret/app/db#password
+        %srefresh:
+          interval: 1s
+        outputs:
+          socket:
+            path: %s
+        %s"""
+            .formatted(bao.address(), moreSecrets, sock, extra);
+    return Files.writeString(work.resolve("sidecar.yaml"), yaml);
+  }
+
   /** As an operator (or an editor) replaces a file: written beside it, renamed over it. */
   private static void replace(Path file, String text) throws Exception {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
@@ -93,29 +118,23 @@ class FileBackendIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       Path out = t.resolve("app.env");
-      Path cfg = work.resolve("sidecar.yaml");
-      Files.writeString(
-          cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-            DB_USER: file:%s#DB_USER
-            API_TOKEN: file:%s#token
-            TLS_KEY: file:%s
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-            files:
-              - path: %s
-                format: dotenv
-          """
-              .formatted(bao.address(), dotenv, json, pem, sock, out));
+      Path cfg =
+          config(
+              work,
+              bao,
+              sock,
+              """
+                DB_USER: file:%s#DB_USER
+                API_TOKEN: file:%s#token
+                TLS_KEY: file:%s
+              """
+                  .formatted(dotenv, json, pem),
+              """
+                files:
+                  - path: %s
+                    format: dotenv
+              """
+                  .formatted(out));
       try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
         UnixHttp.Response ready = p.awaitReady(sock);
         assertTrue(
@@ -206,24 +225,7 @@ class FileBackendIT {
     replace(fallback, "DB_PASSWORD=canary-fallback-1\nUNUSED=x\n");
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      Path cfg = work.resolve("sidecar.yaml");
-      Files.writeString(
-          cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          fallback: file:%s
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(bao.address(), fallback, sock));
+      Path cfg = config(work, bao, sock, "", "fallback: file:" + fallback + "\n");
       try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
         UnixHttp.Response ready = p.awaitReady(sock);
         JsonNode h = JSON.readTree(ready.body());
