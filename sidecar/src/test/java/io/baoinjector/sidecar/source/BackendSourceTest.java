@@ -39,18 +39,18 @@ class BackendSourceTest {
     @Override
     public BackendSecret read(Reference ref) {
       readCalls++;
-      Object o = reads.pop();
-      if (o instanceof BackendException e) {
-        throw e;
-      }
-      String v = (String) o;
+      String v = next(reads);
       return BackendSecret.ofText("{\"password\": \"canary-" + v + "\"}", v);
     }
 
     @Override
     public String currentVersion(Reference ref) {
       versionCalls++;
-      Object o = versions.pop();
+      return next(versions);
+    }
+
+    private static String next(Deque<Object> answers) {
+      Object o = answers.pop();
       if (o instanceof BackendException e) {
         throw e;
       }
