@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ final class FileBackend implements Backend {
    * A secrets file is small; the cap keeps a mistaken path (a log, /dev/zero) from costing memory.
    */
   static final int MAX_BYTES = 8 << 20;
+
+  private static final Pattern ASSIGNMENT =
+      Pattern.compile("(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_]*=");
 
   @Override
   public BackendSecret read(Reference ref) {
@@ -62,6 +66,9 @@ final class FileBackend implements Backend {
     } catch (CharacterCodingException e) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": not UTF-8 text");
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a Windows editor's byte order mark is no part of a value
+    }
     if (text.trim().startsWith("{")) {
       return BackendSecret.ofText(text, version);
     }
@@ -70,7 +77,12 @@ final class FileBackend implements Backend {
       keys = ShellDotenv.parse(text, ref.path());
     } catch (IllegalArgumentException e) {
       // not dotenv (a PEM, a token): whole only. ShellDotenv's messages never quote a value.
-      log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      // A file that starts as dotenv is one with a mistake: say where, or its keys just vanish.
+      if (startsAsDotenv(text)) {
+        log.warn("{}: no keys served: {}", ref, e.getMessage());
+      } else {
+        log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      }
       return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), Map.of(), version);
     }
     BackendSecret keyed = BackendSecret.ofKeys(keys, version);
@@ -101,6 +113,19 @@ final class FileBackend implements Backend {
         + a.size()
         + ":"
         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Blank and comment lines, then {@code NAME=} or {@code export NAME=} (no regex over lines). */
+  private static boolean startsAsDotenv(String text) {
+    for (int i = 0; i < text.length(); ) {
+      int end = text.indexOf('\n', i);
+      String line = text.substring(i, end < 0 ? text.length() : end).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        return ASSIGNMENT.matcher(line).lookingAt();
+      }
+      i = end < 0 ? text.length() : end + 1;
+    }
+    return false;
   }
 
   /** The OS's reason (ENOTDIR, ELOOP) names the fault; it never holds the file's content. */

@@ -97,6 +97,26 @@ class FileBackendTest {
   }
 
   @Test
+  void aByteOrderMarkIsNoPartOfTheFile() throws IOException {
+    Path p = dir.resolve("windows.env");
+    Files.writeString(p, "\uFEFFDB_USER=app\n");
+    assertEquals(Map.of("DB_USER", "app"), reveal(backend.read(ref(p))));
+    assertEquals("DB_USER=app\n", backend.read(ref(p)).text().reveal());
+    Files.writeString(p, "\uFEFF{\"k\": \"v\"}");
+    assertEquals(Map.of("k", "v"), reveal(backend.read(ref(p))));
+  }
+
+  @Test
+  void aDotenvFileWithAMistakeServesNoKeysAndItsWholeText() throws IOException {
+    Path p = dir.resolve("typo.env");
+    String text = "# app\nDB_USER=app\nDB_PASSWORD=`" + CANARY + "`\n";
+    Files.writeString(p, text);
+    BackendSecret s = backend.read(ref(p));
+    assertEquals(Map.of(), s.keys());
+    assertEquals(text, s.text().reveal());
+  }
+
+  @Test
   void aMissingFileIsNotFound() {
     Path p = dir.resolve("missing.env");
     assertEquals("file:" + p + ": no such file", refused(p, Kind.NOT_FOUND).getMessage());

@@ -205,7 +205,30 @@ class FileBackendIT {
                 .body()
                 .contains("bao_injector_backend_stale{backend=\"file\"} 0"));
 
+        // a dotenv file with a mistake: its names keep their values, and the log says where
+        replace(dotenv, "DB_USER=canary-user-4\nOTHER=`x`\n");
+        Await.until(
+            WAIT,
+            () -> "DB_USER never listed in backends.file.unresolved",
+            () ->
+                health(sock)
+                    .path("backends")
+                    .path("file")
+                    .path("unresolved")
+                    .toString()
+                    .equals("[\"DB_USER\"]"));
+        assertEquals("canary-user-3", value(sock, "DB_USER"));
+
         assertEquals(0, p.terminate());
+        assertTrue(
+            p.stderr()
+                .contains(
+                    "file:"
+                        + dotenv
+                        + ": no keys served: "
+                        + dotenv
+                        + ":2: a backtick would run a command; put the value in single quotes"),
+            p.stderr());
         assertTrue(
             p.stderr().contains("API_TOKEN: file:" + json + ": no such file"),
             "the removed file is named once:\n" + p.stderr());
