@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The built-in {@code file:} store: a dotenv file (the bash subset {@code import} reads), a JSON
  * object, or any file read whole. Its version is the file's identity, size and modification time,
  * so the change check is one {@code stat}; symlinks are followed, as a Kubernetes Secret volume
- * swaps its {@code ..data} link on every update.
+ * swaps its {@code ..data} link on every update. A failure is never {@code UNAVAILABLE}: one
+ * unreadable path is that file's problem, not an outage of every {@code file:} name.
  */
 final class FileBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(FileBackend.class);
@@ -48,8 +49,7 @@ final class FileBackend implements Backend {
     } catch (AccessDeniedException e) {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.UNAVAILABLE, ref + ": cannot read: " + why(e));
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": cannot read: " + why(e));
     }
     if (bytes.length > MAX_BYTES) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
@@ -99,8 +99,7 @@ final class FileBackend implements Backend {
     } catch (AccessDeniedException e) {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.UNAVAILABLE, ref + ": cannot stat: " + why(e));
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": cannot stat: " + why(e));
     }
     if (!a.isRegularFile()) {
       // a FIFO blocks the refresh thread until a writer comes; a directory has no content

@@ -241,6 +241,49 @@ class FileBackendIT {
   }
 
   @Test
+  void oneUnreadablePathIsThatFilesProblemAlone(OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("password", "canary-bao-1"));
+    Path good = work.resolve("good.env");
+    replace(good, "K=canary-good-1\n");
+    Path plain = Files.writeString(work.resolve("plain"), "x");
+    try (TmpfsDir t = new TmpfsDir()) {
+      Path sock = t.resolve("agent.sock");
+      Path cfg =
+          config(
+              work,
+              bao,
+              sock,
+              "  BROKEN: file:" + plain + "/x.env#K\n  GOOD: file:" + good + "#K\n",
+              "");
+      try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
+        p.awaitHealth(
+            sock,
+            r ->
+                r.body()
+                    .contains(
+                        "\"backends\":{\"file\":{\"stale\":false,\"unresolved\":[\"BROKEN\"]}}"),
+            WAIT);
+        replace(good, "K=canary-good-2\n");
+        awaitValue(sock, "GOOD", "canary-good-2");
+        JsonNode h = health(sock);
+        assertEquals("starting", h.path("status").asText(), h.toString());
+        assertFalse(h.path("backends").path("file").path("stale").asBoolean(), h.toString());
+
+        assertEquals(0, p.terminate());
+        String err = p.stderr();
+        assertFalse(err.contains("unreachable"), err);
+        assertEquals(
+            1,
+            err.lines()
+                .filter(l -> l.contains(plain + "/x.env: cannot stat: Not a directory"))
+                .count(),
+            err);
+        assertFalse(err.contains("canary"), err);
+      }
+    }
+  }
+
+  @Test
   void theFallbackFileIsServedStaleWhileOpenBaoHasNeverAnswered(OpenBao bao, @TempDir Path work)
       throws Exception {
     bao.stop();
