@@ -4,7 +4,6 @@ import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.cache.LastKnownGood;
-import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.metrics.Metrics;
@@ -14,10 +13,8 @@ import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.output.socket.SocketServer;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import io.baoinjector.sidecar.source.RefreshObserver;
 import io.baoinjector.sidecar.source.Refresher;
 import io.baoinjector.sidecar.token.TokenManager;
-import io.baoinjector.sidecar.token.TokenObserver;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -74,43 +71,17 @@ final class Pipeline implements AutoCloseable {
     String method = config.auth().method().configName();
     this.tokens =
         TokenManager.builder(client, auth)
-            .observer(
-                new TokenObserver() {
-                  @Override
-                  public void onLogin(io.baoinjector.sidecar.auth.Token token) {
-                    metrics.login(method, true);
-                  }
-
-                  @Override
-                  public void onLoginFailure(Exception e) {
-                    metrics.login(method, false);
-                  }
-
-                  @Override
-                  public void onRenewal(io.baoinjector.sidecar.auth.Token token) {
-                    metrics.renewal("token", true);
-                  }
-
-                  @Override
-                  public void onRenewalFailure(Exception e) {
-                    metrics.renewal("token", false);
-                  }
-                })
+            .observer(MetricsObservers.tokens(metrics, method))
             .build();
     this.hub = new SnapshotHub();
     try {
       this.backends = Backends.open(config);
     } catch (BackendException e) {
-      throw new ConfigException(
-          config.source() == null ? "sidecar.yaml" : config.source().toString(),
-          0,
-          null,
-          e.getMessage(),
-          null);
+      throw Backends.configError(config, e);
     }
     metrics.snapshotSource(hub::current);
     metrics.leaseSource(hub::leases);
-    metrics.backendSource(hub::backends);
+    metrics.backends().source(hub::backends);
     this.refresher =
         new Refresher(
             config,
@@ -118,22 +89,7 @@ final class Pipeline implements AutoCloseable {
             tokens,
             hub,
             Clock.systemUTC(),
-            new RefreshObserver() {
-              @Override
-              public void round(boolean ok, boolean changed, java.time.Duration took) {
-                metrics.refreshRound(ok);
-              }
-
-              @Override
-              public void leaseRenewal(boolean ok) {
-                metrics.renewal("lease", ok);
-              }
-
-              @Override
-              public void backendRequest(String backend, String outcome) {
-                metrics.backendRequest(backend, outcome);
-              }
-            },
+            MetricsObservers.refresh(metrics),
             backends);
   }
 

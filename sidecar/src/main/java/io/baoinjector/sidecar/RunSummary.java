@@ -59,8 +59,24 @@ final class RunSummary {
     if (!snap.unresolved().isEmpty()) {
       b.append("; unresolved [").append(String.join(", ", snap.unresolved())).append(']');
     }
-    if (snap.stale()) {
+    String spare =
+        java.util.stream.Stream.concat(
+                snap.values().entrySet().stream(), snap.properties().entrySet().stream())
+            .filter(e -> e.getValue().source().startsWith("fallback:"))
+            .map(java.util.Map.Entry::getKey)
+            .collect(Collectors.joining(", "));
+    if (!spare.isEmpty()) {
+      b.append("; from the fallback file [").append(spare).append(']');
+    }
+    if (s.refresher().outage().isPresent() || (snap.stale() && spare.isEmpty())) {
       b.append("; OpenBao unreachable, retrying");
+    }
+    if (!s.hub().backends().isEmpty()) {
+      b.append("; backends ");
+      b.append(
+          s.hub().backends().entrySet().stream()
+              .map(e -> e.getKey() + (e.getValue().stale() ? " (unreachable, retrying)" : ""))
+              .collect(Collectors.joining(", ")));
     }
     b.append("; outputs: ");
     b.append(

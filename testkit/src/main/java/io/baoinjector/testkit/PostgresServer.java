@@ -196,27 +196,12 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Runs {@code scripts/NAME} and returns the one line it prints. */
   private static String script(String name) {
-    Path script = BaoBinary.repoRoot().resolve("scripts").resolve(name);
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
-        p.destroyForcibly();
-        throw new IllegalStateException(
+    return Scripts.output(
+        name,
+        script ->
             "this test needs a PostgreSQL server and "
                 + script
                 + " could not provide one (see its message above): apt-get install postgresql");
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int freePort() {

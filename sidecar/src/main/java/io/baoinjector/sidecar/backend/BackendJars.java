@@ -19,7 +19,8 @@ import java.util.ServiceLoader;
 /**
  * Finds a cloud backend's jar and opens it on its own class loader, so its SDK is loaded only by a
  * config that names its type and a bigger download costs an OpenBao-only sidecar nothing. The jar
- * lives in {@code $BAO_INJECTOR_BACKEND_DIR}, else in {@code backends/} beside the sidecar's jar.
+ * lives in {@code $BAO_INJECTOR_BACKEND_DIR} (one directory, or several separated by {@code :}),
+ * else in {@code backends/} beside the sidecar's jar.
  *
  * <p>Loading code is executing it: a jar (or its directory) that another user could have written is
  * refused, as is a jar owned by neither root nor this process's user.
@@ -40,10 +41,10 @@ final class BackendJars {
     if (stem == null) {
       throw new BackendException(BackendException.Kind.INVALID, "no backend serves type " + type);
     }
-    Path dir = dir();
-    Path jar = find(dir, stem, type);
+    List<Path> dirs = dirs();
+    Path jar = find(dirs, stem, type);
     checkTrusted(jar, type);
-    checkTrusted(dir, type);
+    checkTrusted(jar.getParent(), type);
     URLClassLoader loader;
     try {
       loader =
@@ -61,35 +62,46 @@ final class BackendJars {
         jar + " holds no backend of type " + type + "; reinstall it");
   }
 
-  private static Path dir() {
+  private static List<Path> dirs() {
     String env = System.getenv(DIR_ENV);
+    List<Path> dirs = new ArrayList<>();
     if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath();
+      for (String d : env.split(":")) {
+        if (!d.isBlank()) {
+          dirs.add(Path.of(d).toAbsolutePath());
+        }
+      }
+      return dirs;
     }
     try {
       Path self =
           Path.of(BackendJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return (Files.isDirectory(self) ? self : self.getParent()).resolve("backends");
+      dirs.add((Files.isDirectory(self) ? self : self.getParent()).resolve("backends"));
     } catch (URISyntaxException | RuntimeException e) {
-      return Path.of("backends").toAbsolutePath();
+      dirs.add(Path.of("backends").toAbsolutePath());
     }
+    return dirs;
   }
 
-  private static Path find(Path dir, String stem, String type) {
+  private static Path find(List<Path> dirs, String stem, String type) {
     List<Path> found = new ArrayList<>();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, stem + "*.jar")) {
-      for (Path p : s) {
-        String n = p.getFileName().toString();
-        // stem.jar or stem-VERSION.jar; not -sources, -javadoc, -tests
-        if (n.equals(stem + ".jar")
-            || (n.matches(java.util.regex.Pattern.quote(stem) + "-[0-9][^/]*\\.jar")
-                && !n.matches(".*-(sources|javadoc|tests)\\.jar"))) {
-          found.add(p);
+    for (Path dir : dirs) {
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, stem + "*.jar")) {
+        for (Path p : s) {
+          String n = p.getFileName().toString();
+          // stem.jar or stem-VERSION.jar; not -sources, -javadoc, -tests
+          if (n.equals(stem + ".jar")
+              || (n.matches(java.util.regex.Pattern.quote(stem) + "-[0-9][^/]*\\.jar")
+                  && !n.matches(".*-(sources|javadoc|tests)\\.jar"))) {
+            found.add(p);
+          }
         }
+      } catch (IOException e) {
+        // no such directory: said below
       }
-    } catch (IOException e) {
-      // no directory: said below
     }
+    String dir =
+        dirs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(":"));
     if (found.size() != 1) {
       throw new BackendException(
           BackendException.Kind.INVALID,

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.backend;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.infisical.InfisicalFactory;
 import io.baoinjector.sidecar.config.BackendSettings;
+import io.baoinjector.sidecar.config.ConfigException;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +40,39 @@ public final class Backends implements AutoCloseable {
     return open(config, Backends::builtIn);
   }
 
+  /**
+   * {@code check}: the jar of every cloud type {@code config} names is there and trusted (its
+   * factory is found; no block is opened, no SDK class loads).
+   *
+   * @throws ConfigException naming the block, as {@code run} would fail
+   */
+  public static void verifyInstalled(SidecarConfig config) {
+    config
+        .backends()
+        .forEach(
+            (name, s) -> {
+              if (builtIn(s.type()) == null) {
+                try {
+                  BackendJars.factory(s.type());
+                } catch (BackendException x) {
+                  throw configError(
+                      config,
+                      new BackendException(x.kind(), "backends." + name + ": " + x.getMessage()));
+                }
+              }
+            });
+  }
+
+  /** A backend that cannot be opened, said as the config's error (exit 2, one line). */
+  public static ConfigException configError(SidecarConfig config, BackendException e) {
+    return new ConfigException(
+        config.source() == null ? "sidecar.yaml" : config.source().toString(),
+        0,
+        null,
+        e.getMessage(),
+        null);
+  }
+
   /** The factory of a type built into the sidecar (no SDK), or null for a type from a jar. */
   static BackendFactory builtIn(String type) {
     return type.equals("infisical") ? new InfisicalFactory() : null;
@@ -65,7 +99,10 @@ public final class Backends implements AutoCloseable {
           }
           m.put(e.getKey(), f.open(e.getKey(), s));
         } catch (BackendException x) {
-          throw new BackendException(x.kind(), "backends." + e.getKey() + ": " + x.getMessage(), x);
+          String at = "backends." + e.getKey();
+          String said = String.valueOf(x.getMessage());
+          // a factory that names the key itself (backends.gcp.project: …) is said as it is
+          throw new BackendException(x.kind(), said.startsWith(at) ? said : at + ": " + said, x);
         }
         log.info("backend {}: {}", e.getKey(), s.type());
       }

@@ -2,12 +2,10 @@ package io.baoinjector.sidecar.backend;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.shared.ShellDotenv;
+import io.baoinjector.shared.wire.Utf8;
+import io.baoinjector.shared.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -56,15 +54,10 @@ final class FileBackend implements Backend {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw new BackendException(BackendException.Kind.INVALID, ref + ": not UTF-8 text");
+      text = Utf8.decode(bytes, ref.secret().toString());
+    } catch (WireFormatException e) {
+      throw new BackendException(
+          BackendException.Kind.INVALID, e.getMessage() + ": not UTF-8 text");
     }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a Windows editor's byte order mark is no part of a value

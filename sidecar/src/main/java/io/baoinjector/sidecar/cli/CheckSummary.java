@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.cli;
 
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
@@ -19,6 +20,7 @@ final class CheckSummary {
   private CheckSummary() {}
 
   static void print(SidecarConfig c, PrintStream out) {
+    Backends.verifyInstalled(c); // run would fail at once without a block's jar
     out.println(c.source() + ": ok");
     List<String> addresses = c.openbao().addresses().stream().map(URI::toString).toList();
     List<String> tls = new ArrayList<>();
@@ -46,6 +48,16 @@ final class CheckSummary {
         "env-from:   "
             + counted(c.envFrom().stream().map(e -> e.path().toString() + prefix(e)).toList()));
     out.println("properties: " + counted(c.properties().keySet()));
+    if (!c.backends().isEmpty()) {
+      out.println(
+          "backends:   "
+              + c.backends().entrySet().stream()
+                  .map(e -> e.getKey() + " (" + e.getValue().type() + ")")
+                  .collect(java.util.stream.Collectors.joining(", ")));
+    }
+    if (c.fallback() != null) {
+      out.println("fallback:   " + c.fallback());
+    }
     out.println("refresh:    every " + human(c.refresh().interval()));
     if (!c.leases().equals(LeaseSettings.DEFAULTS)) {
       out.println(

@@ -253,14 +253,7 @@ final class Binder {
       return ctx.errorAt(line, path, b.getMessage(), b.fix);
     }
     if (e instanceof InvalidTypeIdException t) {
-      // a backends: block without type:, or with one no factory serves
-      String block = path.replaceAll("\\.type$", "");
-      boolean missing = t.getTypeId() == null;
-      return ctx.errorAt(
-          ctx.has(block + ".type") ? ctx.line(block + ".type") : ctx.line(block),
-          missing ? block : block + ".type",
-          missing ? "missing type" : "unknown type \"" + t.getTypeId() + "\"",
-          (missing ? "add type: " : "use ") + BackendSettings.TYPES);
+      return ConfigKeys.typeError(ctx, path, t.getTypeId());
     }
     if (e instanceof UnrecognizedPropertyException u) {
       return ctx.errorAt(line, path, "unknown key", ConfigKeys.unknownKeyFix(u));

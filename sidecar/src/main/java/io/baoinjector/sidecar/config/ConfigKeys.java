@@ -140,4 +140,15 @@ final class ConfigKeys {
             "expected path:, format: and other keys, got " + kind,
             "write it like - path: /run/secrets/app.env");
   }
+
+  /** A {@code backends:} block without {@code type:} (null), or with one no factory serves. */
+  static ConfigException typeError(LoadContext ctx, String path, String typeId) {
+    String block = path.replaceAll("\\.type$", "");
+    boolean missing = typeId == null;
+    return ctx.errorAt(
+        ctx.has(block + ".type") ? ctx.line(block + ".type") : ctx.line(block),
+        missing ? block : block + ".type",
+        missing ? "missing type" : "unknown type \"" + typeId + "\"",
+        (missing ? "add type: " : "use ") + BackendSettings.TYPES);
+  }
 }

@@ -1,7 +1,6 @@
 package io.baoinjector.sidecar.metrics;
 
 import io.baoinjector.sidecar.config.ConfigException;
-import io.baoinjector.sidecar.snapshot.BackendStatus;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -37,7 +35,7 @@ import java.util.function.Supplier;
  * and label values end up in long-lived monitoring storage.
  */
 public final class Metrics {
-  private static final String P = "bao_injector_";
+  static final String P = "bao_injector_";
   // OpenBao round trips: sub-millisecond on loopback to tens of seconds through a retrying proxy.
   private static final double[] LATENCY_BUCKETS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
@@ -79,15 +77,8 @@ public final class Metrics {
           "outcome");
   private final Counter renders =
       counter("file_renders_total", "File renders by file path and outcome.", "path", "outcome");
-  private final Counter backendRequests =
-      counter(
-          "backend_requests_total",
-          "Reads and version checks of stores other than OpenBao, by backend block and outcome:"
-              + " read, unchanged, unavailable, denied, not_found, invalid.",
-          "backend",
-          "outcome");
+  private final BackendMetrics backends = new BackendMetrics(registry);
   private volatile Supplier<Snapshot> snapshot;
-  private volatile Supplier<Map<String, BackendStatus>> backends;
   private volatile Supplier<List<LeaseStatus>> leases;
 
   public Metrics() {
@@ -133,15 +124,12 @@ public final class Metrics {
     this.snapshot = Objects.requireNonNull(source, "source == null");
   }
 
+  /** The metrics of stores other than OpenBao. */
+  public BackendMetrics backends() {
+    return backends;
+  }
+
   /** Where the lease gauges read from, e.g. {@code hub::leases}. */
-  public void backendSource(Supplier<Map<String, BackendStatus>> source) {
-    this.backends = source;
-  }
-
-  public void backendRequest(String backend, String outcome) {
-    backendRequests.labelValues(backend, outcome).inc();
-  }
-
   public void leaseSource(Supplier<List<LeaseStatus>> source) {
     this.leases = Objects.requireNonNull(source, "source == null");
   }
@@ -250,34 +238,7 @@ public final class Metrics {
     if (leaseSrc != null) {
       out.add(leaseGauge(leaseSrc.get(), now));
     }
-    Supplier<Map<String, BackendStatus>> backendSrc = backends;
-    if (backendSrc != null && !backendSrc.get().isEmpty()) {
-      GaugeSnapshot.Builder stale =
-          GaugeSnapshot.builder()
-              .name(P + "backend_stale")
-              .help("1 while a store other than OpenBao cannot be reached (its names are stale).");
-      GaugeSnapshot.Builder unresolved =
-          GaugeSnapshot.builder()
-              .name(P + "backend_unresolved_names")
-              .help("Names of a store other than OpenBao without a current value.");
-      backendSrc
-          .get()
-          .forEach(
-              (name, b) -> {
-                stale.dataPoint(
-                    GaugeDataPointSnapshot.builder()
-                        .labels(Labels.of("backend", name))
-                        .value(b.stale() ? 1 : 0)
-                        .build());
-                unresolved.dataPoint(
-                    GaugeDataPointSnapshot.builder()
-                        .labels(Labels.of("backend", name))
-                        .value(b.unresolved().size())
-                        .build());
-              });
-      out.add(stale.build());
-      out.add(unresolved.build());
-    }
+    out.addAll(backends.gauges());
     return new MetricSnapshots(out);
   }
 

@@ -34,8 +34,10 @@ public final class AccessCheck {
     Map<String, NameTable.SourceKey> paths = new LinkedHashMap<>();
     // as written: a vault: API path is shown with its prefix, it names another secret
     new NameTable(config)
-        .sourceKeys()
-        .forEach(k -> paths.putIfAbsent((k.apiPath() ? Reference.VAULT : "") + k.path(), k));
+        .sourceKeys().stream()
+            .filter(
+                k -> k.backendSecret() == null) // another store's secret is not OpenBao's to grant
+            .forEach(k -> paths.putIfAbsent((k.apiPath() ? Reference.VAULT : "") + k.path(), k));
     Reader reader = new Reader(client, tokens);
     MountResolver mounts = new MountResolver(reader);
     Map<String, String[]> api = new LinkedHashMap<>();
@@ -53,6 +55,9 @@ public final class AccessCheck {
           api.put(shown, a);
           ask.addAll(List.of(a));
         });
+    if (ask.isEmpty()) {
+      return List.of(); // every name comes from another store
+    }
     JsonNode caps = reader.post("sys/capabilities-self", Map.of("paths", ask));
     List<Result> out = new ArrayList<>();
     api.forEach(

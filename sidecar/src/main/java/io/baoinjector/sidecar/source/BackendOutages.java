@@ -29,10 +29,13 @@ final class BackendOutages {
     return r != null && now.isBefore(r);
   }
 
-  void failed(String backend, OpenBaoException unreachable, Instant now) {
+  /** Records the failure; returns when {@code backend} is to be tried again. */
+  Instant failed(String backend, OpenBaoException unreachable, Instant now) {
     Outage o = down.computeIfAbsent(backend, b -> new Outage(interval, b));
     o.failed(unreachable);
-    retryAt.put(backend, now.plus(o.retryDelay()));
+    Instant at = now.plus(o.retryDelay());
+    retryAt.put(backend, at);
+    return at;
   }
 
   void answered(String backend) {

@@ -65,6 +65,7 @@ final class NameTable {
   private final List<SidecarConfig.EnvFrom> envFrom;
   private final Set<SourceKey> keys = new LinkedHashSet<>();
   private final Set<String> warned = new LinkedHashSet<>();
+  private final UnresolvedWarnings unresolvedWarnings = new UnresolvedWarnings(this::warnOnce);
   private final SourceKey fallback;
   private final String fallbackRef;
   private boolean fallbackServed;
@@ -182,7 +183,7 @@ final class NameTable {
         unresolved.add(n.getKey());
         complete = false;
         if (st != null && st.lastGood() != null && !st.failing()) {
-          warnUnresolved(n.getKey(), n.getValue(), st.lastGood());
+          unresolvedWarnings.warn(n.getKey(), n.getValue(), st.lastGood());
         }
         SourceState fb = fallback == null ? null : states.apply(fallback);
         SecretValue spare =
@@ -243,63 +244,6 @@ final class NameTable {
 
   private static boolean neverAnswered(SourceState st) {
     return st == null || st.lastGood() == null;
-  }
-
-  /** Why {@code name} has no value although its store answered: once per name and reason. */
-  private void warnUnresolved(String name, Reference r, SecretData d) {
-    if (!r.backend().isEmpty()) {
-      if (!d.present()) {
-        warnOnce(name + "#absent", "{}: {}", name, d.gone() != null ? d.gone() : r + " not found");
-      } else if (r.key() == null) {
-        warnOnce(
-            name + "#whole",
-            "{}: {} holds named values only; pick one with #KEY (its keys: {})",
-            name,
-            r,
-            String.join(", ", d.data().keySet()));
-      } else {
-        warnOnce(
-            name + "#nokey",
-            "{}: {} has no key \"{}\" (its keys: {})",
-            name,
-            r.secret(),
-            r.key(),
-            String.join(", ", d.data().keySet()));
-      }
-      return;
-    }
-    if (!d.present() && d.gone() != null) {
-      warnOnce(
-          name + "#gone",
-          "{}: {} {} ({})",
-          name,
-          r.path(),
-          d.gone(),
-          d.gone().endsWith("destroyed")
-              ? (r.pinned() ? "pin a version that exists" : "write a new version")
-              : "bao kv undelete -versions=" + d.version() + " " + r.path() + " restores it");
-    } else if (!d.present()) {
-      warnOnce(
-          name + "#absent",
-          "{}: {} does not exist (check the path with bao kv get)",
-          name,
-          r.path());
-    } else if (d.nullKeys().contains(r.key())) {
-      warnOnce(
-          name + "#null",
-          "{}: key \"{}\" of {} is null (write a string value)",
-          name,
-          r.key(),
-          r.path() + (r.pinned() ? " version " + r.version() : ""));
-    } else {
-      warnOnce(
-          name + "#nokey",
-          "{}: {} has no key \"{}\" (its keys: {})",
-          name,
-          r.path() + (r.pinned() ? " version " + r.version() : ""),
-          r.key(),
-          String.join(", ", d.data().keySet()));
-    }
   }
 
   private void warnOnce(String key, String format, Object... args) {

@@ -7,17 +7,14 @@ import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.token.TokenProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,7 +46,6 @@ public final class Refresher implements AutoCloseable {
   private final SourceRegistry sources;
   private final Publisher publisher;
   private final Outage outage;
-  private final BackendOutages down;
   private final Duration interval;
   private final Clock clock;
   private final RefreshObserver observer;
@@ -83,9 +79,13 @@ public final class Refresher implements AutoCloseable {
     this.interval = config.refresh().interval();
     this.sources =
         new SourceRegistry(
-            names.sourceKeys(), new Reader(client, tokens), observer, config.leases(), backends);
+            names.sourceKeys(),
+            new Reader(client, tokens),
+            observer,
+            config.leases(),
+            backends,
+            interval);
     this.outage = new Outage(interval);
-    this.down = new BackendOutages(interval);
     this.publisher = new Publisher(names, Objects.requireNonNull(hub, "hub == null"), interval);
   }
 
@@ -239,9 +239,7 @@ public final class Refresher implements AutoCloseable {
       return publisher.byCachedExpiry(outage.retryDelay(), clock.instant());
     }
     Duration d =
-        Duration.between(
-            clock.instant(),
-            down.earliestRetry(sources.earliestWake(lastFullRound.plus(interval))));
+        Duration.between(clock.instant(), sources.earliestWake(lastFullRound.plus(interval)));
     return d.isNegative() ? Duration.ZERO : d;
   }
 
@@ -250,7 +248,7 @@ public final class Refresher implements AutoCloseable {
     long started = System.nanoTime();
     Instant now = clock.instant();
     boolean full = all || asked != null || !now.isBefore(lastFullRound.plus(interval));
-    UnavailableException unreachable = refreshDue(now, full, all);
+    UnavailableException unreachable = sources.readDue(now, full, all);
     if (unreachable != null) {
       sources.invalidateAll();
       outage.failed(unreachable);
@@ -261,7 +259,7 @@ public final class Refresher implements AutoCloseable {
       }
     }
     Snapshot prev = publisher.current();
-    Snapshot next = publisher.publish(sources, unreachable != null, down.down(), now);
+    Snapshot next = publisher.publish(sources, unreachable != null, sources.downBackends(), now);
     observer.round(
         unreachable == null,
         next.revision() != prev.revision(),
@@ -274,57 +272,6 @@ public final class Refresher implements AutoCloseable {
       }
     }
     return next;
-  }
-
-  /**
-   * Reads the due sources in order. The first sign of an OpenBao outage ends OpenBao's reads for
-   * the round and is returned; a backend that cannot be reached is that backend's outage, and its
-   * other sources wait for its retry. Either way the other stores are still read.
-   */
-  private UnavailableException refreshDue(Instant now, boolean full, boolean all) {
-    UnavailableException openbaoDown = null;
-    Set<String> failedNow = new HashSet<>();
-    for (Map.Entry<SourceKey, SourceSlot> e : sources.slots().entrySet()) {
-      SourceSlot t = e.getValue();
-      String backend = e.getKey().backend();
-      boolean skip =
-          backend.isEmpty()
-              ? openbaoDown != null
-              : failedNow.contains(backend) || down.waiting(backend, now);
-      if (skip || !t.isDue(now, full, all)) {
-        continue;
-      }
-      try {
-        SecretData d = sources.sourceOf(e.getKey(), t).refresh(now);
-        if (t.failing()) {
-          log.info("{}: readable again", e.getKey().path());
-        }
-        t.succeeded(now, d);
-        if (!backend.isEmpty()) {
-          down.answered(backend);
-        }
-      } catch (UnavailableException ex) {
-        if (backend.isEmpty()) {
-          openbaoDown = ex;
-          continue;
-        }
-        failedNow.add(backend);
-        down.failed(backend, ex, now);
-        t.failed(now, ex);
-      } catch (OpenBaoException ex) {
-        if (!backend.isEmpty()) {
-          down.answered(backend); // it answered, with a refusal
-        }
-        if (t.failed(now, ex)) {
-          log.warn(
-              "{}: {} (keeping the last value; retrying with backoff)",
-              e.getKey().path(),
-              ex.getMessage());
-        }
-      }
-      sources.dropIfMisjudged(e.getKey(), t);
-    }
-    return openbaoDown;
   }
 
   /** Stops the background rounds. Idempotent. */

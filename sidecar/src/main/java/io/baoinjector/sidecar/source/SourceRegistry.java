@@ -3,15 +3,20 @@ package io.baoinjector.sidecar.source;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.LeaseSettings;
+import io.baoinjector.sidecar.openbao.OpenBaoException;
+import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
 import io.baoinjector.sidecar.source.NameTable.SourceState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +35,11 @@ final class SourceRegistry {
   private final RefreshObserver observer;
   private final LeaseSettings leases;
   private final Backends backends;
+  private final BackendOutages down;
 
   SourceRegistry(
       Collection<SourceKey> keys, Reader reader, RefreshObserver observer, LeaseSettings leases) {
-    this(keys, reader, observer, leases, Backends.none());
+    this(keys, reader, observer, leases, Backends.none(), Duration.ofSeconds(30));
   }
 
   SourceRegistry(
@@ -41,8 +47,10 @@ final class SourceRegistry {
       Reader reader,
       RefreshObserver observer,
       LeaseSettings leases,
-      Backends backends) {
+      Backends backends,
+      Duration interval) {
     this.backends = backends;
+    this.down = new BackendOutages(interval);
     this.reader = reader;
     this.mounts = new MountResolver(reader);
     this.observer = observer;
@@ -52,6 +60,61 @@ final class SourceRegistry {
 
   Map<SourceKey, SourceSlot> slots() {
     return slots;
+  }
+
+  /**
+   * Reads the due sources in order. The first sign of an OpenBao outage ends OpenBao's reads for
+   * the round and is returned; a backend that cannot be reached is that backend's outage, and its
+   * other sources wait for its retry. Either way the other stores are still read.
+   */
+  UnavailableException readDue(Instant now, boolean full, boolean all) {
+    UnavailableException openbaoDown = null;
+    Set<String> failedNow = new HashSet<>();
+    for (Map.Entry<SourceKey, SourceSlot> e : slots.entrySet()) {
+      SourceSlot t = e.getValue();
+      String backend = e.getKey().backend();
+      boolean skip =
+          backend.isEmpty()
+              ? openbaoDown != null
+              : failedNow.contains(backend) || down.waiting(backend, now);
+      if (skip || !t.isDue(now, full, all)) {
+        continue;
+      }
+      try {
+        SecretData d = sourceOf(e.getKey(), t).refresh(now);
+        if (t.failing()) {
+          log.info("{}: readable again", e.getKey().path());
+        }
+        t.succeeded(now, d);
+        if (!backend.isEmpty()) {
+          down.answered(backend);
+        }
+      } catch (UnavailableException ex) {
+        if (backend.isEmpty()) {
+          openbaoDown = ex;
+          continue;
+        }
+        failedNow.add(backend);
+        t.failedWithStore(now, ex, down.failed(backend, ex, now));
+      } catch (OpenBaoException ex) {
+        if (!backend.isEmpty()) {
+          down.answered(backend); // it answered, with a refusal
+        }
+        if (t.failed(now, ex)) {
+          log.warn(
+              "{}: {} (keeping the last value; retrying with backoff)",
+              e.getKey().path(),
+              ex.getMessage());
+        }
+      }
+      dropIfMisjudged(e.getKey(), t);
+    }
+    return openbaoDown;
+  }
+
+  /** The backends that could not be reached at their last attempt. */
+  Set<String> downBackends() {
+    return down.down();
   }
 
   /** The slot's source, made first when the slot has none (which asks OpenBao for the mount). */
@@ -113,8 +176,9 @@ final class SourceRegistry {
     return t == null ? null : new SourceState(t.lastGood(), t.failing(), t.confirmedAt());
   }
 
-  /** The earliest time a slot wants a round on its own account, if before {@code at}. */
+  /** The earliest time a slot (or a backend's retry) wants a round, if before {@code at}. */
   Instant earliestWake(Instant at) {
+    at = down.earliestRetry(at);
     for (SourceSlot t : slots.values()) {
       Instant wake = t.wakeAt();
       if (wake != null && wake.isBefore(at)) {

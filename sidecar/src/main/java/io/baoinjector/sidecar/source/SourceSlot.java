@@ -99,6 +99,15 @@ final class SourceSlot {
   }
 
   /**
+   * A failure its store's outage paces: retried when the store is ({@link BackendOutages}), not on
+   * a backoff of its own.
+   */
+  void failedWithStore(Instant now, OpenBaoException e, Instant storeRetry) {
+    failed(now, e);
+    retryAt = storeRetry;
+  }
+
+  /**
    * Drops the source when its engine may have been misjudged: the mount was a guess and the read
    * failed, it failed {@value #RESOLVE_AGAIN_AFTER} times in a row, or the secret is absent (a
    * mount replaced by another KV version reads as absent). The next attempt looks the mount up

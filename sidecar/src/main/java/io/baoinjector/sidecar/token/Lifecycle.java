@@ -154,9 +154,10 @@ final class Lifecycle {
         scheduleAfter(t);
       }
     }
-    done.complete(t);
     final Token logged = t;
+    // counted before the waiters go on, so whoever sees the new token also sees the login counted
     safely(() -> observer.onLogin(logged));
+    done.complete(t);
     log.info("logged in ({}): {}", auth.describe(), t);
   }
 

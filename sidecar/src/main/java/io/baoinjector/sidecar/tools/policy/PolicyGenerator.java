@@ -109,6 +109,9 @@ final class PolicyGenerator {
   }
 
   private static void use(Map<String, Use> uses, Reference ref, String name) {
+    if (!ref.backend().isEmpty()) {
+      return; // another store's secret: its access is that store's (docs/backends.md)
+    }
     String path = ref.path();
     // policy paths glob: a trailing * or a + segment would grant more than this one path
     if (path.endsWith("*") || ("/" + path + "/").contains("/+/")) {
