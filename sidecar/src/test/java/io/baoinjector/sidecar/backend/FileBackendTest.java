@@ -162,7 +162,7 @@ class FileBackendTest {
     Files.write(p, bytes);
     BackendException e = assertThrows(BackendException.class, () -> backend.read(ref(p)));
     assertEquals(Kind.INVALID, e.kind());
-    assertEquals("file:" + p + ": not UTF-8 text", e.getMessage());
+    assertEquals("file:" + p + ": invalid UTF-8 at byte 18: not UTF-8 text", e.getMessage());
   }
 
   @Test
