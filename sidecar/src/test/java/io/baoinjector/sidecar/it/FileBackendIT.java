@@ -83,6 +83,20 @@ class FileBackendIT {
         WAIT, () -> name + " never became the new value", () -> expected.equals(value(sock, name)));
   }
 
+  /** Waits until health's {@code backends.file.unresolved} is {@code name} alone. */
+  private static void awaitFileUnresolved(Path sock, String name) throws Exception {
+    Await.until(
+        WAIT,
+        () -> name + " never the one name in backends.file.unresolved",
+        () ->
+            health(sock)
+                .path("backends")
+                .path("file")
+                .path("unresolved")
+                .toString()
+                .equals("[\"" + name + "\"]"));
+  }
+
   private static JsonNode health(Path sock) throws Exception {
     return JSON.readTree(UnixHttp.get(sock, "/v1/health").body());
   }
@@ -174,16 +188,7 @@ class FileBackendIT {
 
         // a removed file: its name keeps the last value and is listed unresolved, OpenBao's not
         Files.delete(json);
-        Await.until(
-            WAIT,
-            () -> "API_TOKEN never listed in backends.file.unresolved",
-            () ->
-                health(sock)
-                    .path("backends")
-                    .path("file")
-                    .path("unresolved")
-                    .toString()
-                    .equals("[\"API_TOKEN\"]"));
+        awaitFileUnresolved(sock, "API_TOKEN");
         assertEquals("canary-token-1", value(sock, "API_TOKEN"));
         JsonNode h = health(sock);
         assertFalse(h.path("stale").asBoolean(), h.toString());
@@ -207,16 +212,7 @@ class FileBackendIT {
 
         // a dotenv file with a mistake: its names keep their values, and the log says where
         replace(dotenv, "DB_USER=canary-user-4\nOTHER=`x`\n");
-        Await.until(
-            WAIT,
-            () -> "DB_USER never listed in backends.file.unresolved",
-            () ->
-                health(sock)
-                    .path("backends")
-                    .path("file")
-                    .path("unresolved")
-                    .toString()
-                    .equals("[\"DB_USER\"]"));
+        awaitFileUnresolved(sock, "DB_USER");
         assertEquals("canary-user-3", value(sock, "DB_USER"));
 
         assertEquals(0, p.terminate());
