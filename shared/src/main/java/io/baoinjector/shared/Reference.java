@@ -119,12 +119,15 @@ public final class Reference {
     }
     Store store = name.equals(FILE) ? Store.FILE : stores.apply(name);
     if (store == null || store == Store.OPENBAO) {
+      String shown = show(t);
+      // spelled out only when it is short and plain, so the message stays one short line
+      String fix = shown.equals("\"" + t + "\"") ? "write bao:" + t : "put bao: before it";
       throw new IllegalArgumentException(
-          show(t)
+          shown
               + ": no backend is named \""
               + name
-              + "\"; add it under backends:, or write bao:"
-              + t
+              + "\"; add it under backends:, or "
+              + fix
               + " for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
@@ -281,6 +284,10 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + " has no KEY after #; expected " + form(name, store));
     }
+    if (k != null && hasControl(k)) {
+      // the key is part of the reference every message and log line quotes
+      throw new IllegalArgumentException(show(shown) + ": the #KEY has a control character");
+    }
     return new String[] {n, k};
   }
 
@@ -289,12 +296,19 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + ": longer than " + max + " characters for " + what);
     }
-    for (int i = 0; i < n.length(); i++) {
-      char c = n.charAt(i);
+    if (hasControl(n)) {
+      throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+    }
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-        throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+        return true;
       }
     }
+    return false;
   }
 
   /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
@@ -609,7 +623,8 @@ public final class Reference {
       case FILE:
         return backend + ":" + path + (key == null ? "" : "#" + key);
       default:
-        return (apiPath ? VAULT : "")
+        // a first segment that reads as a prefix needs bao: to parse back as OpenBao
+        return (apiPath ? VAULT : prefixOf(path) != null ? BAO : "")
             + path
             + (key == null ? "" : "#" + key)
             + (version > 0 ? "@" + version : "");

@@ -7,11 +7,13 @@ import io.baoinjector.shared.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The built-in {@code file:} store: a dotenv file (the bash subset {@code import} reads), a JSON
  * object, or any file read whole. Its version is the file's identity, size and modification time,
  * so the change check is one {@code stat}; symlinks are followed, as a Kubernetes Secret volume
- * swaps its {@code ..data} link on every update.
+ * swaps its {@code ..data} link on every update. A failure is never {@code UNAVAILABLE}: one
+ * unreadable path is that file's problem, not an outage of every {@code file:} name.
  */
 final class FileBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(FileBackend.class);
@@ -28,6 +31,9 @@ final class FileBackend implements Backend {
    * A secrets file is small; the cap keeps a mistaken path (a log, /dev/zero) from costing memory.
    */
   static final int MAX_BYTES = 8 << 20;
+
+  private static final Pattern ASSIGNMENT =
+      Pattern.compile("(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_]*=");
 
   @Override
   public BackendSecret read(Reference ref) {
@@ -41,9 +47,7 @@ final class FileBackend implements Backend {
     } catch (AccessDeniedException e) {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot read: " + e.getClass().getSimpleName());
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": cannot read: " + why(e));
     }
     if (bytes.length > MAX_BYTES) {
       throw new BackendException(BackendException.Kind.INVALID, ref + ": larger than 8 MiB");
@@ -55,6 +59,9 @@ final class FileBackend implements Backend {
       throw new BackendException(
           BackendException.Kind.INVALID, e.getMessage() + ": not UTF-8 text");
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a Windows editor's byte order mark is no part of a value
+    }
     if (text.trim().startsWith("{")) {
       return BackendSecret.ofText(text, version);
     }
@@ -63,7 +70,12 @@ final class FileBackend implements Backend {
       keys = ShellDotenv.parse(text, ref.path());
     } catch (IllegalArgumentException e) {
       // not dotenv (a PEM, a token): whole only. ShellDotenv's messages never quote a value.
-      log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      // A file that starts as dotenv is one with a mistake: say where, or its keys just vanish.
+      if (startsAsDotenv(text)) {
+        log.warn("{}: no keys served: {}", ref, e.getMessage());
+      } else {
+        log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      }
       return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), Map.of(), version);
     }
     BackendSecret keyed = BackendSecret.ofKeys(keys, version);
@@ -80,9 +92,7 @@ final class FileBackend implements Backend {
     } catch (AccessDeniedException e) {
       throw new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.UNAVAILABLE,
-          ref + ": cannot stat: " + e.getClass().getSimpleName());
+      throw new BackendException(BackendException.Kind.INVALID, ref + ": cannot stat: " + why(e));
     }
     if (!a.isRegularFile()) {
       // a FIFO blocks the refresh thread until a writer comes; a directory has no content
@@ -95,6 +105,26 @@ final class FileBackend implements Backend {
         + a.size()
         + ":"
         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Blank and comment lines, then {@code NAME=} or {@code export NAME=} (no regex over lines). */
+  private static boolean startsAsDotenv(String text) {
+    for (int i = 0; i < text.length(); ) {
+      int end = text.indexOf('\n', i);
+      String line = text.substring(i, end < 0 ? text.length() : end).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        return ASSIGNMENT.matcher(line).lookingAt();
+      }
+      i = end < 0 ? text.length() : end + 1;
+    }
+    return false;
+  }
+
+  /** The OS's reason (ENOTDIR, ELOOP) names the fault; it never holds the file's content. */
+  private static String why(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : e.getClass().getSimpleName();
   }
 
   private static BackendException notFound(Reference ref) {
