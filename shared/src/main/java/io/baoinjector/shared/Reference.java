@@ -109,6 +109,12 @@ public final class Reference {
 
   private static Reference parse(String text, Function<String, Store> stores, boolean whole) {
     String t = text == null ? "" : text.trim();
+    if (t.startsWith(VAULT)) {
+      // bank-vaults' API-path form belongs to exec's environment; here it would read as a path
+      throw new IllegalArgumentException(
+          "vault: is the form for values in exec's environment; here write the path as for bao kv"
+              + " get, like secret/app/db#password");
+    }
     String name = prefixOf(t);
     if (name == null) {
       return whole ? wholeSecret(t) : parse(text);

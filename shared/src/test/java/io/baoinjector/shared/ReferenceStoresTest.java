@@ -203,18 +203,20 @@ class ReferenceStoresTest {
   }
 
   @Test
-  void vaultIsLeftToTheOpenBaoGrammarAndNeverAsksTheStores() {
+  void vaultIsRefusedWithTheFormToWriteAndNeverAsksTheStores() {
     List<String> asked = new ArrayList<String>();
     Function<String, Store> spy =
         n -> {
           asked.add(n);
           return STORES.apply(n);
         };
-    Reference r = Reference.parse("vault:secret/data/app#password", spy);
-    assertEquals(Reference.parse("vault:secret/data/app#password"), r);
-    assertSame(Store.OPENBAO, r.store());
-    assertFalse(r.apiPath());
-    assertEquals(r, Reference.parse(r.toString(), STORES));
+    // bank-vaults' form is exec's (env-references); under secrets: it would read as a path
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Reference.parse("vault:secret/data/app#password", spy));
+    assertTrue(e.getMessage().contains("write the path as for bao kv get"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
     // a path without a prefix-shaped first segment never asks either
     Reference.parse("secret/app#k", spy);
     Reference.parse("Upper:x#k", spy);
