@@ -8,9 +8,11 @@ table: median and spread (min-max) per side, the ratio ours/peer, and the load a
 """
 import argparse
 import asyncio
+import collections
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -123,6 +125,41 @@ class Bao:
         self.proc.wait(10)
 
 
+class Moto:
+    """moto's server, a real AWS Secrets Manager API on loopback that takes unsigned requests."""
+
+    def __init__(self, work, binary):
+        self.addr = f"http://127.0.0.1:{free_port()}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+        self.proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", self.addr.rsplit(":", 1)[1]],
+                                     env=env, stdout=open(os.path.join(work, "moto.log"), "w"),
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.addr + "/moto-api/", timeout=1).close()
+                break
+            except Exception:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise SystemExit("bench: moto_server did not start; see " + work)
+                time.sleep(0.05)
+
+    def put(self, name, value):
+        """CreateSecret, over Secrets Manager's JSON protocol."""
+        req = urllib.request.Request(
+            self.addr + "/", method="POST",
+            data=json.dumps({"Name": name, "SecretString": value}).encode(),
+            headers={"X-Amz-Target": "secretsmanager.CreateSecret",
+                     "Content-Type": "application/x-amz-json-1.1",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/"
+                                      "secretsmanager/aws4_request, SignedHeaders=host, Signature=0"})
+        urllib.request.urlopen(req, timeout=30).close()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 class Secrets:
     """NAMES names over PATHS KV v2 paths: name N<j> is key k<j> of path bench/p<j % PATHS>."""
 
@@ -182,6 +219,7 @@ class Bench:
         open(self.sid, "w").write(self.bao.secret_id)
         self.rows = []
         self.seq = 0
+        self.moto = None  # started by stores() when asked for
 
     def d(self, name):
         self.seq += 1
@@ -190,7 +228,8 @@ class Bench:
         return path
 
     # --- ours ---------------------------------------------------------------------------------
-    def ours(self, secrets, interval=None, socket_out=False, java_opts=None, direct=None):
+    def ours(self, secrets, interval=None, socket_out=False, java_opts=None, direct=None,
+             jar_path=None, extra=(), more_env=None):
         d = self.d("ours")
         port = free_port()
         out = os.path.join(d, "secrets.env")
@@ -203,6 +242,7 @@ class Bench:
         for j in range(secrets.names):
             p, k = secrets.ref(j)
             lines.append(f"  N{j}: secret/{p}#{k}")
+        lines += extra  # more top-level blocks (backends:) or names, indented as they go
         lines += ["outputs:", "  http:", f"    address: 127.0.0.1:{port}", "  files:",
                   f"    - path: {out}", "      format: dotenv"]
         sock = os.path.join(d, "s.sock")
@@ -214,6 +254,9 @@ class Bench:
         env.pop("BAO_TOKEN", None)
         if java_opts is not None:
             env["JAVA_OPTS"] = java_opts
+        if jar_path is not None:  # the launcher's own flags, another build's jar
+            env["BAO_INJECTOR_JAR"] = jar_path
+        env.update(more_env or {})
         health = f"http://127.0.0.1:{port}/v1/health"
 
         def ready():
@@ -286,37 +329,49 @@ class Bench:
         print(f"  {metric}: ours {fmt(ours)} {peer_name(peer)} {fmt(peer)} {unit}", flush=True)
 
     # --- measurements -------------------------------------------------------------------------
-    def footprint_and_startup(self, rounds, settle):
-        print(f"footprint and startup: {rounds} rounds, 20 names / 10 paths, {settle} s idle",
-              flush=True)
-        secrets = Secrets(self.bao, 20, 10)
-        res = {k: [] for k in ("o_ready", "a_ready", "o_rss", "a_rss", "o_uss", "a_uss",
-                               "o_thr", "a_thr", "o_dirty", "a_dirty")}
+    def alternate(self, rounds, settle, make, first_round=None):
+        """Starts one process per side (key -> factory) each round, in a rotating order, each
+        ready before the next starts; measures all of them `settle` s after the first started.
+        Returns KEY_ready/_rss/_uss/_thr/_dirty lists; first_round(sides) sees round 0 running."""
+        keys = list(make)
+        res = {f"{k}_{m}": [] for k in keys for m in ("ready", "rss", "uss", "thr", "dirty")}
         for r in range(rounds):
-            order = ("ours", "agent") if r % 2 == 0 else ("agent", "ours")
+            order = keys[r % len(keys):] + keys[:r % len(keys)]
             sides = {}
-            for name in order:
-                s = self.ours(secrets, socket_out=True) if name == "ours" else self.agent(secrets)
+            for key in order:
+                s = make[key]()
                 s.wait_ready()
-                sides[name] = s
+                sides[key] = s
             first = sides[order[0]]
             time.sleep(max(0.0, first.t0 + settle - time.time()))
-            for key, s in (("o", sides["ours"]), ("a", sides["agent"])):
+            for key, s in sides.items():
                 rss, uss = memory(s.proc.pid)
                 res[key + "_rss"].append(rss)
                 res[key + "_uss"].append(uss)
                 res[key + "_ready"].append(s.ready_s * 1000)
                 res[key + "_thr"].append(threads(s.proc.pid))
                 res[key + "_dirty"].append(dirty(s.proc.pid))
-            if r == 0:
-                names = {}
-                for t in os.listdir(f"/proc/{sides['ours'].proc.pid}/task"):
-                    n = open(f"/proc/{sides['ours'].proc.pid}/task/{t}/comm").read().strip()
-                    names[n] = names.get(n, 0) + 1
-                print("  our threads:", ", ".join(f"{k} x{v}" if v > 1 else k
-                                                  for k, v in sorted(names.items())), flush=True)
+            if r == 0 and first_round:
+                first_round(sides)
             for s in sides.values():
                 s.stop()
+        return res
+
+    def footprint_and_startup(self, rounds, settle):
+        print(f"footprint and startup: {rounds} rounds, 20 names / 10 paths, {settle} s idle",
+              flush=True)
+        secrets = Secrets(self.bao, 20, 10)
+
+        def thread_names(sides):
+            names = {}
+            for t in os.listdir(f"/proc/{sides['o'].proc.pid}/task"):
+                n = open(f"/proc/{sides['o'].proc.pid}/task/{t}/comm").read().strip()
+                names[n] = names.get(n, 0) + 1
+            print("  our threads:", ", ".join(f"{k} x{v}" if v > 1 else k
+                                              for k, v in sorted(names.items())), flush=True)
+
+        res = self.alternate(rounds, settle, {"o": lambda: self.ours(secrets, socket_out=True),
+                                              "a": lambda: self.agent(secrets)}, thread_names)
         self.row(f"RSS after {settle} s", res["o_rss"], res["a_rss"], "MiB", "<= 1.0x")
         self.row(f"USS after {settle} s", res["o_uss"], res["a_uss"], "MiB", "<= 2.0x")
         self.row(f"Private_Dirty after {settle} s", res["o_dirty"], res["a_dirty"], "MiB")
@@ -331,6 +386,67 @@ class Bench:
             subprocess.run([shutil.which("java"), *SHIPPED, "-cp", self.work, "Hello"], check=True)
             floor.append((time.time() - t) * 1000)
         self.row("JVM floor: hello world, same flags", floor, None, "ms")
+
+    def stores(self, rounds, settle, before, moto=None):
+        """An OpenBao-only config on this tree's jar (ours) and on `before`, another build's jar
+        (peer), alternating: what the other stores cost a sidecar that uses none of them. With
+        `moto` (moto_server's path), a third side adds one aws: name (this tree's jar and
+        backends/aws/target's) and its rows compare it to OpenBao-only on this tree."""
+        print(f"stores: {rounds} rounds, OpenBao-only, 20 names / 10 paths, {settle} s idle, "
+              f"peer = {before}; STORE_CLASSES = {', '.join(STORE_CLASSES)}", flush=True)
+        secrets = Secrets(self.bao, 20, 10)
+        make = {"o": lambda **kw: self.ours(secrets, socket_out=True, **kw),
+                "a": lambda **kw: self.ours(secrets, socket_out=True, jar_path=before, **kw)}
+        if moto:
+            self.moto = Moto(self.work, moto)
+            self.moto.put("bench/db", json.dumps({"password": "v0-aws"}))
+            aws = ["  A0: aws:bench/db#password", "backends:", "  aws:",
+                   "    type: aws-secrets-manager", "    region: us-east-1",
+                   f"    endpoint: {self.moto.addr}"]
+            keys = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+            make["w"] = lambda **kw: self.ours(secrets, socket_out=True, extra=aws,
+                                               more_env=keys, **kw)
+        res = self.alternate(rounds, settle, make)
+        self.row(f"OpenBao-only: RSS after {settle} s", res["o_rss"], res["a_rss"], "MiB")
+        self.row(f"OpenBao-only: USS after {settle} s", res["o_uss"], res["a_uss"], "MiB")
+        self.row("OpenBao-only: threads", res["o_thr"], res["a_thr"], "")
+        self.row("OpenBao-only: start -> files + health 200", res["o_ready"], res["a_ready"], "ms")
+        mib = 1024 * 1024
+        self.row("sidecar jar", [os.path.getsize(jar()) / mib], [os.path.getsize(before) / mib],
+                 "MiB")
+        if moto:
+            for m, label, unit in (("rss", f"RSS after {settle} s", "MiB"),
+                                   ("uss", f"USS after {settle} s", "MiB"), ("thr", "threads", ""),
+                                   ("ready", "start -> files + health 200", "ms")):
+                self.row(f"+ one aws: name (peer: OpenBao-only, this tree): {label}",
+                         res[f"w_{m}"], res[f"o_{m}"], unit)
+        # one more start of each, logging every class the JVM loads until it has exited
+        logs = {k: os.path.join(self.work, f"classes-{k}.log") for k in make}
+        sides = {k: make[k](java_opts=f"-Xlog:class+load:file={logs[k]}") for k in make}
+        for s in sides.values():
+            s.wait_ready()
+        time.sleep(max(0.0, min(s.t0 for s in sides.values()) + settle - time.time()))
+        for s in sides.values():
+            s.stop()
+        counts = {k: loaded_classes(logs[k]) for k in make}
+        self.row("OpenBao-only: classes loaded (start, idle, SIGTERM)", [len(counts["o"][0])],
+                 [len(counts["a"][0])], "")
+        self.row("OpenBao-only: of them other stores' (STORE_CLASSES)",
+                 [len(counts["o"][1])], [len(counts["a"][1])], "", "0")
+        for c in counts["o"][1]:
+            print("  loaded needlessly:", c, flush=True)
+        # a lambda's or hidden class's name holds a number and an address that differ every run
+        same = {k: collections.Counter(re.sub(r"(\$\$Lambda)\$\d+|/0x[0-9a-f]+", r"\1", c)
+                                       for c in counts[k][0]) for k in ("o", "a")}
+        for k, other in (("o", "a"), ("a", "o")):
+            only = collections.Counter()
+            for c, n in (same[k] - same[other]).items():
+                only[c.rsplit(".", 1)[0]] += n
+            print(f"  classes only {'ours' if k == 'o' else 'peer'} loaded, by package:",
+                  ", ".join(f"{p} {n}" for p, n in sorted(only.items())) or "none", flush=True)
+        if moto:
+            self.row("+ one aws: name: classes loaded / of them STORE_CLASSES",
+                     (len(counts["w"][0]), len(counts["w"][1])), None, "")
 
     def socket_reads(self, duration, rate_duration):
         print(f"socket reads: closed loop {duration} s per level, {rate_duration} s at 1,000/s",
@@ -611,12 +727,28 @@ class Bench:
 
     def close(self):
         self.bao.stop()
+        if self.moto:
+            self.moto.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
 SHIPPED = ["-Xms8m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=128m",
            "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError"]
+
+
+# classes an OpenBao-only sidecar must not load: the cloud SDKs, the built-in stores' code, the
+# loader of the stores' jars
+STORE_CLASSES = ("software.amazon.", "com.google.", "io.baoinjector.sidecar.backend.infisical.",
+                 "io.baoinjector.sidecar.backend.BackendJars",
+                 "io.baoinjector.sidecar.backend.FileBackend")
+
+
+def loaded_classes(log):
+    """(the classes -Xlog:class+load logged, the STORE_CLASSES among them)."""
+    names = [line.split("[class,load] ", 1)[1].split(" ", 1)[0] for line in open(log)
+             if "[class,load] " in line]
+    return names, [n for n in names if n.startswith(STORE_CLASSES)]
 
 
 def jar():
@@ -827,8 +959,9 @@ def table(rows, header):
         if p is None:
             print(f"| {metric} | {fmt(o)} {unit} | - | - | {goal} | {load} |")
             continue
-        ratio = statistics.median(o) / statistics.median(p) if statistics.median(p) else float("inf")
-        print(f"| {metric} | {fmt(o)} {unit} | {fmt(p)} {unit} | {ratio:.2f}x | {goal} | {load} |")
+        mo, mp = statistics.median(o), statistics.median(p)
+        ratio = "-" if mo == mp == 0 else f"{mo / mp:.2f}x" if mp else "inf"
+        print(f"| {metric} | {fmt(o)} {unit} | {fmt(p)} {unit} | {ratio} | {goal} | {load} |")
 
 
 def main():
@@ -837,8 +970,13 @@ def main():
     ap.add_argument("--scale", action="store_true", help="also 1k/5k/10k names (minutes)")
     ap.add_argument("--bao", required=True)
     ap.add_argument("--only", default="footprint,socket,propagation,load,rotations,scale")
+    ap.add_argument("--before", help="for --only stores: the sidecar jar of another build")
+    ap.add_argument("--moto", help="for --only stores: moto_server's path (scripts/ensure-moto.sh);"
+                    " adds a config with one aws: name")
     args = ap.parse_args()
     only = args.only.split(",")
+    if "stores" in only and not args.before:
+        ap.error("--only stores needs --before JAR (the peer: another build's sidecar jar)")
     t0 = time.time()
     start_load = open("/proc/loadavg").read().split()[:3]
     b = Bench(args)
@@ -851,6 +989,8 @@ def main():
             b.flags(2 if args.quick else 3, 30)
         if "footprint" in only:
             b.footprint_and_startup(2 if args.quick else 5, 30)
+        if "stores" in only:
+            b.stores(2 if args.quick else 5, 30, os.path.abspath(args.before), args.moto)
         if "socket" in only:
             b.socket_reads(3 if args.quick else 10, 10 if args.quick else 30)
         if "propagation" in only:
@@ -871,7 +1011,8 @@ def main():
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(t0))}, "
               f"{time.time() - t0:.0f} s; {machine(args.bao)}; load average "
               f"{'/'.join(start_load)} at start, {'/'.join(end_load)} at end. Peer: bao agent "
-              "(files, 1 s static_secret_render_interval), bao proxy (socket). Medians, "
+              "(files, 1 s static_secret_render_interval), bao proxy (socket)"
+              f"{f', --before {args.before} (stores)' if args.before else ''}. Medians, "
               "(min-max) over rounds; ratio = ours / peer.")
     table(b.rows, header)
 

@@ -109,6 +109,12 @@ public final class Reference {
 
   private static Reference parse(String text, Function<String, Store> stores, boolean whole) {
     String t = text == null ? "" : text.trim();
+    if (t.startsWith(VAULT)) {
+      // bank-vaults' API-path form belongs to exec's environment; here it would read as a path
+      throw new IllegalArgumentException(
+          "vault: is the form for values in exec's environment; here write the path as for bao kv"
+              + " get, like secret/app/db#password");
+    }
     String name = prefixOf(t);
     if (name == null) {
       return whole ? wholeSecret(t) : parse(text);
@@ -119,13 +125,15 @@ public final class Reference {
     }
     Store store = name.equals(FILE) ? Store.FILE : stores.apply(name);
     if (store == null || store == Store.OPENBAO) {
+      String shown = show(t);
+      // spelled out only when it is short and plain, so the message stays one short line
+      String fix = shown.equals("\"" + t + "\"") ? "write bao:" + t : "put bao: before it";
       throw new IllegalArgumentException(
-          show(t)
+          shown
               + ": no backend is named \""
               + name
-              + "\"; add it under backends:, or write "
-              // quoted whole only when show() would not cut or escape it: one bounded line
-              + (show(t).equals("\"" + t + "\"") ? "bao:" + t : "bao: before it")
+              + "\"; add it under backends:, or "
+              + fix
               + " for an OpenBao path with a :");
     }
     if (body.isEmpty()) {
@@ -282,9 +290,9 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + " has no KEY after #; expected " + form(name, store));
     }
-    if (k != null) {
-      // a key is printed in log lines as part of the reference: no line breaks in it
-      checkName(k, shown, 1024, "the #KEY");
+    if (k != null && hasControl(k)) {
+      // the key is part of the reference every message and log line quotes
+      throw new IllegalArgumentException(show(shown) + ": the #KEY has a control character");
     }
     return new String[] {n, k};
   }
@@ -294,12 +302,19 @@ public final class Reference {
       throw new IllegalArgumentException(
           show(shown) + ": longer than " + max + " characters for " + what);
     }
-    for (int i = 0; i < n.length(); i++) {
-      char c = n.charAt(i);
+    if (hasControl(n)) {
+      throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+    }
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-        throw new IllegalArgumentException(show(shown) + ": " + what + " has a control character");
+        return true;
       }
     }
+    return false;
   }
 
   /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
@@ -614,7 +629,8 @@ public final class Reference {
       case FILE:
         return backend + ":" + path + (key == null ? "" : "#" + key);
       default:
-        return (apiPath ? VAULT : "")
+        // a first segment that reads as a prefix needs bao: to parse back as OpenBao
+        return (apiPath ? VAULT : prefixOf(path) != null ? BAO : "")
             + path
             + (key == null ? "" : "#" + key)
             + (version > 0 ? "@" + version : "");

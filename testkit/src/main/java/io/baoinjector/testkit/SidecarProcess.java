@@ -69,9 +69,18 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** The command line that runs the sidecar with {@code args}, with the shipped JVM flags. */
   public static List<String> command(String... args) {
+    return command(List.of(), args);
+  }
+
+  /**
+   * The same with {@code jvmFlags} after the shipped ones, where the launcher puts {@code
+   * JAVA_OPTS}.
+   */
+  public static List<String> command(List<String> jvmFlags, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(shippedJvmFlags());
+    cmd.addAll(jvmFlags);
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));
@@ -83,12 +92,18 @@ public final class SidecarProcess implements AutoCloseable {
    * (PATH and HOME only, so no BAO_* of the test runner leaks in).
    */
   public static SidecarProcess start(Path dir, Map<String, String> env, String... args) {
+    return start(dir, env, List.of(), args);
+  }
+
+  /** The same with {@code jvmFlags} added as {@link #command(List, String...)} adds them. */
+  public static SidecarProcess start(
+      Path dir, Map<String, String> env, List<String> jvmFlags, String... args) {
     try {
       Files.createDirectories(dir);
       String tag = String.valueOf(System.nanoTime());
       Path out = dir.resolve("sidecar-" + tag + ".out");
       Path err = dir.resolve("sidecar-" + tag + ".err");
-      ProcessBuilder pb = new ProcessBuilder(command(args)).directory(dir.toFile());
+      ProcessBuilder pb = new ProcessBuilder(command(jvmFlags, args)).directory(dir.toFile());
       pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG"));
       pb.environment().put("HOME", dir.toString());
       pb.environment().putAll(env);

@@ -7,12 +7,14 @@ import io.baoinjector.shared.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The built-in {@code file:} store: a dotenv file (the bash subset {@code import} reads), a JSON
  * object, or any file read whole. Its version is the file's identity, size and modification time,
  * so the change check is one {@code stat}; symlinks are followed, as a Kubernetes Secret volume
- * swaps its {@code ..data} link on every update. It has no server to be down: a path it cannot read
- * (a link loop, an I/O error) is that name's problem, never the whole store's outage.
+ * swaps its {@code ..data} link on every update. A failure is never {@code UNAVAILABLE}: one
+ * unreadable path is that file's problem, not an outage of every {@code file:} name.
  */
 final class FileBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(FileBackend.class);
@@ -30,6 +32,9 @@ final class FileBackend implements Backend {
    * A secrets file is small; the cap keeps a mistaken path (a log, /dev/zero) from costing memory.
    */
   static final int MAX_BYTES = 8 << 20;
+
+  private static final Pattern ASSIGNMENT =
+      Pattern.compile("(?:export[ \\t]+)?[A-Za-z_][A-Za-z0-9_]*=");
 
   @Override
   public BackendSecret read(Reference ref) {
@@ -52,6 +57,9 @@ final class FileBackend implements Backend {
       throw new BackendException(
           BackendException.Kind.INVALID, e.getMessage() + ": not UTF-8 text");
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a Windows editor's byte order mark is no part of a value
+    }
     if (text.trim().startsWith("{")) {
       return BackendSecret.ofText(text, version);
     }
@@ -60,7 +68,12 @@ final class FileBackend implements Backend {
       keys = ShellDotenv.parse(text, ref.path());
     } catch (IllegalArgumentException e) {
       // not dotenv (a PEM, a token): whole only. ShellDotenv's messages never quote a value.
-      log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      // A file that starts as dotenv is one with a mistake: say where, or its keys just vanish.
+      if (startsAsDotenv(text)) {
+        log.warn("{}: no keys served: {}", ref, e.getMessage());
+      } else {
+        log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
+      }
       return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), Map.of(), version);
     }
     BackendSecret keyed = BackendSecret.ofKeys(keys, version);
@@ -99,15 +112,35 @@ final class FileBackend implements Backend {
         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** Blank and comment lines, then {@code NAME=} or {@code export NAME=} (no regex over lines). */
+  private static boolean startsAsDotenv(String text) {
+    for (int i = 0; i < text.length(); ) {
+      int end = text.indexOf('\n', i);
+      String line = text.substring(i, end < 0 ? text.length() : end).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        return ASSIGNMENT.matcher(line).lookingAt();
+      }
+      i = end < 0 ? text.length() : end + 1;
+    }
+    return false;
+  }
+
+  /** The OS's reason (ENOTDIR, ELOOP) names the fault; it never holds the file's content. */
+  private static String why(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : e.getClass().getSimpleName();
+  }
+
   private static Path realPath(Reference ref) {
     try {
       return Path.of(ref.path()).toRealPath();
     } catch (IOException e) {
-      throw failed(ref, "resolve", e);
+      throw failed(ref, "stat", e); // resolving is stat-ing each part
     }
   }
 
-  /** A path's own failure: named by the exception's kind, whose message could quote content. */
+  /** A path's own failure, never the store's outage. */
   private static BackendException failed(Reference ref, String doing, IOException e) {
     if (e instanceof NoSuchFileException) {
       return notFound(ref);
@@ -116,8 +149,7 @@ final class FileBackend implements Backend {
       return new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     }
     return new BackendException(
-        BackendException.Kind.INVALID,
-        ref + ": cannot " + doing + ": " + e.getClass().getSimpleName());
+        BackendException.Kind.INVALID, ref + ": cannot " + doing + ": " + why(e));
   }
 
   private static BackendException notFound(Reference ref) {

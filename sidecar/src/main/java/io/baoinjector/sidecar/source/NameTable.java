@@ -262,8 +262,8 @@ final class NameTable {
     } else if (fb.lastGood().data().isEmpty()) {
       warnOnce(
           "<fallback#empty",
-          "{}: holds no NAME=value (a dotenv or JSON object file; CRLF line ends or a BOM make it"
-              + " neither), so no name can be served from it",
+          "{}: holds no NAME=value (a dotenv or JSON object file; CRLF line ends or a line outside"
+              + " the dotenv subset make it neither), so no name can be served from it",
           fallbackRef);
     }
   }

@@ -70,6 +70,7 @@ final class SourceRegistry {
   UnavailableException readDue(Instant now, boolean full, boolean all) {
     UnavailableException openbaoDown = null;
     Set<String> failedNow = new HashSet<>();
+    Set<String> answeredNow = new HashSet<>();
     for (Map.Entry<SourceKey, SourceSlot> e : slots.entrySet()) {
       SourceSlot t = e.getValue();
       String backend = e.getKey().backend();
@@ -87,7 +88,7 @@ final class SourceRegistry {
         }
         t.succeeded(now, d);
         if (!backend.isEmpty()) {
-          down.answered(backend);
+          answeredNow.add(backend);
         }
       } catch (UnavailableException ex) {
         if (backend.isEmpty()) {
@@ -98,7 +99,7 @@ final class SourceRegistry {
         t.failedWithStore(now, ex, down.failed(backend, ex, now));
       } catch (OpenBaoException ex) {
         if (!backend.isEmpty()) {
-          down.answered(backend); // it answered, with a refusal
+          answeredNow.add(backend); // it answered, with a refusal
         }
         if (t.failed(now, ex)) {
           log.warn(
@@ -109,6 +110,9 @@ final class SourceRegistry {
       }
       dropIfMisjudged(e.getKey(), t);
     }
+    // back only if none of its secrets failed: else each round would end and restart its outage
+    answeredNow.removeAll(failedNow);
+    answeredNow.forEach(down::answered);
     return openbaoDown;
   }
 

@@ -35,8 +35,8 @@ final class UnresolvedWarnings {
         // a file's "names" may be its content: a base64 token ending in = reads as NAME=
         once.warn(
             name + "#nokey",
-            "{}: {} has no key \"{}\" ({} keys; a file with CRLF line ends, a BOM or a line"
-                + " that is not NAME=value is served whole only)",
+            "{}: {} has no key \"{}\" ({} keys; a file with CRLF line ends or a line that is"
+                + " not NAME=value is served whole only)",
             name,
             r.secret(),
             r.key(),

@@ -29,8 +29,8 @@ class UnresolvedWarningsTest {
     assertEquals(1, said.size());
     assertFalse(said.get(0).contains(token), said.get(0));
     assertEquals(
-        "TOKEN: file:/run/secrets/token has no key \"TOKEN\" (1 keys; a file with CRLF line ends,"
-            + " a BOM or a line that is not NAME=value is served whole only)",
+        "TOKEN: file:/run/secrets/token has no key \"TOKEN\" (1 keys; a file with CRLF line ends"
+            + " or a line that is not NAME=value is served whole only)",
         said.get(0));
   }
 

@@ -53,6 +53,7 @@ class MixedBackendsIT {
         TmpfsDir t = new TmpfsDir()) {
       admin.createSecret(r -> r.name("prod/api").secretString("{\"key\":\"" + AWS_V1 + "\"}"));
       Path sock = t.resolve("agent.sock");
+      Path dotenv = t.resolve("app.env");
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
@@ -74,8 +75,11 @@ class MixedBackendsIT {
             socket:
               path: %s
               mode: "0600"
+            files:
+              - path: %s
+                format: dotenv
           """
-              .formatted(bao.address(), moto.endpoint(), env, sock));
+              .formatted(bao.address(), moto.endpoint(), env, sock, dotenv));
       Map<String, String> vars =
           Map.of(
               "BAO_TOKEN", bao.rootToken(),
@@ -90,6 +94,13 @@ class MixedBackendsIT {
         app.awaitValue("DB_PASSWORD", BAO_V1);
         app.awaitValue("API_KEY", AWS_V1);
         app.awaitValue("FEATURE_TOKEN", FILE_V);
+        for (String line :
+            List.of(
+                "DB_PASSWORD='" + BAO_V1 + "'",
+                "API_KEY='" + AWS_V1 + "'",
+                "FEATURE_TOKEN='" + FILE_V + "'")) {
+          assertTrue(Files.readString(dotenv).contains(line), "the file output lacks a name");
+        }
         assertEquals(BAO_V1, value(sock, "DB_PASSWORD"));
         assertEquals(AWS_V1, value(sock, "API_KEY"));
         assertEquals(FILE_V, value(sock, "FEATURE_TOKEN"));
@@ -105,6 +116,10 @@ class MixedBackendsIT {
             () -> "the AWS rotation never reached the socket",
             () -> AWS_V2.equals(value(sock, "API_KEY")));
         app.awaitValue("API_KEY", AWS_V2);
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> "the AWS rotation never reached the file output",
+            () -> Files.readString(dotenv).contains("API_KEY='" + AWS_V2 + "'"));
         Files.writeString(env, "FEATURE_TOKEN=" + FILE_V2 + "\n");
         app.awaitValue("FEATURE_TOKEN", FILE_V2);
 
