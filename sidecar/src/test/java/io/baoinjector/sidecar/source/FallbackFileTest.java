@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,19 +37,7 @@ class FallbackFileTest {
                 + "\n",
             dir.resolve("sidecar.yaml"),
             Map.of());
-    OpenBaoClient client =
-        OpenBaoClient.builder(cfg.openbao())
-            .maxAttempts(1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
-    return new Refresher(
-            cfg,
-            client,
-            new Fixtures.FixedToken("t"),
-            new SnapshotHub(),
-            new ManualClock(),
-            RefreshObserver.NOOP,
-            Backends.open(cfg))
+    return Fixtures.refresher(cfg, new SnapshotHub(), new ManualClock(), Backends.open(cfg))
         .loadAll();
   }
 

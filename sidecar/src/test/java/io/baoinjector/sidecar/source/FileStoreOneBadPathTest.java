@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +40,7 @@ class FileStoreOneBadPathTest {
             Map.of());
     SnapshotHub hub = new SnapshotHub();
     ManualClock clock = new ManualClock();
-    Refresher r =
-        new Refresher(
-            cfg,
-            OpenBaoClient.builder(cfg.openbao()).maxAttempts(1).build(),
-            new Fixtures.FixedToken("t"),
-            hub,
-            clock,
-            RefreshObserver.NOOP,
-            Backends.open(cfg));
+    Refresher r = Fixtures.refresher(cfg, hub, clock, Backends.open(cfg));
     r.loadAll();
     assertEquals("one", hub.current().values().get("B").value().reveal());
 

@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.RefreshSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.testkit.OpenBao;
@@ -67,6 +68,28 @@ final class Fixtures {
   }
 
   /** A fixed token; a 403 is always the policy's. Counts the verdicts asked for. */
+  /**
+   * A refresher over {@code cfg} with {@code backends}, one attempt per OpenBao call and a fixed
+   * token: for configs whose OpenBao is nobody (a closed loopback port) or a real one.
+   */
+  static Refresher refresher(
+      SidecarConfig cfg,
+      SnapshotHub hub,
+      java.time.Clock clock,
+      io.baoinjector.sidecar.backend.Backends backends) {
+    return new Refresher(
+        cfg,
+        OpenBaoClient.builder(cfg.openbao())
+            .maxAttempts(1)
+            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .build(),
+        new FixedToken("t"),
+        hub,
+        clock,
+        RefreshObserver.NOOP,
+        backends);
+  }
+
   static final class FixedToken implements TokenProvider {
     final String token;
     final AtomicInteger forbiddenAsks = new AtomicInteger();

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
-import io.baoinjector.sidecar.backend.BackendFactory;
 import io.baoinjector.sidecar.backend.BackendSecret;
 import io.baoinjector.sidecar.backend.Backends;
-import io.baoinjector.sidecar.config.BackendSettings;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
@@ -39,23 +37,13 @@ class OneFailingSecretTest {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
   /** Folder {@code /bad} is unavailable; every other folder answers the same secret. */
-  private static final class HalfDownStore implements Backend, BackendFactory {
+  private static final class HalfDownStore implements Backend {
     @Override
     public BackendSecret read(Reference ref) {
       if (ref.path().equals("/bad")) {
         throw new BackendException(BackendException.Kind.UNAVAILABLE, ref + ": 503");
       }
       return BackendSecret.ofText("{\"K\":\"v\"}", "1");
-    }
-
-    @Override
-    public String type() {
-      return "infisical";
-    }
-
-    @Override
-    public Backend open(String name, BackendSettings settings) {
-      return this;
     }
   }
 
@@ -91,7 +79,12 @@ class OneFailingSecretTest {
             hub,
             clock,
             RefreshObserver.NOOP,
-            Backends.open(cfg, t -> t.equals("infisical") ? new HalfDownStore() : null));
+            Backends.open(
+                cfg,
+                t ->
+                    t.equals("infisical")
+                        ? BackendRoundsTest.factoryOf(new HalfDownStore())
+                        : null));
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
 
     r.loadAll();
