@@ -221,7 +221,7 @@ public final class Reference {
       id = id.substring(0, at);
       if (!v.equals("latest")) {
         try {
-          version = Integer.parseInt(v);
+          version = v.matches("[0-9]{1,9}") ? Integer.parseInt(v) : -1;
         } catch (NumberFormatException e) {
           version = -1;
         }
@@ -431,7 +431,7 @@ public final class Reference {
       String v = rest.substring(at + 1);
       rest = rest.substring(0, at);
       try {
-        version = Integer.parseInt(v);
+        version = v.matches("[0-9]{1,9}") ? Integer.parseInt(v) : -1;
       } catch (NumberFormatException e) {
         version = -1;
       }

@@ -379,4 +379,14 @@ class ReferenceStoresTest {
     assertTrue(error("bao:#k").contains("has no PATH before #"));
     assertTrue(error("bao:").contains("has no #KEY"));
   }
+
+  @Test
+  void aVersionIsDigitsOnly() {
+    for (String t : new String[] {"secret/app#k@+3", "secret/app#k@-3", "gcp:db@+3", "gcp:db@3x"}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Reference.parse(t, STORES), t);
+      assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+    }
+    assertEquals(3, Reference.parse("gcp:db@3", STORES).version());
+  }
 }

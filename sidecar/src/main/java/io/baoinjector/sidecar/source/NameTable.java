@@ -47,8 +47,13 @@ final class NameTable {
     }
   }
 
-  /** The state of one source as the resolver sees it. */
-  record SourceState(SecretData lastGood, boolean failing, Instant confirmedAt) {}
+  /**
+   * The state of one source as the resolver sees it.
+   *
+   * @param answered its store has answered since start (data, a refusal, not found): the fallback
+   *     no longer stands in for it
+   */
+  record SourceState(SecretData lastGood, boolean failing, Instant confirmedAt, boolean answered) {}
 
   /**
    * @param fallback some name is served from the {@code fallback:} file (its store never answered)
@@ -268,8 +273,12 @@ final class NameTable {
     }
   }
 
+  /**
+   * Unreachable since start. A store that refused (a denied path) answered: serving the fallback
+   * then would hide a policy mistake behind values that look like the real ones.
+   */
   private static boolean neverAnswered(SourceState st) {
-    return st == null || st.lastGood() == null;
+    return st == null || (st.lastGood() == null && !st.answered());
   }
 
   private void warnOnce(String key, String format, Object... args) {

@@ -177,7 +177,9 @@ final class SourceRegistry {
   /** What the name table needs to know of {@code key}, or null for an unknown key. */
   SourceState state(SourceKey key) {
     SourceSlot t = slots.get(key);
-    return t == null ? null : new SourceState(t.lastGood(), t.failing(), t.confirmedAt());
+    return t == null
+        ? null
+        : new SourceState(t.lastGood(), t.failing(), t.confirmedAt(), t.answered());
   }
 
   /** The earliest time a slot (or a backend's retry) wants a round, if before {@code at}. */

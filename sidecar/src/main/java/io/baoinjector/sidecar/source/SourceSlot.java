@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.source;
 import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
+import io.baoinjector.sidecar.openbao.UnavailableException;
 import java.time.Instant;
 
 /**
@@ -24,6 +25,7 @@ final class SourceSlot {
   private boolean failing;
   private OpenBaoException lastError;
   private Instant confirmedAt;
+  private boolean answered;
   private Instant retryAt;
   private int failures;
 
@@ -79,7 +81,13 @@ final class SourceSlot {
     return source == null ? null : source.due();
   }
 
+  /** Its store has answered for it since start: with data, a refusal or "not found". */
+  boolean answered() {
+    return answered;
+  }
+
   void succeeded(Instant now, SecretData data) {
+    answered = true;
     lastGood = data;
     failing = false;
     lastError = null;
@@ -90,6 +98,7 @@ final class SourceSlot {
 
   /** Records a failure; true when it is worth a log line (the first, or a different error). */
   boolean failed(Instant now, OpenBaoException e) {
+    answered |= !(e instanceof UnavailableException);
     boolean news = !failing || lastError == null || !lastError.getMessage().equals(e.getMessage());
     failing = true;
     lastError = e;

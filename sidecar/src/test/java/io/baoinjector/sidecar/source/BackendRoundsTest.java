@@ -253,4 +253,25 @@ class BackendRoundsTest {
     assertTrue(s.ready(), "every name has a value: the application may start");
     assertTrue(s.unresolved().contains("DB_PASSWORD"), "it is not resolved from its store");
   }
+
+  @Test
+  void aStoreThatRefusesHasAnsweredSoTheFallbackDoesNotHideIt(OpenBao bao, @TempDir Path dir)
+      throws Exception {
+    bao.put("app/db", Map.of("password", "bao-1"));
+    Path fb = Files.writeString(dir.resolve("fallback.env"), "API_KEY=from-fallback\n");
+    store.failing = BackendException.Kind.DENIED; // a policy mistake, not an outage
+    Refresher r = refresher(bao.address(), bao.rootToken(), dir, "fallback: file:" + fb + "\n");
+    Snapshot s = r.loadAll();
+    assertNull(s.values().get("API_KEY"), "a denied read is not covered by the fallback");
+    assertTrue(s.unresolved().contains("API_KEY"));
+    assertFalse(s.ready(), "the application waits for the real value");
+    assertEquals(new BackendStatus(false, List.of("API_KEY")), hub.backends().get("store"));
+
+    store.failing = null;
+    store.put("/app", "{\"API_KEY\":\"k-1\"}");
+    clock.advance(Duration.ofMinutes(10)); // past the denied secret's backoff
+    r.roundAndNextDelay();
+    assertEquals("k-1", value(hub.current(), "API_KEY"));
+    assertTrue(hub.current().ready());
+  }
 }
