@@ -97,6 +97,10 @@ final class Pipeline implements AutoCloseable {
     return hub;
   }
 
+  Backends backends() {
+    return backends;
+  }
+
   OpenBaoClient client() {
     return client;
   }

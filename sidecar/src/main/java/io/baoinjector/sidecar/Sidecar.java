@@ -12,6 +12,7 @@ import io.baoinjector.sidecar.output.exec.ExecRunner;
 import io.baoinjector.sidecar.output.file.FileOutput;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.source.AccessCheck;
+import io.baoinjector.sidecar.source.StoreCheck;
 import io.baoinjector.sidecar.util.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -224,29 +225,21 @@ public final class Sidecar {
         err.println("bao-injector: cannot check capabilities: " + e.getMessage());
         return 1;
       }
+      List<StoreCheck.Result> stores = StoreCheck.run(c, s.backends());
+      results.forEach(r -> out.println(r.line()));
+      stores.forEach(r -> out.println(r.line()));
       long denied = results.stream().filter(r -> !r.readable()).count();
-      results.forEach(this::printAccess);
-      if (denied > 0) {
-        err.println("bao-injector: the token cannot read " + denied + " path(s)");
+      long failed = stores.stream().filter(r -> r.problem() != null).count();
+      if (denied + failed > 0) {
+        err.println(
+            "bao-injector: "
+                + (denied > 0 ? "the token cannot read " + denied + " path(s)" : "")
+                + (denied > 0 && failed > 0 ? "; " : "")
+                + (failed > 0 ? failed + " secret(s) of other stores cannot be read" : ""));
         return 1;
       }
       out.println("every mapped path is readable");
       return 0;
-    }
-  }
-
-  private void printAccess(AccessCheck.Result r) {
-    if (!r.readable()) {
-      out.printf(
-          "DENIED  %s: the token may not read %s (grant \"read\" on it in the policy)%n",
-          r.path(), r.apiPath());
-    } else if (!r.metadataReadable()) {
-      out.printf(
-          "ok      %s (no read on its metadata: versions are not checked, the data is"
-              + " re-read every refresh)%n",
-          r.path());
-    } else {
-      out.printf("ok      %s%n", r.path());
     }
   }
 

@@ -26,7 +26,24 @@ public final class AccessCheck {
    * @param metadataReadable KV v2 only: the token may read its metadata (else versions are not
    *     checked and the data is re-read every round); true for other engines
    */
-  public record Result(String path, String apiPath, boolean readable, boolean metadataReadable) {}
+  public record Result(String path, String apiPath, boolean readable, boolean metadataReadable) {
+    /** The line {@code check --online} prints. */
+    public String line() {
+      if (!readable) {
+        return "DENIED  "
+            + path
+            + ": the token may not read "
+            + apiPath
+            + " (grant \"read\" on it in the policy)";
+      }
+      return metadataReadable
+          ? "ok      " + path
+          : "ok      "
+              + path
+              + " (no read on its metadata: versions are not checked, the data is re-read every"
+              + " refresh)";
+    }
+  }
 
   private AccessCheck() {}
 

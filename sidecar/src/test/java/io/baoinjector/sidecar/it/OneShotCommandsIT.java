@@ -248,4 +248,39 @@ class OneShotCommandsIT {
     assertTrue(r.stdout().contains("version 2.7.2, sealed false"), r.stdout());
     assertFalse(r.stdout().contains(token) || r.stderr().contains(token), "token never printed");
   }
+
+  @Test
+  void checkOnlineReadsEachSecretOfAnotherStoreAndNamesTheOnesItCannot(
+      OpenBao bao, @TempDir Path work) throws Exception {
+    bao.put("app/db", Map.of("username", "app", "password", "x"));
+    String canary = "store-canary-Kq2w";
+    Path local = Files.writeString(work.resolve("local.env"), "LOCAL=" + canary + "\n");
+    Path gone = work.resolve("gone.env");
+    Path cfg =
+        config(
+            work,
+            bao,
+            SECRETS + "\n  LOCAL: file:" + local + "#LOCAL\n  GONE: file:" + gone + "#GONE",
+            "");
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
+            work, Map.of("BAO_TOKEN", bao.rootToken()), "check", "--online", "-c", cfg.toString());
+    assertEquals(1, r.exit(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().contains("ok      secret/app/db"), r.stdout());
+    assertTrue(r.stdout().contains("ok      file:" + local + "\n"), r.stdout());
+    assertTrue(
+        r.stdout()
+            .contains("FAILED  file:" + gone + ": not found: file:" + gone + ": no such file"),
+        r.stdout());
+    assertTrue(r.stderr().contains("1 secret(s) of other stores cannot be read"), r.stderr());
+    assertFalse(r.stdout().contains(canary) || r.stderr().contains(canary), "no value printed");
+
+    Files.writeString(gone, "GONE=" + canary + "\n");
+    SidecarProcess.Result ok =
+        SidecarProcess.runToEnd(
+            work, Map.of("BAO_TOKEN", bao.rootToken()), "check", "--online", "-c", cfg.toString());
+    assertEquals(0, ok.exit(), ok.stdout() + ok.stderr());
+    assertTrue(ok.stdout().contains("every mapped path is readable"), ok.stdout());
+    assertFalse(ok.stdout().contains(canary) || ok.stderr().contains(canary), "no value printed");
+  }
 }
