@@ -189,6 +189,10 @@ public final class Reference {
     if (q >= 0) {
       String query = body.substring(q + 1);
       body = body.substring(0, q);
+      if (query.indexOf('#') >= 0) {
+        throw new IllegalArgumentException(
+            show(shown) + ": the #KEY goes before the ?, as in " + name + ":NAME#KEY?stage=STAGE");
+      }
       if (query.startsWith("stage=") && query.length() > 6) {
         stage = selector(query.substring(6), shown, name);
       } else if (query.startsWith("version-id=") && query.length() > 11) {
@@ -213,6 +217,11 @@ public final class Reference {
 
   private static Reference gcp(String name, String body, String shown, boolean whole) {
     String[] nk = nameAndKey(body, shown, name, Store.GCP, whole);
+    if (nk[1] != null && nk[0].indexOf('@') < 0 && nk[1].matches(".*@(latest|[0-9]+)")) {
+      // a JSON key may hold @, but KEY@3 after an unversioned id is the OpenBao order by mistake
+      throw new IllegalArgumentException(
+          show(shown) + ": the @VERSION goes before the #KEY, as in " + name + ":SECRET@3#KEY");
+    }
     String id = nk[0];
     int version = 0;
     int at = id.indexOf('@');

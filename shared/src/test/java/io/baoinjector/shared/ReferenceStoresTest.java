@@ -302,8 +302,10 @@ class ReferenceStoresTest {
     String selector = ": a stage or version id takes letters, digits, _ . and -";
     assertEquals("\"aws:a?stage=X Y\"" + selector, error("aws:a?stage=X Y"));
     assertEquals("\"aws:a?stage=X?stage=Y\"" + selector, error("aws:a?stage=X?stage=Y"));
-    // the key goes before the query: after it, # is part of the stage
-    assertEquals("\"aws:a?stage=X#k\"" + selector, error("aws:a?stage=X#k"));
+    // the key goes before the query, and the message says so
+    assertEquals(
+        "\"aws:a?stage=X#k\": the #KEY goes before the ?, as in aws:NAME#KEY?stage=STAGE",
+        error("aws:a?stage=X#k"));
     assertEquals(
         "\"aws:a?version-id=" + times('v', 43) + "...\" (274 characters)" + selector,
         error("aws:a?version-id=" + times('v', 257)));
@@ -388,5 +390,20 @@ class ReferenceStoresTest {
       assertTrue(e.getMessage().contains("whole number"), e.getMessage());
     }
     assertEquals(3, Reference.parse("gcp:db@3", STORES).version());
+  }
+
+  @Test
+  void aVersionOrStageInTheOpenBaoPlaceSaysWhereItGoes() {
+    IllegalArgumentException g =
+        assertThrows(
+            IllegalArgumentException.class, () -> Reference.parse("gcp:db#password@3", STORES));
+    assertTrue(g.getMessage().contains("the @VERSION goes before the #KEY"), g.getMessage());
+    IllegalArgumentException a =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Reference.parse("aws:prod/db?stage=AWSPREVIOUS#k", STORES));
+    assertTrue(a.getMessage().contains("the #KEY goes before the ?"), a.getMessage());
+    // a JSON key with @ after a versioned id is a key
+    assertEquals("user@3", Reference.parse("gcp:db@2#user@3", STORES).key());
   }
 }
