@@ -87,7 +87,8 @@ final class AwsErrors {
     if (unparsed(e)) {
       return "Secrets Manager sent a response the SDK could not read";
     }
-    String m = oneLine(e.getMessage());
+    // the SDK's own words (each credential provider tried and why) are longer than an endpoint's
+    String m = oneLine(e.getMessage(), 2000);
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
@@ -96,11 +97,15 @@ final class AwsErrors {
    * is one line, whatever the far end sends.
    */
   static String oneLine(String m) {
+    return oneLine(m, 300);
+  }
+
+  private static String oneLine(String m, int max) {
     if (m == null) {
       return null;
     }
     String t = m.replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
-    return t.length() > 300 ? t.substring(0, 300) + "…" : t;
+    return t.length() > max ? t.substring(0, max) + "…" : t;
   }
 
   private static Throwable cause(RuntimeException e) {
