@@ -35,8 +35,10 @@ public sealed interface BackendSettings {
   /** The {@code type:} as written. */
   String type();
 
-  /** The grammar of references to this block. */
-  Reference.Store store();
+  /** The grammar of references to this block, which its type decides. */
+  default Reference.Store store() {
+    return store(type());
+  }
 
   /**
    * AWS Secrets Manager; credentials from the AWS default chain (environment, profile, web identity
@@ -52,11 +54,6 @@ public sealed interface BackendSettings {
     @Override
     public String type() {
       return "aws-secrets-manager";
-    }
-
-    @Override
-    public Reference.Store store() {
-      return Reference.Store.AWS;
     }
   }
 
@@ -77,11 +74,6 @@ public sealed interface BackendSettings {
     public String type() {
       return "gcp-secret-manager";
     }
-
-    @Override
-    public Reference.Store store() {
-      return Reference.Store.GCP;
-    }
   }
 
   /**
@@ -101,11 +93,6 @@ public sealed interface BackendSettings {
     @Override
     public String type() {
       return "infisical";
-    }
-
-    @Override
-    public Reference.Store store() {
-      return Reference.Store.INFISICAL;
     }
   }
 }
