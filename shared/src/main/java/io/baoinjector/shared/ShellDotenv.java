@@ -30,36 +30,11 @@ public final class ShellDotenv {
   private static final Set<String> BASH_OWN =
       new HashSet<>(
           Arrays.asList(
-              "_",
-              "BASHOPTS",
-              "BASHPID",
-              "BASH_ALIASES",
-              "BASH_ARGC",
-              "BASH_ARGV",
-              "BASH_ARGV0",
-              "BASH_CMDS",
-              "BASH_LINENO",
-              "BASH_SOURCE",
-              "BASH_SUBSHELL",
-              "BASH_VERSINFO",
-              "COMP_WORDBREAKS",
-              "DIRSTACK",
-              "EPOCHREALTIME",
-              "EPOCHSECONDS",
-              "EUID",
-              "FUNCNAME",
-              "GROUPS",
-              "HISTCMD",
-              "LINENO",
-              "OPTIND",
-              "PIPESTATUS",
-              "PPID",
-              "RANDOM",
-              "SECONDS",
-              "SHELLOPTS",
-              "SHLVL",
-              "SRANDOM",
-              "UID"));
+              ("_ BASHOPTS BASHPID BASH_ALIASES BASH_ARGC BASH_ARGV BASH_ARGV0 BASH_CMDS BASH_LINENO"
+                      + " BASH_SOURCE BASH_SUBSHELL BASH_VERSINFO COMP_WORDBREAKS DIRSTACK"
+                      + " EPOCHREALTIME EPOCHSECONDS EUID FUNCNAME GROUPS HISTCMD LINENO OPTIND"
+                      + " PIPESTATUS PPID RANDOM SECONDS SHELLOPTS SHLVL SRANDOM UID")
+                  .split(" ")));
 
   /** A line outside the subset; the message is {@code file:line: what; fix} and holds no value. */
   public static final class Refused extends IllegalArgumentException {
@@ -96,20 +71,10 @@ public final class ShellDotenv {
       Map<String, String> out = new LinkedHashMap<>();
       while (i < s.length()) {
         skipBlanks();
-        if (i >= s.length()) {
-          break;
-        }
-        char c = s.charAt(i);
-        if (c == '\n') {
-          next();
+        if (lineEnd()) {
+          i++; // the newline, or past the end
+          line++;
           continue;
-        }
-        if (c == '#') {
-          skipComment();
-          continue;
-        }
-        if (c == '\r') {
-          throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
         }
         String name = name();
         if (name.equals("export") && i < s.length() && isBlank(s.charAt(i))) {
@@ -131,11 +96,7 @@ public final class ShellDotenv {
         i++;
         out.put(name, value());
         skipBlanks();
-        if (i < s.length() && s.charAt(i) == '#') {
-          skipComment();
-        } else if (i < s.length() && s.charAt(i) == '\r') {
-          throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
-        } else if (i < s.length() && s.charAt(i) != '\n') {
+        if (!lineEnd()) {
           throw refused(
               "text after the value of " + name,
               "one assignment per line; quote a value with spaces in single quotes");
@@ -160,10 +121,8 @@ public final class ShellDotenv {
         if (isBlank(c) || c == '\n') {
           break;
         }
-        if (c == '\'') {
-          single(v);
-        } else if (c == '"') {
-          doubled(v);
+        if (c == '\'' || c == '"') {
+          quoted(v, c);
         } else if (c == '\\') {
           if (i + 1 >= s.length()) {
             throw refused("a backslash at the end of the file", "remove it");
@@ -183,18 +142,25 @@ public final class ShellDotenv {
     }
 
     private void unquoted(char c, boolean tildeExpands) {
-      if (c == '$') {
-        dollar(true);
-      } else if (c == '`') {
-        throw refused("a backtick would run a command", "put the value in single quotes");
-      } else if (c == '\r') {
-        throw refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
-      } else if (c == '\0') {
-        throw refused("a NUL byte", "remove it");
+      expanded(c, true);
+      noNul(c);
+      if (c == '\r') {
+        throw crLineEnd();
       } else if (c == '~' && tildeExpands) {
         throw refused("a leading ~ would expand to a home directory", "quote the value");
       } else if (";&|<>()".indexOf(c) >= 0) {
         throw refused("'" + c + "' is shell syntax here", "put the value in single quotes");
+      }
+    }
+
+    /**
+     * Refuses what bash expands inside double quotes as well as outside: {@code $} and {@code `}.
+     */
+    private void expanded(char c, boolean outsideQuotes) {
+      if (c == '$') {
+        dollar(outsideQuotes);
+      } else if (c == '`') {
+        throw refused("a backtick would run a command", "put the value in single quotes");
       }
     }
 
@@ -219,44 +185,26 @@ public final class ShellDotenv {
       }
     }
 
-    private void single(StringBuilder v) {
+    /** A quoted part at {@code i}: all literal in single quotes; bash's escapes in double. */
+    private void quoted(StringBuilder v, char quote) {
       int open = line;
       i++;
-      while (i < s.length() && s.charAt(i) != '\'') {
+      while (i < s.length() && s.charAt(i) != quote) {
         char c = s.charAt(i);
-        if (c == '\0') {
-          throw refused("a NUL byte", "remove it");
+        if (quote == '"') {
+          if (c == '\\' && i + 1 < s.length() && "\"\\$`\n".indexOf(s.charAt(i + 1)) >= 0) {
+            escape(v);
+            continue;
+          }
+          expanded(c, false);
         }
+        noNul(c);
         v.append(c);
         next();
       }
       if (i >= s.length()) {
-        throw refusedAt(open, "a single quote is never closed", "close it with '");
-      }
-      i++;
-    }
-
-    private void doubled(StringBuilder v) {
-      int open = line;
-      i++;
-      while (i < s.length() && s.charAt(i) != '"') {
-        char c = s.charAt(i);
-        if (c == '\\' && i + 1 < s.length() && "\"\\$`\n".indexOf(s.charAt(i + 1)) >= 0) {
-          escape(v);
-          continue;
-        }
-        if (c == '$') {
-          dollar(false);
-        } else if (c == '`') {
-          throw refused("a backtick would run a command", "put the value in single quotes");
-        } else if (c == '\0') {
-          throw refused("a NUL byte", "remove it");
-        }
-        v.append(c);
-        next();
-      }
-      if (i >= s.length()) {
-        throw refusedAt(open, "a double quote is never closed", "close it with \"");
+        String which = quote == '"' ? "a double" : "a single";
+        throw refusedAt(open, which + " quote is never closed", "close it with " + quote);
       }
       i++;
     }
@@ -268,9 +216,7 @@ public final class ShellDotenv {
      */
     private boolean escape(StringBuilder v) {
       char e = s.charAt(i + 1);
-      if (e == '\0') {
-        throw refused("a NUL byte", "remove it");
-      }
+      noNul(e);
       i += 2;
       if (e == '\n') {
         line++;
@@ -293,14 +239,31 @@ public final class ShellDotenv {
       }
     }
 
-    private void skipComment() {
-      while (i < s.length() && s.charAt(i) != '\n') {
-        i++;
+    /** Past a comment at {@code i}: true at the line's end or the file's, refusing a CR there. */
+    private boolean lineEnd() {
+      if (i < s.length() && s.charAt(i) == '#') {
+        while (i < s.length() && s.charAt(i) != '\n') {
+          i++;
+        }
       }
+      if (i < s.length() && s.charAt(i) == '\r') {
+        throw crLineEnd();
+      }
+      return i >= s.length() || s.charAt(i) == '\n';
     }
 
     private static boolean isBlank(char c) {
       return c == ' ' || c == '\t';
+    }
+
+    private void noNul(char c) {
+      if (c == '\0') {
+        throw refused("a NUL byte", "remove it");
+      }
+    }
+
+    private Refused crLineEnd() {
+      return refused("the line ends in CR (a Windows line end)", "convert it with dos2unix");
     }
 
     private Refused refused(String what, String fix) {
