@@ -71,58 +71,56 @@ public final class Json {
   }
 
   private Map<String, Object> object(int depth) throws WireFormatException {
-    pos++; // '{'
     Map<String, Object> map = new LinkedHashMap<>();
-    skipSpace();
-    if (peek() == '}') {
-      pos++;
-      return Collections.unmodifiableMap(map);
+    if (!empty('}')) {
+      do {
+        skipSpace();
+        if (peek() != '"') {
+          throw error("expected a member name");
+        }
+        String key = string();
+        skipSpace();
+        expect(':');
+        Object value = value(depth + 1);
+        if (map.containsKey(key)) {
+          throw error("duplicate member name");
+        }
+        map.put(key, value);
+      } while (more('}'));
     }
-    while (true) {
-      skipSpace();
-      if (peek() != '"') {
-        throw error("expected a member name");
-      }
-      String key = string();
-      skipSpace();
-      expect(':');
-      Object value = value(depth + 1);
-      if (map.containsKey(key)) {
-        throw error("duplicate member name");
-      }
-      map.put(key, value);
-      skipSpace();
-      char c = next();
-      if (c == '}') {
-        return Collections.unmodifiableMap(map);
-      }
-      if (c != ',') {
-        pos--;
-        throw error("expected ',' or '}'");
-      }
-    }
+    return Collections.unmodifiableMap(map);
   }
 
   private List<Object> array(int depth) throws WireFormatException {
-    pos++; // '['
     List<Object> list = new ArrayList<>();
+    if (!empty(']')) {
+      do {
+        list.add(value(depth + 1));
+      } while (more(']'));
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  /** Past the opening bracket at {@code pos}: true, and past {@code close}, when that follows. */
+  private boolean empty(char close) throws WireFormatException {
+    pos++;
     skipSpace();
-    if (peek() == ']') {
-      pos++;
-      return Collections.unmodifiableList(list);
+    if (peek() != close) {
+      return false;
     }
-    while (true) {
-      list.add(value(depth + 1));
-      skipSpace();
-      char c = next();
-      if (c == ']') {
-        return Collections.unmodifiableList(list);
-      }
-      if (c != ',') {
-        pos--;
-        throw error("expected ',' or ']'");
-      }
+    pos++;
+    return true;
+  }
+
+  /** After a member or an element: true past a {@code ','}, false past {@code close}. */
+  private boolean more(char close) throws WireFormatException {
+    skipSpace();
+    char c = next();
+    if (c != ',' && c != close) {
+      pos--;
+      throw error("expected ',' or '" + close + "'");
     }
+    return c == ',';
   }
 
   private String string() throws WireFormatException {
@@ -200,31 +198,21 @@ public final class Json {
 
   private Object number() throws WireFormatException {
     int start = pos;
-    if (peek() == '-') {
-      pos++;
-    }
+    skip("-");
     if (peek() == '0') {
       pos++;
-    } else if (digits() == 0) {
-      throw error("invalid number");
+    } else {
+      digits();
     }
     boolean integral = true;
-    if (pos < text.length() && text.charAt(pos) == '.') {
-      pos++;
+    if (skip(".")) {
       integral = false;
-      if (digits() == 0) {
-        throw error("invalid number");
-      }
+      digits();
     }
-    if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
-      pos++;
+    if (skip("eE")) {
       integral = false;
-      if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
-        pos++;
-      }
-      if (digits() == 0) {
-        throw error("invalid number");
-      }
+      skip("+-");
+      digits();
     }
     String n = text.substring(start, pos);
     try {
@@ -235,13 +223,24 @@ public final class Json {
     }
   }
 
-  private int digits() {
-    int n = 0;
+  /** Past one digit or more: none is an invalid number. */
+  private void digits() throws WireFormatException {
+    int from = pos;
     while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
       pos++;
-      n++;
     }
-    return n;
+    if (pos == from) {
+      throw error("invalid number");
+    }
+  }
+
+  /** Past one of {@code chars} when it stands at {@code pos}. */
+  private boolean skip(String chars) {
+    if (pos < text.length() && chars.indexOf(text.charAt(pos)) >= 0) {
+      pos++;
+      return true;
+    }
+    return false;
   }
 
   private Object literal(String word, Object value) throws WireFormatException {
@@ -273,12 +272,8 @@ public final class Json {
   }
 
   private void skipSpace() {
-    while (pos < text.length()) {
-      char c = text.charAt(pos);
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-        return;
-      }
-      pos++;
+    while (skip(" \t\n\r")) {
+      // JSON's four whitespace characters
     }
   }
 
