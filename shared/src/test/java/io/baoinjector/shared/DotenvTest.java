@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DotenvTest {
@@ -108,16 +110,11 @@ class DotenvTest {
     assertThrows(IllegalArgumentException.class, () -> Dotenv.decode("bad-name='x'\n"));
   }
 
-  @Test
-  void bashSourcesEveryValueExactly() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"bash", "sh"})
+  void aShellSourcesEveryValueExactly(String shell) throws Exception {
     Map<String, String> m = nasty();
-    assertEquals(m, throughShell("bash", Dotenv.encode(m).text(), m));
-  }
-
-  @Test
-  void posixShSourcesEveryValueExactly() throws Exception {
-    Map<String, String> m = nasty();
-    assertEquals(m, throughShell("sh", Dotenv.encode(m).text(), m));
+    assertEquals(m, throughShell(shell, Dotenv.encode(m).text(), m));
   }
 
   @Test

@@ -11,6 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class JsonTest {
+  private static String error(String text) {
+    return assertThrows(WireFormatException.class, () -> Json.parseObject(text)).getMessage();
+  }
+
   @Test
   void readsEveryKindOfValue() throws Exception {
     Map<String, Object> doc =
@@ -45,53 +49,32 @@ class JsonTest {
         "{\"a\":-}|json: invalid number at offset 6",
         "{a:1}|json: expected a member name at offset 1",
         "{\"a\":99999999999999999999}|json: number out of range at offset 5",
-      })
-  void rejectsMalformedDocumentsNamingTheOffsetNotTheText(String text, String message) {
-    WireFormatException e = assertThrows(WireFormatException.class, () -> Json.parseObject(text));
-    assertEquals(message, e.getMessage());
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      value = {
+        // lone surrogate escapes
         "{\"a\":\"\\ud800\"}|json: lone surrogate in a string at offset 6",
         "{\"a\":\"x\\udc00\"}|json: lone surrogate in a string at offset 7",
         "{\"a\":\"\\ud800\\u0041\"}|json: lone surrogate in a string at offset 6",
         "{\"a\":\"\\ud800\\ud800\"}|json: lone surrogate in a string at offset 6",
         "{\"a\":\"\\ud83d\ude00\"}|json: lone surrogate in a string at offset 6",
       })
-  void rejectsLoneSurrogateEscapes(String text, String message) {
-    WireFormatException e = assertThrows(WireFormatException.class, () -> Json.parseObject(text));
-    assertEquals(message, e.getMessage());
+  void rejectsMalformedDocumentsNamingTheOffsetNotTheText(String text, String message) {
+    assertEquals(message, error(text));
   }
 
   @Test
   void rejectsLoneRawSurrogatesAndKeepsRawPairs() throws Exception {
     assertEquals("😀", Json.parseObject("{\"a\":\"\ud83d\ude00\"}").get("a"));
-    assertEquals(
-        "json: lone surrogate in a string at offset 6",
-        assertThrows(WireFormatException.class, () -> Json.parseObject("{\"a\":\"\ud83dx\"}"))
-            .getMessage());
-    assertEquals(
-        "json: lone surrogate in a string at offset 6",
-        assertThrows(WireFormatException.class, () -> Json.parseObject("{\"a\":\"\ude00\"}"))
-            .getMessage());
+    assertEquals("json: lone surrogate in a string at offset 6", error("{\"a\":\"\ud83dx\"}"));
+    assertEquals("json: lone surrogate in a string at offset 6", error("{\"a\":\"\ude00\"}"));
   }
 
   @Test
   void rejectsControlCharactersAndDeepNesting() {
     assertEquals(
-        "json: unescaped control character in a string at offset 6",
-        assertThrows(WireFormatException.class, () -> Json.parseObject("{\"a\":\"\u0001\"}"))
-            .getMessage());
+        "json: unescaped control character in a string at offset 6", error("{\"a\":\"\u0001\"}"));
     StringBuilder deep = new StringBuilder("{\"a\":");
     for (int i = 0; i < 40; i++) {
       deep.append('[');
     }
-    assertEquals(
-        "json: nested deeper than 32 at offset 36",
-        assertThrows(WireFormatException.class, () -> Json.parseObject(deep.toString()))
-            .getMessage());
+    assertEquals("json: nested deeper than 32 at offset 36", error(deep.toString()));
   }
 }
