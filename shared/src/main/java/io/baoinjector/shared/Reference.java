@@ -263,20 +263,14 @@ public final class Reference {
   @Override
   public String toString() {
     String k = key == null ? "" : "#" + key;
-    switch (store) {
-      case AWS:
-        String query =
-            stage != null ? "?stage=" + stage : versionId != null ? "?version-id=" + versionId : "";
-        return backend + ":" + path + k + query;
-      case GCP:
-        return backend + ":" + path + (version > 0 ? "@" + version : "") + k;
-      case INFISICAL:
-      case FILE:
-        return backend + ":" + path + k;
-      default:
-        // a first segment that reads as a prefix needs bao: to parse back as OpenBao
-        String prefix = apiPath ? VAULT : StoreGrammar.prefixOf(path) != null ? BAO : "";
-        return prefix + path + k + (version > 0 ? "@" + version : "");
+    String v = version > 0 ? "@" + version : "";
+    if (store == Store.OPENBAO) {
+      // a first segment that reads as a prefix needs bao: to parse back as OpenBao
+      return (apiPath ? VAULT : StoreGrammar.prefixOf(path) != null ? BAO : "") + path + k + v;
     }
+    // a store's grammar sets only its own parts: a version is GCP's, a stage or version id AWS's
+    String query =
+        stage != null ? "?stage=" + stage : versionId != null ? "?version-id=" + versionId : "";
+    return backend + ":" + path + v + k + query;
   }
 }
