@@ -23,12 +23,7 @@ public final class Utf8 {
    * @throws WireFormatException {@code "<what>: invalid UTF-8 at byte N"}, never quoting the bytes
    */
   public static String decode(byte[] bytes, String what) throws WireFormatException {
-    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never yields more chars than bytes
-    int bad = decode(bytes, out);
-    if (bad >= 0) {
-      throw new WireFormatException(what + ": invalid UTF-8 at byte " + bad);
-    }
-    return out.toString();
+    return decode(bytes, what, false);
   }
 
   /**
@@ -37,34 +32,34 @@ public final class Utf8 {
    * @throws WireFormatException {@code "<what> line N: invalid UTF-8"}, as those parsers report
    */
   public static String decodeLines(byte[] bytes, String what) throws WireFormatException {
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    int bad = decode(bytes, out);
-    if (bad >= 0) {
-      int line = 1;
-      for (int i = 0; i < bad; i++) {
-        line += bytes[i] == '\n' ? 1 : 0;
-      }
-      throw new WireFormatException(what + " line " + line + ": invalid UTF-8");
-    }
-    return out.toString();
+    return decode(bytes, what, true);
   }
 
-  /** Decodes into {@code out} (flipped); the offset of the first malformed byte, or -1. */
-  private static int decode(byte[] bytes, CharBuffer out) {
+  private static String decode(byte[] bytes, String what, boolean lines)
+      throws WireFormatException {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never yields more chars than bytes
     CoderResult result = decoder.decode(in, out, true);
     if (!result.isError()) {
       result = decoder.flush(out);
     }
-    if (result.isError()) {
-      return in.position();
+    if (!result.isError()) {
+      out.flip();
+      return out.toString();
     }
-    out.flip();
-    return -1;
+    int bad = in.position();
+    if (!lines) {
+      throw new WireFormatException(what + ": invalid UTF-8 at byte " + bad);
+    }
+    int line = 1;
+    for (int i = 0; i < bad; i++) {
+      line += bytes[i] == '\n' ? 1 : 0;
+    }
+    throw new WireFormatException(what + " line " + line + ": invalid UTF-8");
   }
 }
