@@ -76,12 +76,7 @@ class ShellDotenvTest {
     String alphabet = "aZ09 _-=:#'\"\\$`{}()[]*?!~%@^&;|<>,.\t\n✓é日\u00a0";
     StringBuilder file = new StringBuilder();
     for (int n = 0; n < 300; n++) {
-      StringBuilder v = new StringBuilder();
-      int len = r.nextInt(12);
-      for (int k = 0; k < len; k++) {
-        v.append(alphabet.charAt(r.nextInt(alphabet.length())));
-      }
-      String value = v.toString();
+      String value = random(r, alphabet, r.nextInt(12));
       String written;
       switch (n % 3) {
         case 0:
@@ -108,12 +103,8 @@ class ShellDotenvTest {
     String alphabet = "a=~:/$[]{}()+'\"\\\n\t #*?!%@-_1\r";
     int compared = 0;
     for (int n = 0; n < 3000 && compared < 400; n++) {
-      StringBuilder v = new StringBuilder(n % 4 == 0 ? "export A=" : "A=");
-      int len = 1 + r.nextInt(8);
-      for (int k = 0; k < len; k++) {
-        v.append(alphabet.charAt(r.nextInt(alphabet.length())));
-      }
-      String text = v.append('\n').toString();
+      String prefix = n % 4 == 0 ? "export A=" : "A=";
+      String text = prefix + random(r, alphabet, 1 + r.nextInt(8)) + "\n";
       try {
         ShellDotenv.parse(text, "f.env");
       } catch (ShellDotenv.Refused e) {
@@ -174,6 +165,15 @@ class ShellDotenvTest {
   }
 
   /** Every character backslash-escaped; a newline (which would continue the line) quoted. */
+  /** {@code length} characters of {@code alphabet}, drawn by {@code r}. */
+  private static String random(Random r, String alphabet, int length) {
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < length; k++) {
+      b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
   private static String escapeEach(String value) {
     StringBuilder b = new StringBuilder();
     for (char c : value.toCharArray()) {
