@@ -103,11 +103,9 @@ class DynamicCredsPoolIT {
         "--interval-ms=" + INTERVAL_MS, "--max-queries=" + 2 * RUN.toMillis() / INTERVAL_MS
       };
       try (SidecarProcess sidecar =
-              SidecarProcess.start(
-                  work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString());
+              SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock);
           Connection admin =
               DriverManager.getConnection(pg.jdbcUrl(), "postgres", SUPERUSER_PASSWORD)) {
-        sidecar.awaitReady(sock);
         try (ChildProcess follow = PoolRotationIT.startApp("follow", work, cp, agent, env, args);
             ChildProcess off =
                 PoolRotationIT.startApp("off", work, cp, agent + ",pools=off", env, args)) {

@@ -77,10 +77,7 @@ class NonJavaExamplesIT {
       String env = t.resolve("app.env").toString();
       String json = t.resolve("app.json").toString();
       try (SidecarProcess p =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
-        p.awaitReady(sock);
-
+          SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock)) {
         assertEquals(NASTY + "\n", ok(bash("read-dotenv.sh", env, "DB_PASSWORD")));
         assertEquals("app\n", ok(bash("read-dotenv.sh", env, "DB_USER")));
         assertEquals(NASTY + "\n", ok(python("read-json.py", json, "DB_PASSWORD")));
