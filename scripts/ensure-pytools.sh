@@ -8,14 +8,20 @@ set -euo pipefail
 
 PYTHON_DOTENV_VERSION="${PYTHON_DOTENV_VERSION:-1.2.2}"
 venv="$cache/pytools-dotenv-$PYTHON_DOTENV_VERSION"
-ok() { "$venv/bin/python" -c 'import dotenv' >/dev/null 2>&1; }
-installed() { [ -x "$venv/bin/python" ] && ok; }
 
-if installed; then
+ok() { [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import dotenv' >/dev/null 2>&1; }
+
+if ok; then
   echo "$venv/bin/python"; exit 0
 fi
-pip_venv_install ensure-pytools "python-dotenv==$PYTHON_DOTENV_VERSION" "$venv" .pytools.lock \
-  "python3 is needed to install python-dotenv==$PYTHON_DOTENV_VERSION; install Python 3 with venv and pip" \
-  " (needs python3-venv and network to the package index)"
+command -v python3 >/dev/null 2>&1 || {
+  echo "ensure-pytools: python3 is needed to install python-dotenv==$PYTHON_DOTENV_VERSION; install Python 3 with venv and pip" >&2
+  exit 1
+}
+pip_venv_lock .pytools.lock
+if ! ok && ! pip_venv ensure-pytools "python-dotenv==$PYTHON_DOTENV_VERSION" "$venv"; then
+  echo "ensure-pytools: could not install python-dotenv==$PYTHON_DOTENV_VERSION from PyPI (needs python3-venv and network to the package index)" >&2
+  exit 1
+fi
 ok || { echo "ensure-pytools: $venv/bin/python cannot import dotenv" >&2; exit 1; }
 echo "$venv/bin/python"
