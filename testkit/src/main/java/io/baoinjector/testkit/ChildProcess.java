@@ -129,12 +129,7 @@ public final class ChildProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + output());
       }
-      try {
-        Thread.sleep(50); // polling a file: there is no event to wait for
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      OpenBao.sleep(50); // polling a file: there is no event to wait for
     }
     throw new AssertionError("no matching line from " + name + " within " + max + ":\n" + output());
   }

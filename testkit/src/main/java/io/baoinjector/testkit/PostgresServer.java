@@ -3,7 +3,6 @@ package io.baoinjector.testkit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostgresServer pg = new PostgresServer(bin, dir, freePort());
+    PostgresServer pg = new PostgresServer(bin, dir, OpenBao.freePort());
     Runtime.getRuntime().addShutdownHook(pg.stopAtExit);
     try {
       pg.initAndStart();
@@ -199,13 +198,5 @@ public final class PostgresServer implements AutoCloseable {
             "this test needs a PostgreSQL server and "
                 + script
                 + " could not provide one (see its message above): apt-get install postgresql");
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -83,7 +83,7 @@ public final class SidecarProcess implements AutoCloseable {
 
   /**
    * Starts {@code bao-injector ARGS} in {@code dir} with {@code env} added to a clean environment
-   * (PATH and HOME only, so no BAO_* of the test runner leaks in).
+   * (PATH, LANG and HOME only, so no BAO_* of the test runner leaks in: see {@link ChildProcess}).
    */
   public static SidecarProcess start(Path dir, Map<String, String> env, String... args) {
     return start(dir, env, List.of(), args);
@@ -161,7 +161,7 @@ public final class SidecarProcess implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         // not up yet
       }
-      sleep(100);
+      OpenBao.sleep(100);
     }
     throw new AssertionError("sidecar health never matched; last " + last + "\n" + stderr());
   }
@@ -194,14 +194,5 @@ public final class SidecarProcess implements AutoCloseable {
   @Override
   public void close() {
     kill();
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -157,7 +157,7 @@ class NonJavaExamplesIT {
   void socketCurlNamesAllowUidsWhenTheSidecarRefusesThePeer(OpenBao bao, @TempDir Path work)
       throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", "pw"));
-    long notUs = uid() == 65534 ? 65533 : 65534;
+    long notUs = notOurUid();
     try (TmpfsDir t = new TmpfsDir()) {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(cfg, config(bao, t, "    allow-uids: [" + notUs + "]"));
@@ -253,7 +253,9 @@ class NonJavaExamplesIT {
     }
   }
 
-  static long uid() throws Exception {
-    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+  /** A uid other than this process's: a socket allowing only it refuses us. */
+  static long notOurUid() throws Exception {
+    long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    return uid == 65534 ? 65533 : 65534;
   }
 }
