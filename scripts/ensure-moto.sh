@@ -6,9 +6,9 @@
 # virtualenv under the cache dir. Idempotent and fast once installed; safe to run from parallel
 # builds (flock). Everything else goes to stderr so callers can do moto=$(...).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pip-venv.sh"
 
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
 venv="$cache/moto-$MOTO_VERSION"
 
 if [ -n "${MOTO_SERVER:-}" ]; then
@@ -26,18 +26,10 @@ command -v python3 >/dev/null 2>&1 || {
   echo "ensure-moto: python3 is needed to install moto_server (pip install 'moto[server]==$MOTO_VERSION'); install Python 3 or put moto_server on PATH" >&2
   exit 1
 }
-mkdir -p "$cache"
-exec 9>"$cache/.install-moto.lock"
-flock 9
-if [ ! -x "$venv/bin/moto_server" ]; then
-  echo "ensure-moto: installing moto[server]==$MOTO_VERSION into $venv" >&2
-  rm -rf "$venv"
-  if ! { python3 -m venv "$venv" >&2 &&
-         "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" >&2; }; then
-    rm -rf "$venv"
-    echo "ensure-moto: could not install moto[server]==$MOTO_VERSION from PyPI; install it by hand or set MOTO_SERVER" >&2
-    exit 1
-  fi
+pip_venv_lock .install-moto.lock
+if [ ! -x "$venv/bin/moto_server" ] && ! pip_venv ensure-moto "moto[server]==$MOTO_VERSION" "$venv"; then
+  echo "ensure-moto: could not install moto[server]==$MOTO_VERSION from PyPI; install it by hand or set MOTO_SERVER" >&2
+  exit 1
 fi
 "$venv/bin/python" -c 'import moto.server' >/dev/null || { echo "ensure-moto: $venv/bin/moto_server does not run" >&2; exit 1; }
 echo "$venv/bin/moto_server"

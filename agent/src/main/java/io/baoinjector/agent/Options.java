@@ -2,6 +2,8 @@ package io.baoinjector.agent;
 
 import io.baoinjector.agent.bootstrap.Pools;
 import io.baoinjector.shared.Durations;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,94 +30,31 @@ final class Options {
   /** {@code pools}: one of {@code Pools.OFF}, {@code FOLLOW}, {@code EVICT_IDLE}. */
   final int pools;
 
-  private Options(
-      String socket,
-      String file,
-      String propertiesFile,
-      long waitMillis,
-      String waitText,
-      boolean failWhenUnavailable,
-      boolean children,
-      boolean configPlaceholders,
-      boolean springRefresh,
-      int pools) {
-    this.socket = socket;
-    this.file = file;
-    this.propertiesFile = propertiesFile;
-    this.waitMillis = waitMillis;
-    this.waitText = waitText;
-    this.failWhenUnavailable = failWhenUnavailable;
-    this.children = children;
-    this.configPlaceholders = configPlaceholders;
-    this.springRefresh = springRefresh;
-    this.pools = pools;
-  }
+  /** The keys in the order the unknown-option message lists them. */
+  private static final String[] KEYS = {
+    "socket",
+    "file",
+    "properties-file",
+    "wait",
+    "on-unavailable",
+    "children",
+    "config-placeholders",
+    "spring-refresh",
+    "pools"
+  };
 
-  static Options parse(String args, Map<String, String> env) {
-    String socket = null;
-    String file = null;
-    String propertiesFile = null;
-    String waitText = "10s";
-    String onUnavailable = "fail";
-    String children = "true";
-    String placeholders = "true";
-    String springRefresh = "true";
-    String pools = "follow";
-    if (args != null && !args.trim().isEmpty()) {
-      for (String pair : args.split(",")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0 || eq == pair.length() - 1) {
-          throw bad("option '" + pair.trim() + "' must be key=value");
-        }
-        String key = pair.substring(0, eq).trim();
-        String value = pair.substring(eq + 1).trim();
-        if (key.equals("socket")) {
-          socket = value;
-        } else if (key.equals("file")) {
-          file = value;
-        } else if (key.equals("properties-file")) {
-          propertiesFile = value;
-        } else if (key.equals("wait")) {
-          waitText = value;
-        } else if (key.equals("on-unavailable")) {
-          onUnavailable = value;
-        } else if (key.equals("children")) {
-          children = value;
-        } else if (key.equals("config-placeholders")) {
-          placeholders = value;
-        } else if (key.equals("spring-refresh")) {
-          springRefresh = value;
-        } else if (key.equals("pools")) {
-          pools = value;
-        } else {
-          throw bad(
-              "unknown option '"
-                  + key
-                  + "'; known: socket, file, properties-file, wait, on-unavailable, children,"
-                  + " config-placeholders, spring-refresh, pools");
-        }
-      }
-    }
-    if (!onUnavailable.equals("fail") && !onUnavailable.equals("env")) {
-      throw bad("on-unavailable=" + onUnavailable + " is not one of: fail, env");
-    }
-    if (!children.equals("true") && !children.equals("false")) {
-      throw bad("children=" + children + " is not one of: true, false");
-    }
-    if (!placeholders.equals("true") && !placeholders.equals("false")) {
-      throw bad("config-placeholders=" + placeholders + " is not one of: true, false");
-    }
-    if (!springRefresh.equals("true") && !springRefresh.equals("false")) {
-      throw bad("spring-refresh=" + springRefresh + " is not one of: true, false");
-    }
-    int poolMode = Pools.FOLLOW;
-    if (pools.equals("off")) {
-      poolMode = Pools.OFF;
-    } else if (pools.equals("evict-idle")) {
-      poolMode = Pools.EVICT_IDLE;
-    } else if (!pools.equals("follow")) {
-      throw bad("pools=" + pools + " is not one of: follow, evict-idle, off");
-    }
+  private Options(Map<String, String> given, Map<String, String> env) {
+    failWhenUnavailable = oneOf(given, "on-unavailable", "fail", "env").equals("fail");
+    children = flag(given, "children");
+    configPlaceholders = flag(given, "config-placeholders");
+    springRefresh = flag(given, "spring-refresh");
+    String poolMode = oneOf(given, "pools", "follow", "evict-idle", "off");
+    pools =
+        poolMode.equals("off")
+            ? Pools.OFF
+            : poolMode.equals("evict-idle") ? Pools.EVICT_IDLE : Pools.FOLLOW;
+    String socket = given.get("socket");
+    String file = given.get("file");
     if (socket != null && file != null) {
       throw bad("socket and file are exclusive; give one");
     }
@@ -128,20 +67,50 @@ final class Options {
         socket = envSocket != null && !envSocket.isEmpty() ? envSocket : DEFAULT_SOCKET;
       }
     }
+    propertiesFile = given.get("properties-file");
     if (propertiesFile != null && file == null) {
       throw bad("properties-file needs file=PATH (over the socket, properties come with /v1/env)");
     }
-    return new Options(
-        file == null ? socket : null,
-        file,
-        propertiesFile,
-        millis(waitText),
-        waitText,
-        onUnavailable.equals("fail"),
-        children.equals("true"),
-        placeholders.equals("true"),
-        springRefresh.equals("true"),
-        poolMode);
+    this.socket = file == null ? socket : null;
+    this.file = file;
+    waitText = given.get("wait");
+    waitMillis = millis(waitText);
+  }
+
+  static Options parse(String args, Map<String, String> env) {
+    Map<String, String> given = new HashMap<>();
+    given.put("wait", "10s");
+    given.put("on-unavailable", "fail");
+    given.put("children", "true");
+    given.put("config-placeholders", "true");
+    given.put("spring-refresh", "true");
+    given.put("pools", "follow");
+    if (args != null && !args.trim().isEmpty()) {
+      for (String pair : args.split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq <= 0 || eq == pair.length() - 1) {
+          throw bad("option '" + pair.trim() + "' must be key=value");
+        }
+        String key = pair.substring(0, eq).trim();
+        if (!Arrays.asList(KEYS).contains(key)) {
+          throw bad("unknown option '" + key + "'; known: " + String.join(", ", KEYS));
+        }
+        given.put(key, pair.substring(eq + 1).trim());
+      }
+    }
+    return new Options(given, env);
+  }
+
+  private static String oneOf(Map<String, String> given, String key, String... allowed) {
+    String value = given.get(key);
+    if (!Arrays.asList(allowed).contains(value)) {
+      throw bad(key + "=" + value + " is not one of: " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  private static boolean flag(Map<String, String> given, String key) {
+    return oneOf(given, key, "true", "false").equals("true");
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.testkit.ChildProcess;
 import io.baoinjector.testkit.DatabaseEngine;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
@@ -102,13 +103,12 @@ class DynamicCredsPoolIT {
         "--interval-ms=" + INTERVAL_MS, "--max-queries=" + 2 * RUN.toMillis() / INTERVAL_MS
       };
       try (SidecarProcess sidecar =
-              SidecarProcess.start(
-                  work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString());
+              SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock);
           Connection admin =
               DriverManager.getConnection(pg.jdbcUrl(), "postgres", SUPERUSER_PASSWORD)) {
-        sidecar.awaitReady(sock);
-        try (PoolProcess follow = PoolProcess.start("follow", work, cp, agent, env, args);
-            PoolProcess off = PoolProcess.start("off", work, cp, agent + ",pools=off", env, args)) {
+        try (ChildProcess follow = PoolRotationIT.startApp("follow", work, cp, agent, env, args);
+            ChildProcess off =
+                PoolRotationIT.startApp("off", work, cp, agent + ",pools=off", env, args)) {
           follow.awaitLine(0, l -> l.startsWith("ok "), PoolRotationIT.WAIT);
           off.awaitLine(0, l -> l.startsWith("ok "), PoolRotationIT.WAIT);
           Observed o = observe(bao, admin, sock, off);
@@ -122,7 +122,7 @@ class DynamicCredsPoolIT {
   }
 
   private static void assertFigures(
-      Observed o, PoolProcess follow, PoolProcess off, String sidecarOut) {
+      Observed o, ChildProcess follow, ChildProcess off, String sidecarOut) {
     List<String> queries =
         follow.stdoutLines().stream().filter(l -> l.matches("(ok|failed) .*")).toList();
     List<String> failed = queries.stream().filter(l -> l.startsWith("failed ")).toList();
@@ -227,7 +227,7 @@ class DynamicCredsPoolIT {
    * the password the socket serves (to check that none is printed). Marks the {@code pools=off} app
    * when the role it started with is gone, and stops it after {@link #AFTER_REVOKE} queries more.
    */
-  private static Observed observe(OpenBao bao, Connection admin, Path sock, PoolProcess off)
+  private static Observed observe(OpenBao bao, Connection admin, Path sock, ChildProcess off)
       throws Exception {
     Observed o = new Observed();
     String offUser =
@@ -259,7 +259,7 @@ class DynamicCredsPoolIT {
       o.passwords.add(values.path("DB_PASSWORD").asText());
       if (!o.offMark && o.gone.containsKey(offUser)) {
         o.offMark = true;
-        off.mark();
+        PoolRotationIT.mark(off);
       }
       if (o.offMark && !offStopped) {
         List<String> lines = off.stdoutLines();

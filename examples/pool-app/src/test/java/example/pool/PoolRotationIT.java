@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.testkit.BaoBinary;
+import io.baoinjector.testkit.ChildProcess;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.PostgresServer;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -80,21 +84,20 @@ class PoolRotationIT {
     Map<String, String> env = Map.of("DB_URL", pg.jdbcUrl(), "DB_USER", role);
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      List<PoolProcess> apps = new ArrayList<>();
+      List<ChildProcess> apps = new ArrayList<>();
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, false)) {
         String agent = AGENT_JAR + "=socket=" + sock;
-        PoolProcess follow = PoolProcess.start("follow", work, cp, agent, env);
+        ChildProcess follow = startApp("follow", work, cp, agent, env);
         apps.add(follow);
-        PoolProcess nullUser =
-            PoolProcess.start("null-user", work, cp, agent, env, "--user-in-properties");
+        ChildProcess nullUser = startApp("null-user", work, cp, agent, env, "--user-in-properties");
         apps.add(nullUser);
-        PoolProcess off = PoolProcess.start("off", work, cp, agent + ",pools=off", env);
+        ChildProcess off = startApp("off", work, cp, agent + ",pools=off", env);
         apps.add(off);
         Map<String, String> real = new java.util.HashMap<>(env);
         real.put("DB_PASSWORD", before);
-        PoolProcess noAgent = PoolProcess.start("no-agent", work, cp, null, real);
+        ChildProcess noAgent = startApp("no-agent", work, cp, null, real);
         apps.add(noAgent);
-        for (PoolProcess app : apps) {
+        for (ChildProcess app : apps) {
           app.awaitLine(0, l -> l.startsWith("ok "), WAIT);
         }
 
@@ -104,18 +107,18 @@ class PoolRotationIT {
         Pattern applied =
             Pattern.compile(
                 "bao-injector agent: applied revision \\d+ to HikariPool-1 \\(DB_PASSWORD\\)");
-        follow.awaitErrLine(l -> applied.matcher(l).matches(), WAIT);
-        nullUser.awaitErrLine(l -> applied.matcher(l).matches(), WAIT);
+        follow.awaitStderrLine(0, l -> applied.matcher(l).matches(), WAIT);
+        nullUser.awaitStderrLine(0, l -> applied.matcher(l).matches(), WAIT);
         off.awaitLine(0, "env changed"::equals, WAIT); // the agent has the value; the pool doesn't
 
         pg.sql(
             "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE usename = '"
                 + role
                 + "';");
-        for (PoolProcess app : apps) {
-          app.mark();
+        for (ChildProcess app : apps) {
+          mark(app);
         }
-        for (PoolProcess app : apps) {
+        for (ChildProcess app : apps) {
           int mark = app.awaitLine(0, "mark"::equals, WAIT);
           app.awaitLine(mark + AFTER_CUT, l -> l.matches("(ok|failed) .*"), WAIT);
         }
@@ -124,14 +127,14 @@ class PoolRotationIT {
         assertAllAfterMark(off, "failed ");
         assertAllAfterMark(noAgent, "failed ");
         assertFalse(off.stderr().contains("applied revision"), off.output());
-        for (PoolProcess app : apps) {
+        for (ChildProcess app : apps) {
           for (String secret : List.of(before, after)) {
             assertFalse(app.output().contains(secret), "a secret was printed:\n" + app.output());
             assertFalse(sidecar.stderr().contains(secret), "a secret was printed by the sidecar");
           }
         }
       } finally {
-        for (PoolProcess app : apps) {
+        for (ChildProcess app : apps) {
           app.close();
         }
       }
@@ -163,25 +166,24 @@ class PoolRotationIT {
       Path sock = t.resolve("agent.sock");
       String agent = AGENT_JAR + "=socket=" + sock;
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, true);
-          PoolProcess follow = PoolProcess.start("follow", work, cp, agent, env);
-          PoolProcess evict =
-              PoolProcess.start("evict-idle", work, cp, agent + ",pools=evict-idle", env)) {
+          ChildProcess follow = startApp("follow", work, cp, agent, env);
+          ChildProcess evict = startApp("evict-idle", work, cp, agent + ",pools=evict-idle", env)) {
         // mark 1: every query before it ran before the rotation
-        for (PoolProcess app : List.of(follow, evict)) {
+        for (ChildProcess app : List.of(follow, evict)) {
           app.awaitLine(0, l -> l.startsWith("ok "), WAIT);
-          app.mark();
+          mark(app);
           app.awaitLine(0, "mark"::equals, WAIT);
         }
 
         String pa2 = password();
         pg.sql("ALTER ROLE " + roleA + " PASSWORD '" + pa2 + "';");
         bao.put("app/db", Map.of("user", roleA, "password", pa2));
-        follow.awaitErrLine(l -> l.endsWith("to HikariPool-1 (DB_PASSWORD)"), WAIT);
-        evict.awaitErrLine(
-            l -> l.endsWith("to HikariPool-1 (DB_PASSWORD); connections soft-evicted"), WAIT);
+        follow.awaitStderrLine(0, l -> l.endsWith("to HikariPool-1 (DB_PASSWORD)"), WAIT);
+        evict.awaitStderrLine(
+            0, l -> l.endsWith("to HikariPool-1 (DB_PASSWORD); connections soft-evicted"), WAIT);
         // mark 2: every query after it ran after the rotation was applied
-        for (PoolProcess app : List.of(follow, evict)) {
-          app.mark();
+        for (ChildProcess app : List.of(follow, evict)) {
+          mark(app);
           awaitQueriesAfterMark(app, 2, 3);
         }
         Set<String> followAfter = pidsAfterMark(follow, 2);
@@ -194,14 +196,15 @@ class PoolRotationIT {
             Set.of(), evictAfter, "evict-idle replaced its connections\n" + evict.output());
 
         bao.put("app/db", Map.of("user", roleB, "password", pb));
-        for (PoolProcess app : List.of(follow, evict)) {
-          app.awaitErrLine(
+        for (ChildProcess app : List.of(follow, evict)) {
+          app.awaitStderrLine(
+              0,
               l ->
                   l.contains("to HikariPool-1 (")
                       && l.contains("DB_USER")
                       && l.endsWith("; user name changed, connections soft-evicted"),
               WAIT);
-          app.mark(); // mark 3
+          mark(app); // mark 3
           awaitQueriesAfterMark(app, 3, AFTER_CUT);
           List<String> lines = app.stdoutLines();
           List<String> queries =
@@ -210,10 +213,10 @@ class PoolRotationIT {
                   .toList();
           assertTrue(
               queries.stream().allMatch(l -> l.matches("ok \\d+ " + roleB + " \\d+")),
-              app.label + ": every query after the change runs as " + roleB + "\n" + app.output());
+              app.name() + ": every query after the change runs as " + roleB + "\n" + app.output());
         }
         for (String secret : List.of(pa, pa2, pb)) {
-          for (PoolProcess app : List.of(follow, evict)) {
+          for (ChildProcess app : List.of(follow, evict)) {
             assertFalse(app.output().contains(secret), "a secret was printed:\n" + app.output());
           }
           assertFalse(sidecar.stderr().contains(secret), "a secret was printed by the sidecar");
@@ -222,7 +225,7 @@ class PoolRotationIT {
     }
   }
 
-  private static void awaitQueriesAfterMark(PoolProcess app, int mark, int queries) {
+  private static void awaitQueriesAfterMark(ChildProcess app, int mark, int queries) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
       List<String> lines = app.stdoutLines();
@@ -236,19 +239,19 @@ class PoolRotationIT {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            app.label + ": no " + queries + " queries after mark " + mark + "\n" + app.output());
+            app.name() + ": no " + queries + " queries after mark " + mark + "\n" + app.output());
       }
       app.awaitLine(lines.size(), l -> true, WAIT);
     }
   }
 
   /** Backend pids of the queries before the {@code n}th mark. */
-  private static Set<String> pidsBeforeMark(PoolProcess app, int n) {
+  private static Set<String> pidsBeforeMark(ChildProcess app, int n) {
     List<String> lines = app.stdoutLines();
     return pids(lines.subList(0, markIndex(lines, n)));
   }
 
-  private static Set<String> pidsAfterMark(PoolProcess app, int n) {
+  private static Set<String> pidsAfterMark(ChildProcess app, int n) {
     List<String> lines = app.stdoutLines();
     return pids(lines.subList(markIndex(lines, n) + 1, lines.size()));
   }
@@ -285,7 +288,7 @@ class PoolRotationIT {
     return cp;
   }
 
-  private static void assertAllAfterMark(PoolProcess app, String prefix) {
+  private static void assertAllAfterMark(ChildProcess app, String prefix) {
     List<String> lines = app.stdoutLines();
     List<String> after = lines.subList(lines.indexOf("mark") + 1, lines.size());
     List<String> queries = after.stream().filter(l -> l.matches("(ok|failed) .*")).toList();
@@ -293,7 +296,7 @@ class PoolRotationIT {
     assertEquals(
         List.of(),
         queries.stream().filter(l -> !l.startsWith(prefix)).toList(),
-        app.label
+        app.name()
             + ": every query after the cut should start with '"
             + prefix
             + "'\n"
@@ -324,19 +327,36 @@ class PoolRotationIT {
             "  socket:",
             "    path: " + sock,
             ""));
-    SidecarProcess sidecar =
-        SidecarProcess.start(
-            work,
-            Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()),
-            "run",
-            "-c",
-            cfg.toString());
-    try {
-      sidecar.awaitReady(sock);
-      return sidecar;
-    } catch (RuntimeException | Error e) {
-      sidecar.close();
-      throw e;
+    return SidecarProcess.startReady(
+        work, Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()), cfg, sock);
+  }
+
+  /**
+   * {@link PoolApp} in its own JVM with {@code classPath} (one HikariCP version), with {@code
+   * -javaagent:AGENT} unless it is null, in a clean environment plus {@code env}.
+   */
+  static ChildProcess startApp(
+      String label,
+      Path work,
+      List<Path> classPath,
+      String agent,
+      Map<String, String> env,
+      String... args) {
+    List<String> jvm = new ArrayList<>();
+    if (agent != null) {
+      jvm.add("-javaagent:" + agent);
     }
+    jvm.add("-cp");
+    jvm.add(String.join(":", classPath.stream().map(Path::toString).toList()));
+    jvm.add("example.pool.PoolApp");
+    jvm.addAll(List.of(args));
+    return ChildProcess.start(label, work, ChildProcess.java(jvm), env);
+  }
+
+  /** Writes {@code mark} to the app's stdin; it prints it before its next query. */
+  static void mark(ChildProcess app) throws IOException {
+    OutputStream stdin = app.process().getOutputStream();
+    stdin.write("mark\n".getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.testkit.BaoBinary;
+import io.baoinjector.testkit.ChildProcess;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.PostgresServer;
@@ -19,6 +20,7 @@ import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ class SpringBootAppIT {
         () -> DriverManager.getConnection(pg.jdbcUrl(), "app", "not-" + password).close(),
         "PostgreSQL checks the password over TCP");
 
-    try (AppProcess app = AppProcess.start(work, APP_JAR, AGENT_JAR, null, appEnv())) {
+    try (ChildProcess app = startApp(work, null)) {
       assertNotEquals(0, app.awaitExit(STARTUP), "without the agent there is no DB_PASSWORD");
       assertFalse(app.stdout().contains("connected as"), app.output());
       // Spring leaves an unresolvable ${DB_PASSWORD} as it is, and PostgreSQL refuses that
@@ -85,7 +87,7 @@ class SpringBootAppIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-env.yaml");
-          AppProcess app = AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv())) {
+          ChildProcess app = startApp(work, "socket=" + sock)) {
         assertEquals(0, app.awaitExit(STARTUP), app.output());
         assertTrue(app.stdout().lines().anyMatch("connected as app"::equals), app.output());
         assertNoSecretIn(password, app.output(), sidecar.stderr());
@@ -101,7 +103,7 @@ class SpringBootAppIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-properties.yaml");
-          AppProcess app = AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv())) {
+          ChildProcess app = startApp(work, "socket=" + sock)) {
         // no secrets: section, so no DB_PASSWORD anywhere: the system property set by the agent
         // wins over application.properties and its ${DB_PASSWORD} is never looked at
         String served = UnixHttp.get(sock, "/v1/env").body();
@@ -122,15 +124,7 @@ class SpringBootAppIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, "sidecar-env.yaml");
-          AppProcess app =
-              AppProcess.start(
-                  work,
-                  APP_JAR,
-                  AGENT_JAR,
-                  "socket=" + sock,
-                  appEnv(),
-                  "--stay",
-                  "--interval-ms=300")) {
+          ChildProcess app = startApp(work, "socket=" + sock, "--stay", "--interval-ms=300")) {
         int at = app.awaitLine(0, "connected as app"::equals, STARTUP);
         at = app.awaitLine(at, "fresh connection: connected as app"::equals, STARTUP);
 
@@ -181,17 +175,14 @@ class SpringBootAppIT {
         "--stay", "--interval-ms=600", "--spring.datasource.hikari.connection-timeout=1500"
       };
       try (SidecarProcess sidecar = startSidecar(bao, work, sock, config);
-          AppProcess app =
-              AppProcess.start(work, APP_JAR, AGENT_JAR, "socket=" + sock, appEnv(), args);
-          AppProcess off =
-              AppProcess.start(
-                  work, APP_JAR, AGENT_JAR, "socket=" + sock + ",pools=off", appEnv(), args)) {
+          ChildProcess app = startApp(work, "socket=" + sock, args);
+          ChildProcess off = startApp(work, "socket=" + sock + ",pools=off", args)) {
         app.awaitLine(0, l -> l.startsWith("pool: connected as app"), STARTUP);
         off.awaitLine(0, l -> l.startsWith("pool: connected as app"), STARTUP);
 
         String after = newPasswordInPostgres();
         bao.put("app/db", Map.of("password", after));
-        awaitStderr(app, APPLIED, STARTUP);
+        app.awaitStderrLine(0, APPLIED, STARTUP);
         // the control has the new value too (its fresh connections work), just not in its pool
         int now = (int) off.stdout().lines().count();
         off.awaitLine(now, "fresh connection: connected as app"::equals, STARTUP);
@@ -216,7 +207,7 @@ class SpringBootAppIT {
           .asMatchPredicate();
 
   /** The first five pool queries started after {@code cut} all start with {@code expected}. */
-  static void assertPoolAfter(AppProcess app, long cut, String expected) {
+  static void assertPoolAfter(ChildProcess app, long cut, String expected) {
     java.util.function.Predicate<String> afterCut =
         l -> l.startsWith("pool: ") && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) > cut;
     int at = app.awaitLine(0, afterCut, STARTUP);
@@ -228,17 +219,6 @@ class SpringBootAppIT {
     assertTrue(pool.stream().allMatch(l -> l.startsWith(expected)), app.output());
   }
 
-  static void awaitStderr(AppProcess app, java.util.function.Predicate<String> match, Duration max)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (app.stderr().lines().noneMatch(match)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the agent did not apply the rotation:\n" + app.output());
-      }
-      Thread.sleep(100);
-    }
-  }
-
   /** Sets a new random password for {@code app} in PostgreSQL and returns it. */
   static String newPasswordInPostgres() {
     byte[] b = new byte[18];
@@ -247,6 +227,20 @@ class SpringBootAppIT {
     String password = "pw-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     pg.sql("ALTER ROLE app PASSWORD '" + password + "';");
     return password;
+  }
+
+  /**
+   * The packaged app, {@code java [-javaagent:AGENT=OPTIONS] -jar spring-boot-app.jar ARGS}, in a
+   * clean environment plus {@link #appEnv()}; no agent when {@code agentOptions} is null.
+   */
+  static ChildProcess startApp(Path work, String agentOptions, String... args) {
+    List<String> jvm = new ArrayList<>();
+    if (agentOptions != null) {
+      jvm.add("-javaagent:" + AGENT_JAR + "=" + agentOptions);
+    }
+    jvm.addAll(List.of("-jar", APP_JAR.toString()));
+    jvm.addAll(List.of(args));
+    return ChildProcess.start("app", work, ChildProcess.java(jvm), appEnv());
   }
 
   /** What the app's environment holds: where the database is and who to log in as, no password. */
@@ -264,20 +258,8 @@ class SpringBootAppIT {
     assertTrue(shipped.contains(README_SOCKET), config + " uses " + README_SOCKET);
     Path cfg = work.resolve(config);
     Files.writeString(cfg, shipped.replace(README_SOCKET, sock.toString()));
-    SidecarProcess sidecar =
-        SidecarProcess.start(
-            work,
-            Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()),
-            "run",
-            "-c",
-            cfg.toString());
-    try {
-      sidecar.awaitReady(sock);
-      return sidecar;
-    } catch (RuntimeException | Error e) {
-      sidecar.close();
-      throw e;
-    }
+    return SidecarProcess.startReady(
+        work, Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()), cfg, sock);
   }
 
   static void assertNoSecretIn(String secret, String... outputs) {

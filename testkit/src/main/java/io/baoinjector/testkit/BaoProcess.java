@@ -173,26 +173,14 @@ final class BaoProcess {
     if (process.isAlive()) {
       signal("CONT"); // a paused server would hold SIGTERM until it runs again
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.stop(process, 10);
   }
 
   synchronized void kill() {
     if (process == null) {
       return;
     }
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.kill(process);
   }
 
   synchronized boolean isRunning() {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -121,16 +120,7 @@ public final class MotoServer implements AutoCloseable {
   /** Stops the server (idempotent); what it logged stays in {@link #log()}. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ChildProcess.stop(process, 10);
     try {
       Runtime.getRuntime().removeShutdownHook(stopAtExit);
     } catch (IllegalStateException alreadyExiting) {

@@ -194,10 +194,6 @@ public final class OpenBao implements AutoCloseable {
     return kvV2Put("secret", path, data);
   }
 
-  public void kvV2Delete(String mount, String path) {
-    api("DELETE", mount + "/metadata/" + path, null);
-  }
-
   public void kvV1Put(String mount, String path, Map<String, ?> data) {
     api("POST", mount + "/" + path, data);
   }

@@ -3,13 +3,9 @@ package io.baoinjector.testkit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
@@ -55,7 +51,7 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostgresServer pg = new PostgresServer(bin, dir, freePort());
+    PostgresServer pg = new PostgresServer(bin, dir, OpenBao.freePort());
     Runtime.getRuntime().addShutdownHook(pg.stopAtExit);
     try {
       pg.initAndStart();
@@ -143,7 +139,7 @@ public final class PostgresServer implements AutoCloseable {
         run(null, bin.resolve("pg_ctl").toString(), "-D", data(), "-m", "immediate", "-w", "stop");
       }
     } finally {
-      deleteTree(dir);
+      TmpfsDir.deleteTree(dir);
     }
   }
 
@@ -202,35 +198,5 @@ public final class PostgresServer implements AutoCloseable {
             "this test needs a PostgreSQL server and "
                 + script
                 + " could not provide one (see its message above): apt-get install postgresql");
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-              Files.deleteIfExists(f);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      // best effort: a leftover temp dir is harmless
-    }
   }
 }

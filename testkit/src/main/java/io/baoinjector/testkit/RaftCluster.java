@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Three OpenBao nodes on loopback sharing {@code storage "raft"} (joined by {@code retry_join}),
@@ -139,12 +138,7 @@ public final class RaftCluster implements AutoCloseable {
   public void kill(int i) {
     Process p = processes[i];
     if (p != null) {
-      p.destroyForcibly();
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      ChildProcess.kill(p);
     }
   }
 

@@ -2,12 +2,10 @@ package io.baoinjector.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +17,12 @@ import java.util.function.Predicate;
  * Output goes to files in the work dir.
  */
 public final class SidecarProcess implements AutoCloseable {
+  private final ChildProcess child;
   private final Process process;
-  private final Path stdout;
-  private final Path stderr;
 
-  private SidecarProcess(Process process, Path stdout, Path stderr) {
-    this.process = process;
-    this.stdout = stdout;
-    this.stderr = stderr;
+  private SidecarProcess(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   /** The packaged sidecar jar. */
@@ -77,9 +73,7 @@ public final class SidecarProcess implements AutoCloseable {
    * JAVA_OPTS}.
    */
   public static List<String> command(List<String> jvmFlags, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(shippedJvmFlags());
+    List<String> cmd = ChildProcess.java(shippedJvmFlags());
     cmd.addAll(jvmFlags);
     cmd.add("-jar");
     cmd.add(jar().toString());
@@ -89,7 +83,7 @@ public final class SidecarProcess implements AutoCloseable {
 
   /**
    * Starts {@code bao-injector ARGS} in {@code dir} with {@code env} added to a clean environment
-   * (PATH and HOME only, so no BAO_* of the test runner leaks in).
+   * (PATH, LANG and HOME only, so no BAO_* of the test runner leaks in: see {@link ChildProcess}).
    */
   public static SidecarProcess start(Path dir, Map<String, String> env, String... args) {
     return start(dir, env, List.of(), args);
@@ -98,19 +92,22 @@ public final class SidecarProcess implements AutoCloseable {
   /** The same with {@code jvmFlags} added as {@link #command(List, String...)} adds them. */
   public static SidecarProcess start(
       Path dir, Map<String, String> env, List<String> jvmFlags, String... args) {
+    return new SidecarProcess(ChildProcess.start("sidecar", dir, command(jvmFlags, args), env));
+  }
+
+  /**
+   * {@code bao-injector run -c CONFIG} with {@code env}, once its {@code socket} answers {@code
+   * /v1/health} with 200; stopped again if it never does.
+   */
+  public static SidecarProcess startReady(
+      Path dir, Map<String, String> env, Path config, Path socket) {
+    SidecarProcess sidecar = start(dir, env, "run", "-c", config.toString());
     try {
-      Files.createDirectories(dir);
-      String tag = String.valueOf(System.nanoTime());
-      Path out = dir.resolve("sidecar-" + tag + ".out");
-      Path err = dir.resolve("sidecar-" + tag + ".err");
-      ProcessBuilder pb = new ProcessBuilder(command(jvmFlags, args)).directory(dir.toFile());
-      pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG"));
-      pb.environment().put("HOME", dir.toString());
-      pb.environment().putAll(env);
-      pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-      return new SidecarProcess(pb.start(), out, err);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      sidecar.awaitReady(socket);
+      return sidecar;
+    } catch (RuntimeException | Error e) {
+      sidecar.close();
+      throw e;
     }
   }
 
@@ -132,19 +129,11 @@ public final class SidecarProcess implements AutoCloseable {
   public record Result(int exit, String stdout, String stderr) {}
 
   public String stdout() {
-    return read(stdout);
+    return child.stdout();
   }
 
   public String stderr() {
-    return read(stderr);
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+    return child.stderr();
   }
 
   public long pid() {
@@ -172,7 +161,7 @@ public final class SidecarProcess implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         // not up yet
       }
-      sleep(100);
+      OpenBao.sleep(100);
     }
     throw new AssertionError("sidecar health never matched; last " + last + "\n" + stderr());
   }
@@ -199,32 +188,11 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** SIGKILL (a crash). */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.kill(process);
   }
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    kill();
   }
 }

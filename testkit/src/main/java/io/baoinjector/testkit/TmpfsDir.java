@@ -37,6 +37,11 @@ public final class TmpfsDir implements AutoCloseable {
 
   @Override
   public void close() {
+    deleteTree(dir);
+  }
+
+  /** Best effort: a leftover temp dir is harmless. */
+  static void deleteTree(Path dir) {
     try {
       Files.walkFileTree(
           dir,
@@ -54,7 +59,7 @@ public final class TmpfsDir implements AutoCloseable {
             }
           });
     } catch (IOException e) {
-      // best effort
+      // see above
     }
   }
 }

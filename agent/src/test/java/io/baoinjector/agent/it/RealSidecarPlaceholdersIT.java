@@ -63,9 +63,7 @@ class RealSidecarPlaceholdersIT {
           """
               .formatted(bao.address(), sock, dotenv));
       try (SidecarProcess sidecar =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
-        sidecar.awaitReady(sock);
+          SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock)) {
         try (AppJvm app =
             app(
                 Jvms.jdk(major),

@@ -33,6 +33,19 @@ class DocsIT {
       Pattern.compile("^ {2}(?:(-[a-zA-Z]), | {4})(--[a-z][a-z-]*)", Pattern.MULTILINE);
 
   static final Set<String> COMMON = Set.of("--help", "--version", "--debug");
+  static final Set<String> COMMANDS =
+      Set.of(
+          "run",
+          "render",
+          "exec",
+          "env",
+          "check",
+          "get",
+          "import",
+          "rotate",
+          "policy",
+          "approle-setup",
+          "refresh");
 
   @Test
   void everySidecarCommandIsInTheReadmeAndTheConfigurationPage(@TempDir Path dir) {
@@ -44,20 +57,7 @@ class DocsIT {
     while (m.find()) {
       commands.add(m.group(1));
     }
-    assertEquals(
-        Set.of(
-            "run",
-            "render",
-            "exec",
-            "env",
-            "check",
-            "get",
-            "import",
-            "rotate",
-            "policy",
-            "approle-setup",
-            "refresh"),
-        commands);
+    assertEquals(COMMANDS, commands);
 
     Set<String> readme = commandNames(Markdown.firstColumn(Repo.read("README.md"), "### Commands"));
     assertEquals(commands, readme, "README.md's command table");
@@ -104,20 +104,7 @@ class DocsIT {
     for (String cell : Markdown.firstColumn(md, "## Command line")) {
       rows.put(cell.split(" ")[1], cell);
     }
-    assertEquals(
-        Set.of(
-            "run",
-            "render",
-            "exec",
-            "env",
-            "check",
-            "get",
-            "import",
-            "rotate",
-            "policy",
-            "approle-setup",
-            "refresh"),
-        rows.keySet());
+    assertEquals(COMMANDS, rows.keySet());
     for (Map.Entry<String, String> row : rows.entrySet()) {
       SidecarProcess.Result help = SidecarProcess.runToEnd(dir, Map.of(), row.getKey(), "--help");
       assertEquals(0, help.exit(), help.stderr());

@@ -77,10 +77,7 @@ class NonJavaExamplesIT {
       String env = t.resolve("app.env").toString();
       String json = t.resolve("app.json").toString();
       try (SidecarProcess p =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
-        p.awaitReady(sock);
-
+          SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock)) {
         assertEquals(NASTY + "\n", ok(bash("read-dotenv.sh", env, "DB_PASSWORD")));
         assertEquals("app\n", ok(bash("read-dotenv.sh", env, "DB_USER")));
         assertEquals(NASTY + "\n", ok(python("read-json.py", json, "DB_PASSWORD")));
@@ -160,7 +157,7 @@ class NonJavaExamplesIT {
   void socketCurlNamesAllowUidsWhenTheSidecarRefusesThePeer(OpenBao bao, @TempDir Path work)
       throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", "pw"));
-    long notUs = uid() == 65534 ? 65533 : 65534;
+    long notUs = notOurUid();
     try (TmpfsDir t = new TmpfsDir()) {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(cfg, config(bao, t, "    allow-uids: [" + notUs + "]"));
@@ -256,7 +253,9 @@ class NonJavaExamplesIT {
     }
   }
 
-  static long uid() throws Exception {
-    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+  /** A uid other than this process's: a socket allowing only it refuses us. */
+  static long notOurUid() throws Exception {
+    long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    return uid == 65534 ? 65533 : 65534;
   }
 }

@@ -65,7 +65,7 @@ class TroubleshootingIT {
   @Test
   void aPeerNotInAllowUids(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("password", "pw"));
-    long notUs = uid() == 65534 ? 65533 : 65534;
+    long notUs = NonJavaExamplesIT.notOurUid();
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       Path cfg = work.resolve("sidecar.yaml");
@@ -208,9 +208,5 @@ class TroubleshootingIT {
         Thread.sleep(100);
       }
     }
-  }
-
-  static long uid() throws Exception {
-    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
   }
 }
