@@ -123,7 +123,16 @@ final class OpenBaoGrammar {
   }
 
   static String stripSlashes(String s) {
-    return s.replaceAll("^/+|/+$", "");
+    // a loop, not replaceAll("^/+|/+$"): that regex is quadratic in a long inner run of slashes
+    int b = 0;
+    int e = s.length();
+    while (b < e && s.charAt(b) == '/') {
+      b++;
+    }
+    while (e > b && s.charAt(e - 1) == '/') {
+      e--;
+    }
+    return s.substring(b, e);
   }
 
   /** The message {@code show(shown) + rest}: every message about a reference starts so. */

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -122,6 +124,27 @@ class ReferenceTest {
     assertEquals(
         "\"bao:secret/db\" has no #KEY; expected PATH#KEY, e.g. bao:secret/app/db#password",
         error(() -> Reference.inline("literal-canary ${bao:secret/db} more")));
+  }
+
+  @Test
+  void aHugeRunOfSlashesIsRefusedAsFastAsAnyHugePath() {
+    // exec reads every bao:/vault: value of its environment; trimming a path must stay linear
+    String slashes = new String(new char[100_000]).replace('\0', '/');
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () -> {
+          for (String m :
+              Arrays.asList(
+                  error(() -> Reference.parse("secret" + slashes + "a#k")),
+                  error(() -> Reference.parsePrefixed("bao:secret" + slashes + "a#k")),
+                  error(() -> Reference.wholeSecret("secret" + slashes + "a")),
+                  error(
+                      () ->
+                          Reference.parse(
+                              "infisical:/f" + slashes + "g#K", n -> Reference.Store.INFISICAL)))) {
+            assertTrue(m.contains("PATH is longer than 1024 characters"), m);
+          }
+        });
   }
 
   @Test

@@ -164,7 +164,6 @@ class ShellDotenvTest {
     assertFalse(e.getMessage().contains("canary"), e.getMessage());
   }
 
-  /** Every character backslash-escaped; a newline (which would continue the line) quoted. */
   /** {@code length} characters of {@code alphabet}, drawn by {@code r}. */
   private static String random(Random r, String alphabet, int length) {
     StringBuilder b = new StringBuilder();
@@ -174,6 +173,7 @@ class ShellDotenvTest {
     return b.toString();
   }
 
+  /** Every character backslash-escaped; a newline (which would continue the line) quoted. */
   private static String escapeEach(String value) {
     StringBuilder b = new StringBuilder();
     for (char c : value.toCharArray()) {
