@@ -426,7 +426,7 @@ class TokenManagerTest {
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden(TOKEN));
     assertEquals(3, server.getRequestCount(), "the second 403 reused the first answer");
-    scheduler.clock.now = scheduler.clock.now.plusSeconds(11);
+    scheduler.clock.advance(Duration.ofSeconds(11));
     server.enqueue(lookup(3600, true));
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
     assertEquals(4, server.getRequestCount(), "asked again after the interval");
