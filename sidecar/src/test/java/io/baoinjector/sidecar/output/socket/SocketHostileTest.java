@@ -5,56 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A hostile local client must not stop the sidecar from answering everybody else. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class SocketHostileTest {
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-h", java.time.Clock.systemUTC());
-  SocketServer server;
-
-  Path sock() {
-    return dir.resolve("agent.sock");
+class SocketHostileTest extends SocketServerFixture {
+  SocketHostileTest() {
+    super("inst-h");
   }
 
   void start(SocketServer.Limits limits) throws IOException {
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0600, List.of(), null, null),
-            null,
-            hub,
-            new Metrics(),
-            () -> true,
-            limits);
-    server.start();
+    server(0600, List.of(), null, () -> true, limits).start();
     hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
   }
 
   @Test
