@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.source;
 
+import static io.baoinjector.sidecar.source.Fixtures.refresher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +14,6 @@ import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(OpenBaoExtension.class)
 @Timeout(120)
 class RefresherTest {
-
-  private static Refresher refresher(OpenBao bao, SidecarConfig cfg) {
-    return refresher(bao, new SnapshotHub(), cfg);
-  }
-
-  private static Refresher refresher(OpenBao bao, SnapshotHub hub, SidecarConfig cfg) {
-    return refresher(bao, hub, cfg, new Fixtures.FixedToken(bao.rootToken()));
-  }
-
-  private static Refresher refresher(OpenBao bao, SidecarConfig cfg, TokenProvider token) {
-    return refresher(bao, new SnapshotHub(), cfg, token);
-  }
-
-  private static Refresher refresher(
-      OpenBao bao, SnapshotHub hub, SidecarConfig cfg, TokenProvider token) {
-    return new Refresher(
-        cfg, Fixtures.client(bao), token, hub, Clock.systemUTC(), RefreshObserver.NOOP);
-  }
 
   /** A token whose only policy, {@code name}, is {@code policy}. */
   private static Fixtures.FixedToken tokenWithPolicy(OpenBao bao, String name, String policy) {
