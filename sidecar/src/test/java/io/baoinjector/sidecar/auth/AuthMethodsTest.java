@@ -241,18 +241,7 @@ class AuthMethodsTest {
     Path jwtFile = write("jwt", signer.sign("build-1", Duration.ofMinutes(5)));
     OpenBaoClient client = Fixtures.client(bao);
     AuthMethod auth =
-        AuthMethod.create(
-            new AuthSettings(
-                AuthSettings.Method.JWT,
-                null,
-                null,
-                null,
-                null,
-                null,
-                false,
-                false,
-                "ci",
-                jwtFile));
+        AuthMethod.create(Fixtures.roleAndFile(AuthSettings.Method.JWT, "ci", jwtFile));
     Token first = auth.login(client);
     assertEquals("pw-jwt", Fixtures.readPassword(client, first.clientToken()));
     assertEquals("build-1", displayName(bao, first));
@@ -300,18 +289,7 @@ class AuthMethodsTest {
       Path saFile = write("sa-token", sa1);
       OpenBaoClient client = Fixtures.client(bao);
       AuthMethod auth =
-          AuthMethod.create(
-              new AuthSettings(
-                  AuthSettings.Method.KUBERNETES,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  false,
-                  false,
-                  "app",
-                  saFile));
+          AuthMethod.create(Fixtures.roleAndFile(AuthSettings.Method.KUBERNETES, "app", saFile));
       Token t = auth.login(client);
       assertEquals("pw-k8s", Fixtures.readPassword(client, t.clientToken()));
       assertEquals(sa1, reviewedToken(k8s.takeRequest(10, TimeUnit.SECONDS)));
