@@ -75,6 +75,13 @@ class FileOutputTest {
         path, Format.TEMPLATE, null, null, template, 0400, null, null, false, List.of(), null);
   }
 
+  /** A dotenv file of {@code names} (null: every name) that runs {@code onChange} on a rewrite. */
+  static OutputSettings.FileSpec withOnChange(
+      Path path, List<String> names, List<String> onChange, Duration timeout) {
+    return new OutputSettings.FileSpec(
+        path, Format.DOTENV, names, null, null, 0400, null, null, false, onChange, timeout);
+  }
+
   FileOutput started(OutputSettings.FileSpec spec) throws IOException {
     FileOutput o = new FileOutput(0, spec, metrics);
     o.start();
@@ -319,16 +326,9 @@ class FileOutputTest {
     Path marker = dir.resolve("marker");
     FileOutput o =
         started(
-            new OutputSettings.FileSpec(
+            withOnChange(
                 f,
-                Format.DOTENV,
                 List.of("A"),
-                null,
-                null,
-                0400,
-                null,
-                null,
-                false,
                 List.of("sh", "-c", "echo run >> \"$0\"", marker.toString()),
                 Duration.ofSeconds(30)));
     assertTrue(o.render(snap(map("A", "1", "B", "x"), Map.of())));
@@ -348,16 +348,9 @@ class FileOutputTest {
     Path marker = dir.resolve("marker");
     FileOutput o =
         started(
-            new OutputSettings.FileSpec(
+            withOnChange(
                 f,
-                Format.DOTENV,
                 null,
-                null,
-                null,
-                0400,
-                null,
-                null,
-                false,
                 List.of("sh", "-c", "echo run >> \"$0\"; sleep 600", marker.toString()),
                 Duration.ofMillis(300)));
     o.render(snap(map("A", "1"), Map.of()));
