@@ -2,12 +2,12 @@ package io.baoinjector.sidecar.output.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.util.Jitter;
+import io.baoinjector.testkit.Await;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -97,11 +97,10 @@ class ExecMaskTest {
         "back after the drain grace, not when the sleep ends (past the timeout)");
     long orphan = Long.parseLong(read("out").strip());
     ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (output.pumping()) {
-      assertTrue(System.nanoTime() < deadline, "the pumps end once the pipes' last writer is gone");
-      Thread.sleep(20); // polls the pump threads
-    }
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "the pumps end once the pipes' last writer is gone",
+        () -> !output.pumping());
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.output.Modes;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.Await;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -361,11 +362,10 @@ class FileOutputTest {
   }
 
   static void awaitLines(Path p, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.exists(p) || Files.readAllLines(p).size() < n) {
-      assertTrue(System.nanoTime() < deadline, "on-change never ran " + n + " times");
-      Thread.sleep(20);
-    }
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> "on-change never ran " + n + " times",
+        () -> Files.exists(p) && Files.readAllLines(p).size() >= n);
   }
 
   @Test
@@ -377,11 +377,7 @@ class FileOutputTest {
     hub.publish(entries(map("A", "1")), Map.of(), Set.of("A"), false, false);
     assertFalse(o.ready(), "not ready snapshots are not rendered");
     hub.publish(entries(map("A", "1")), Map.of(), Set.of(), false, true);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!o.ready()) {
-      assertTrue(System.nanoTime() < deadline, "never rendered");
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(60), () -> "never rendered", o::ready);
     assertEquals("A='1'\n", read(f));
     assertTrue(
         metrics
