@@ -51,19 +51,6 @@ class SocketFloodTest extends SocketServerFixture {
     hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
   }
 
-  static SocketServer.Limits limits(int max, int perUid, Duration requestTimeout) {
-    SocketServer.Limits d = SocketServer.Limits.DEFAULTS;
-    return new SocketServer.Limits(
-        max,
-        perUid,
-        d.maxThreads(),
-        d.headerSize(),
-        d.idleTimeout(),
-        requestTimeout,
-        d.maxWait(),
-        d.stopTimeout());
-  }
-
   @Test
   void aDeniedUidsIdleConnectionsDoNotStarveTheAllowedUid() throws Exception {
     start(List.of("root"), null, SocketServer.Limits.DEFAULTS);

@@ -1,17 +1,16 @@
 package io.baoinjector.sidecar.output.socket;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +51,26 @@ abstract class SocketServerFixture {
     return server;
   }
 
+  /** The default limits with {@code max}, {@code perUid} connections and {@code requestTimeout}. */
+  static SocketServer.Limits limits(int max, int perUid, Duration requestTimeout) {
+    SocketServer.Limits d = SocketServer.Limits.DEFAULTS;
+    return new SocketServer.Limits(
+        max,
+        perUid,
+        d.maxThreads(),
+        d.headerSize(),
+        d.idleTimeout(),
+        requestTimeout,
+        d.maxWait(),
+        d.stopTimeout());
+  }
+
   /** Waits for the server to hold {@code n} long-polls: the event a wake-up test starts from. */
-  void awaitParked(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (server.parkedLongPolls() != n) {
-      assertTrue(System.nanoTime() < deadline, "parked long-polls never reached " + n);
-      Thread.sleep(10);
-    }
+  void awaitParked(int n) throws Exception {
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "parked long-polls never reached " + n,
+        () -> server.parkedLongPolls() == n);
   }
 
   /** {@code GET target} on another thread, for a request that parks. */
