@@ -92,15 +92,12 @@ final class GcpFixture implements BeforeEachCallback, AfterEachCallback {
   }
 
   static MockResponse access(String id, int version, byte[] data, String crc32c) {
+    String crc = crc32c == null ? "" : ",\"dataCrc32c\":\"" + crc32c + "\"";
     return json(
         200,
-        "{\"name\":\""
-            + name(id, version)
-            + "\",\"payload\":{\"data\":\""
-            + Base64.getEncoder().encodeToString(data)
-            + "\""
-            + (crc32c == null ? "" : ",\"dataCrc32c\":\"" + crc32c + "\"")
-            + "}}");
+        """
+        {"name":"%s","payload":{"data":"%s"%s}}"""
+            .formatted(name(id, version), Base64.getEncoder().encodeToString(data), crc));
   }
 
   /** A version's resource name: Google's carry the project number, not the id. */
@@ -112,23 +109,18 @@ final class GcpFixture implements BeforeEachCallback, AfterEachCallback {
   static MockResponse version(String id, int version, String state) {
     return json(
         200,
-        "{\"name\":\""
-            + name(id, version)
-            + "\",\"createTime\":\"2026-11-30T09:12:44.101Z\",\"state\":\""
-            + state
-            + "\",\"replicationStatus\":{\"automatic\":{}},\"etag\":\"\\\"16281f1a0e6b2a\\\"\"}");
+        """
+        {"name":"%s","createTime":"2026-11-30T09:12:44.101Z","state":"%s",\
+        "replicationStatus":{"automatic":{}},"etag":"\\"16281f1a0e6b2a\\""}"""
+            .formatted(name(id, version), state));
   }
 
   static MockResponse error(int code, String status, String message) {
     return json(
         code,
-        "{\"error\":{\"code\":"
-            + code
-            + ",\"message\":\""
-            + message
-            + "\",\"status\":\""
-            + status
-            + "\"}}");
+        """
+        {"error":{"code":%d,"message":"%s","status":"%s"}}"""
+            .formatted(code, message, status));
   }
 
   static MockResponse json(int code, String body) {
