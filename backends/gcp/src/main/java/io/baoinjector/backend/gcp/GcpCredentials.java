@@ -118,7 +118,9 @@ final class GcpCredentials {
    * OAuth error fields, or the connection failure's type and message.
    */
   private static String why(Throwable e) {
+    Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
       if (t instanceof HttpResponseException r) {
         StringBuilder b = new StringBuilder("token endpoint answered ").append(r.getStatusCode());
         Matcher m = OAUTH_ERROR.matcher(r.getContent() == null ? "" : r.getContent());
@@ -127,10 +129,6 @@ final class GcpCredentials {
         }
         return b.toString();
       }
-    }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
     }
     if (root instanceof IOException && root.getClass().getName().startsWith("java.")) {
       return root.getClass().getSimpleName() + ": " + root.getMessage();
