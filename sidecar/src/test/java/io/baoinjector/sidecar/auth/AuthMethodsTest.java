@@ -167,13 +167,8 @@ class AuthMethodsTest {
   void appRoleMissingFilesNameTheKey(OpenBao bao) {
     OpenBaoClient client = Fixtures.client(bao);
     AuthException e =
-        assertThrows(
-            AuthException.class,
-            () ->
-                AuthMethod.create(
-                        Fixtures.appRole(
-                            dir.resolve("nope-role"), dir.resolve("nope"), false, false))
-                    .login(client));
+        refused(
+            Fixtures.appRole(dir.resolve("nope-role"), dir.resolve("nope"), false, false), client);
     assertEquals("auth.role-id-file: file not found: " + dir.resolve("nope-role"), e.getMessage());
   }
 
@@ -199,12 +194,7 @@ class AuthMethodsTest {
     Path secretId = write("secret-id", wrapping);
     OpenBaoClient client = Fixtures.client(bao);
     AuthException e =
-        assertThrows(
-            AuthException.class,
-            () ->
-                AuthMethod.create(
-                        Fixtures.appRole(write("role-id", role.roleId()), secretId, true, false))
-                    .login(client));
+        refused(Fixtures.appRole(write("role-id", role.roleId()), secretId, true, false), client);
     assertTrue(e.getMessage().contains("sys/wrapping/wrap"), e.getMessage());
     assertTrue(e.getMessage().contains("tampering"), e.getMessage());
     assertFalse(e.getMessage().contains(wrapping), e.getMessage());
@@ -221,16 +211,10 @@ class AuthMethodsTest {
     bao.api(wrapping, "POST", "sys/wrapping/unwrap", null); // someone else got there first
     OpenBaoClient client = Fixtures.client(bao);
     AuthException e =
-        assertThrows(
-            AuthException.class,
-            () ->
-                AuthMethod.create(
-                        Fixtures.appRole(
-                            write("role-id", role.roleId()),
-                            write("secret-id", wrapping),
-                            true,
-                            false))
-                    .login(client));
+        refused(
+            Fixtures.appRole(
+                write("role-id", role.roleId()), write("secret-id", wrapping), true, false),
+            client);
     assertTrue(e.getMessage().contains("already used"), e.getMessage());
   }
 
@@ -241,18 +225,7 @@ class AuthMethodsTest {
     Path jwtFile = write("jwt", signer.sign("build-1", Duration.ofMinutes(5)));
     OpenBaoClient client = Fixtures.client(bao);
     AuthMethod auth =
-        AuthMethod.create(
-            new AuthSettings(
-                AuthSettings.Method.JWT,
-                null,
-                null,
-                null,
-                null,
-                null,
-                false,
-                false,
-                "ci",
-                jwtFile));
+        AuthMethod.create(Fixtures.roleAndFile(AuthSettings.Method.JWT, "ci", jwtFile));
     Token first = auth.login(client);
     assertEquals("pw-jwt", Fixtures.readPassword(client, first.clientToken()));
     assertEquals("build-1", displayName(bao, first));
@@ -263,6 +236,11 @@ class AuthMethodsTest {
 
     write("jwt", "not-a-jwt");
     assertThrows(OpenBaoException.class, () -> auth.login(client));
+  }
+
+  /** The login's refusal; the method is created inside the check, as a refusal may come there. */
+  private static AuthException refused(AuthSettings settings, OpenBaoClient client) {
+    return assertThrows(AuthException.class, () -> AuthMethod.create(settings).login(client));
   }
 
   private static String displayName(OpenBao bao, Token t) {
@@ -300,18 +278,7 @@ class AuthMethodsTest {
       Path saFile = write("sa-token", sa1);
       OpenBaoClient client = Fixtures.client(bao);
       AuthMethod auth =
-          AuthMethod.create(
-              new AuthSettings(
-                  AuthSettings.Method.KUBERNETES,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  false,
-                  false,
-                  "app",
-                  saFile));
+          AuthMethod.create(Fixtures.roleAndFile(AuthSettings.Method.KUBERNETES, "app", saFile));
       Token t = auth.login(client);
       assertEquals("pw-k8s", Fixtures.readPassword(client, t.clientToken()));
       assertEquals(sa1, reviewedToken(k8s.takeRequest(10, TimeUnit.SECONDS)));

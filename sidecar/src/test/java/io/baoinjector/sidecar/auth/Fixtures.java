@@ -63,6 +63,11 @@ public final class Fixtures {
         null);
   }
 
+  /** JWT or Kubernetes auth: a role and the file its token is read from at each login. */
+  public static AuthSettings roleAndFile(AuthSettings.Method method, String role, Path tokenFile) {
+    return new AuthSettings(method, null, null, null, null, null, false, false, role, tokenFile);
+  }
+
   /**
    * An unverified-signature Kubernetes service-account JWT for {@code default/app}: OpenBao's
    * kubernetes plugin only parses it and asks TokenReview (our MockWebServer) whether it is valid.

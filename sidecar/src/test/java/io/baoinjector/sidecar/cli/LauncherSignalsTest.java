@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.output.exec.ExecMain;
+import io.baoinjector.testkit.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -187,11 +189,10 @@ class LauncherSignalsTest {
     assertTrue(alive(childPid), "the restarted child runs");
     kill("KILL", sidecar.pid());
     assertTrue(sidecar.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (alive(childPid)) {
-      assertTrue(System.nanoTime() < deadline, "restarted child outlived its sidecar by 10 s");
-      Thread.sleep(20);
-    }
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> "restarted child outlived its sidecar by 10 s",
+        () -> !alive(childPid));
   }
 
   /** Alive: /proc/PID exists and is not a zombie (an orphan's reaper may be slow to reap it). */

@@ -139,46 +139,20 @@ class CanarySweepIT {
           DENIED: secret/app/denied#password
         """
             .formatted(bao.address()));
-    SidecarProcess.Result ok =
-        collect(
-            SidecarProcess.runToEnd(
-                work,
-                Map.of("BAO_INJECTOR_LOG_LEVEL", "trace", "BAO_TOKEN", token),
-                "check",
-                "--online",
-                "-c",
-                tokenCfg.toString()));
+    SidecarProcess.Result ok = traced(work, token, "check", "--online", "-c", tokenCfg.toString());
     assertNotEquals(0, ok.exit(), "check --online names the denied path: " + ok.stderr());
-    collect(
-        SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_INJECTOR_LOG_LEVEL", "trace", "BAO_TOKEN", "s.CANARY-unknown-token-3e9a"),
-            "check",
-            "--online",
-            "-c",
-            tokenCfg.toString()));
+    traced(work, "s.CANARY-unknown-token-3e9a", "check", "--online", "-c", tokenCfg.toString());
     canaries.add("s.CANARY-unknown-token-3e9a");
     // exec whose child fails: the child's environment holds the values, the log must not
-    collect(
+    traced(work, token, "exec", "-c", tokenCfg.toString(), "--", "sh", "-c", "exit 3");
+    traced(work, token, "exec", "-c", tokenCfg.toString(), "--", "/no/such/program");
+  }
+
+  /** A one-shot command at trace level with {@code token} in BAO_TOKEN, its output collected. */
+  private SidecarProcess.Result traced(Path work, String token, String... args) {
+    return collect(
         SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_INJECTOR_LOG_LEVEL", "trace", "BAO_TOKEN", token),
-            "exec",
-            "-c",
-            tokenCfg.toString(),
-            "--",
-            "sh",
-            "-c",
-            "exit 3"));
-    collect(
-        SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_INJECTOR_LOG_LEVEL", "trace", "BAO_TOKEN", token),
-            "exec",
-            "-c",
-            tokenCfg.toString(),
-            "--",
-            "/no/such/program"));
+            work, Map.of("BAO_INJECTOR_LOG_LEVEL", "trace", "BAO_TOKEN", token), args));
   }
 
   /** Every socket answer: reads, unknown names, bad requests, a denied second uid. */

@@ -10,6 +10,7 @@ import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,19 @@ class OneShotCommandsIT {
     return cfg;
   }
 
+  /** Runs {@code command -c cfg args...} to its end with the root token in BAO_TOKEN. */
+  static SidecarProcess.Result asRoot(
+      OpenBao bao, Path work, Path cfg, String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(command, "-c", cfg.toString()));
+    all.addAll(List.of(args));
+    return SidecarProcess.runToEnd(
+        work, Map.of("BAO_TOKEN", bao.rootToken()), all.toArray(String[]::new));
+  }
+
+  static String dotenvAt(Path file) {
+    return "outputs:\n  files:\n    - path: %s\n      format: dotenv\n".formatted(file);
+  }
+
   static final String SECRETS =
       "  DB_USER: secret/app/db#username\n  DB_PASSWORD: secret/app/db#password";
 
@@ -47,16 +61,8 @@ class OneShotCommandsIT {
   void renderWritesEveryFileOnceAndExitsZero(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
     try (TmpfsDir t = new TmpfsDir()) {
-      Path cfg =
-          config(
-              work,
-              bao,
-              SECRETS,
-              "outputs:\n  files:\n    - path: %s\n      format: dotenv\n"
-                  .formatted(t.resolve("app.env")));
-      SidecarProcess.Result r =
-          SidecarProcess.runToEnd(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "render", "-c", cfg.toString());
+      Path cfg = config(work, bao, SECRETS, dotenvAt(t.resolve("app.env")));
+      SidecarProcess.Result r = asRoot(bao, work, cfg, "render");
       assertEquals(0, r.exit(), r.stderr());
       assertEquals(
           PASSWORD,
@@ -70,16 +76,8 @@ class OneShotCommandsIT {
       throws Exception {
     bao.put("app/db", Map.of("username", "app"));
     try (TmpfsDir t = new TmpfsDir()) {
-      Path cfg =
-          config(
-              work,
-              bao,
-              SECRETS,
-              "outputs:\n  files:\n    - path: %s\n      format: dotenv\n"
-                  .formatted(t.resolve("app.env")));
-      SidecarProcess.Result r =
-          SidecarProcess.runToEnd(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "render", "-c", cfg.toString());
+      Path cfg = config(work, bao, SECRETS, dotenvAt(t.resolve("app.env")));
+      SidecarProcess.Result r = asRoot(bao, work, cfg, "render");
       assertEquals(1, r.exit(), r.stderr());
       assertTrue(r.stderr().contains("could not resolve DB_PASSWORD"), r.stderr());
       assertTrue(
@@ -98,23 +96,13 @@ class OneShotCommandsIT {
   void envPrintsExportLinesBashCanEvalAndJson(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
     Path cfg = config(work, bao, SECRETS, "");
-    SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work, Map.of("BAO_TOKEN", bao.rootToken()), "env", "-c", cfg.toString());
+    SidecarProcess.Result r = asRoot(bao, work, cfg, "env");
     assertEquals(0, r.exit(), r.stderr());
     Path script = work.resolve("env.sh");
     Files.writeString(script, r.stdout());
     assertEquals(PASSWORD, SidecarRunIT.bash(". " + script + "; printf %s \"$DB_PASSWORD\""));
 
-    SidecarProcess.Result j =
-        SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_TOKEN", bao.rootToken()),
-            "env",
-            "-c",
-            cfg.toString(),
-            "--format",
-            "json");
+    SidecarProcess.Result j = asRoot(bao, work, cfg, "env", "--format", "json");
     assertEquals(0, j.exit(), j.stderr());
     assertEquals(PASSWORD, SidecarRunIT.JSON.readTree(j.stdout()).path("DB_PASSWORD").asText());
   }
@@ -140,12 +128,11 @@ class OneShotCommandsIT {
     assertEquals(PASSWORD + "|app|none|kept", r.stdout());
 
     SidecarProcess.Result passed =
-        SidecarProcess.runToEnd(
+        asRoot(
+            bao,
             work,
-            Map.of("BAO_TOKEN", bao.rootToken()),
+            cfg,
             "exec",
-            "-c",
-            cfg.toString(),
             "--pass-env",
             "BAO_TOKEN",
             "--",
@@ -160,15 +147,7 @@ class OneShotCommandsIT {
       throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
     Path cfg = config(work, bao, SECRETS, "");
-    SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_TOKEN", bao.rootToken()),
-            "exec",
-            "-c",
-            cfg.toString(),
-            "--",
-            "/nonexistent/cmd");
+    SidecarProcess.Result r = asRoot(bao, work, cfg, "exec", "--", "/nonexistent/cmd");
     assertEquals(127, r.exit(), r.stderr());
     assertTrue(
         r.stderr().contains("bao-injector: exec: cannot start /nonexistent/cmd: no such file\n"),
@@ -262,9 +241,7 @@ class OneShotCommandsIT {
             bao,
             SECRETS + "\n  LOCAL: file:" + local + "#LOCAL\n  GONE: file:" + gone + "#GONE",
             "");
-    SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work, Map.of("BAO_TOKEN", bao.rootToken()), "check", "--online", "-c", cfg.toString());
+    SidecarProcess.Result r = asRoot(bao, work, cfg, "check", "--online");
     assertEquals(1, r.exit(), r.stdout() + r.stderr());
     assertTrue(r.stdout().contains("ok      secret/app/db"), r.stdout());
     assertTrue(r.stdout().contains("ok      file:" + local + "\n"), r.stdout());
@@ -276,9 +253,7 @@ class OneShotCommandsIT {
     assertFalse(r.stdout().contains(canary) || r.stderr().contains(canary), "no value printed");
 
     Files.writeString(gone, "GONE=" + canary + "\n");
-    SidecarProcess.Result ok =
-        SidecarProcess.runToEnd(
-            work, Map.of("BAO_TOKEN", bao.rootToken()), "check", "--online", "-c", cfg.toString());
+    SidecarProcess.Result ok = asRoot(bao, work, cfg, "check", "--online");
     assertEquals(0, ok.exit(), ok.stdout() + ok.stderr());
     assertTrue(ok.stdout().contains("every mapped path is readable"), ok.stdout());
     assertFalse(ok.stdout().contains(canary) || ok.stderr().contains(canary), "no value printed");

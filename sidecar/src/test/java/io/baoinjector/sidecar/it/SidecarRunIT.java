@@ -12,7 +12,9 @@ import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import io.baoinjector.testkit.UnixHttp;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real sidecar process against real OpenBao: every endpoint, every file format, a rotation
@@ -91,11 +94,31 @@ class SidecarRunIT {
             extra);
   }
 
+  /** DB_PASSWORD, refreshed every second, served on {@code t}'s socket only. */
+  static Path socketOnlyConfig(OpenBao bao, TmpfsDir t, Path work) throws Exception {
+    return Files.writeString(
+        work.resolve("sidecar.yaml"),
+        """
+        openbao:
+          address: %s
+        auth:
+          method: token
+        secrets:
+          DB_PASSWORD: secret/app/db#password
+        refresh:
+          interval: 1s
+        outputs:
+          socket:
+            path: %s
+        """
+            .formatted(bao.address(), t.resolve("agent.sock")));
+  }
+
   static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -104,8 +127,8 @@ class SidecarRunIT {
   }
 
   @Test
-  void servesEveryEndpointAndFormatAndARotationReachesThemLive(
-      OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+  void servesEveryEndpointAndFormatAndARotationReachesThemLive(OpenBao bao, @TempDir Path work)
+      throws Exception {
     bao.put("app/db", Map.of("username", "app", "password", PASSWORD));
     bao.put("app/stripe", Map.of("api_key", "sk_live_1"));
     Path template = work.resolve("config.tmpl");
@@ -193,8 +216,8 @@ class SidecarRunIT {
                   try {
                     return UnixHttp.get(
                         sock, "/v1/env?after=" + rev + "&instance=" + instance + "&wait=60s");
-                  } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                   }
                 });
         bao.put("app/stripe", Map.of("api_key", "sk_live_2"));
@@ -225,26 +248,10 @@ class SidecarRunIT {
   }
 
   @Test
-  void healthIsStartingUntilEveryNameResolvesAndStaleDuringAnOutage(
-      OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+  void healthIsStartingUntilEveryNameResolvesAndStaleDuringAnOutage(OpenBao bao, @TempDir Path work)
+      throws Exception {
     try (TmpfsDir t = new TmpfsDir()) {
-      Path cfg = work.resolve("sidecar.yaml");
-      Files.writeString(
-          cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(bao.address(), t.resolve("agent.sock")));
+      Path cfg = socketOnlyConfig(bao, t, work);
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
         UnixHttp.Response starting =
@@ -292,27 +299,11 @@ class SidecarRunIT {
   }
 
   @Test
-  void healthTurnsStaleWithinTheWindowWhileOpenBaoHangs(
-      OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+  void healthTurnsStaleWithinTheWindowWhileOpenBaoHangs(OpenBao bao, @TempDir Path work)
+      throws Exception {
     bao.put("app/db", Map.of("password", "pw1"));
     try (TmpfsDir t = new TmpfsDir()) {
-      Path cfg = work.resolve("sidecar.yaml");
-      Files.writeString(
-          cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(bao.address(), t.resolve("agent.sock")));
+      Path cfg = socketOnlyConfig(bao, t, work);
       Path sock = t.resolve("agent.sock");
       try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
         p.awaitReady(sock);
@@ -341,13 +332,9 @@ class SidecarRunIT {
   }
 
   @Test
-  void theHealthListenerServesNoSecrets(OpenBao bao, @org.junit.jupiter.api.io.TempDir Path work)
-      throws Exception {
+  void theHealthListenerServesNoSecrets(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("password", "pw"));
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(
         cfg,
@@ -364,40 +351,37 @@ class SidecarRunIT {
         """
             .formatted(bao.address(), port));
     try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
-      HttpClient http = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       HttpResponse<String> health = null;
       while (System.nanoTime() < deadline) {
         try {
-          health =
-              http.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/health"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          health = httpGet(port, "/v1/health");
           if (health.statusCode() == 200) {
             break;
           }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // not up yet
         }
         Thread.sleep(100);
       }
       assertEquals(200, health.statusCode());
       for (String path : List.of("/v1/env", "/v1/secrets/DB_PASSWORD")) {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = httpGet(port, path);
         assertEquals(404, r.statusCode(), path);
         assertFalse(r.body().contains("pw\""), r.body());
       }
-      HttpResponse<String> m =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> m = httpGet(port, "/metrics");
       assertTrue(m.body().contains("bao_injector_"), m.body());
       assertEquals(0, p.terminate());
     }
+  }
+
+  static HttpResponse<String> httpGet(int port, String path)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   static void awaitFile(Path f, String expected) throws Exception {

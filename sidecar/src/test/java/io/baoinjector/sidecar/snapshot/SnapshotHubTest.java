@@ -5,36 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.SecretValue;
-import java.time.Clock;
+import io.baoinjector.sidecar.source.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SnapshotHubTest {
-
-  /** A clock that moves only when the test says. */
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   private static Map<String, Snapshot.Entry> values(String v, Instant at) {
     return Map.of("DB_PASSWORD", new Snapshot.Entry(SecretValue.of(v), 1, "secret/app/db#p", at));
@@ -55,17 +33,17 @@ class SnapshotHubTest {
     hub.staleAfter(Duration.ofSeconds(45));
     assertFalse(hub.current().stale(), "nothing read yet is starting, not stale");
 
-    Snapshot first = hub.publish(values("pw", clock.now), Map.of(), Set.of(), false, true);
-    clock.now = clock.now.plusSeconds(45);
+    Snapshot first = hub.publish(values("pw", clock.instant()), Map.of(), Set.of(), false, true);
+    clock.advance(Duration.ofSeconds(45));
     assertFalse(hub.current().stale(), "at the edge of the window");
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     Snapshot aged = hub.current();
     assertTrue(aged.stale(), "no publish for 46 s: the blocked round does not hold stale back");
     assertEquals(first.revision(), aged.revision());
     assertEquals("pw", aged.values().get("DB_PASSWORD").value().reveal());
     assertTrue(aged == hub.current(), "copied once while it stays aged");
 
-    hub.publish(values("pw", clock.now), Map.of(), Set.of(), false, true);
+    hub.publish(values("pw", clock.instant()), Map.of(), Set.of(), false, true);
     assertFalse(hub.current().stale(), "a round that reached OpenBao makes it fresh");
   }
 
@@ -74,9 +52,9 @@ class SnapshotHubTest {
     ManualClock clock = new ManualClock();
     SnapshotHub hub = new SnapshotHub("i", clock);
     hub.staleAfter(Duration.ofSeconds(6));
-    hub.publish(values("pw", clock.now), Map.of(), Set.of(), false, true);
-    clock.now = clock.now.plusSeconds(1);
-    assertTrue(hub.publish(values("pw", clock.now), Map.of(), Set.of(), true, true).stale());
+    hub.publish(values("pw", clock.instant()), Map.of(), Set.of(), false, true);
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(hub.publish(values("pw", clock.instant()), Map.of(), Set.of(), true, true).stale());
     assertTrue(hub.current().stale(), "well within the window, yet stale: OpenBao said no");
   }
 }

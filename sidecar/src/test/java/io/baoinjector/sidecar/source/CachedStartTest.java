@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.config.RefreshSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.CachedValues.Cached;
@@ -17,7 +15,6 @@ import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,21 +37,13 @@ class CachedStartTest {
   }
 
   private static SidecarConfig config(OpenBaoSettings settings) {
-    return new SidecarConfig(
-        null,
+    return Fixtures.config(
         settings,
-        null,
-        false,
-        Fixtures.refs(
-            Map.of(
-                "DB_PASSWORD",
-                "secret/app/db#password",
-                "PG_PASSWORD",
-                "database/creds/app#password")),
+        Map.of(
+            "DB_PASSWORD", "secret/app/db#password", "PG_PASSWORD", "database/creds/app#password"),
         List.of(),
-        Fixtures.refs(Map.of("spring.datasource.password", "secret/app/db#password")),
-        new RefreshSettings(Duration.ofSeconds(30)),
-        new OutputSettings(null, null, List.of()));
+        Map.of("spring.datasource.password", "secret/app/db#password"),
+        Duration.ofSeconds(30));
   }
 
   /** A loopback port nothing listens on: every request is refused, as with OpenBao down. */
@@ -63,7 +52,7 @@ class CachedStartTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    return new OpenBaoSettings(List.of(URI.create("http://127.0.0.1:" + port)), "", null, false);
+    return Fixtures.settings(URI.create("http://127.0.0.1:" + port));
   }
 
   private static CachedValues cached(Instant leaseExpiry) {
@@ -86,14 +75,7 @@ class CachedStartTest {
     ManualClock clock = new ManualClock();
     SnapshotHub hub = new SnapshotHub("test", clock);
     OpenBaoSettings settings = unreachable();
-    Refresher r =
-        new Refresher(
-            config(settings),
-            OpenBaoClient.builder(settings).maxAttempts(1).build(),
-            new Fixtures.FixedToken("t"),
-            hub,
-            clock,
-            RefreshObserver.NOOP);
+    Refresher r = Fixtures.refresher(config(settings), hub, clock, Backends.none());
     r.offerCached(cached(clock.instant().plus(Duration.ofMinutes(10))));
     assertEquals(0, hub.current().revision(), "offered, not served");
     Snapshot first = r.loadAll(); // the first round cannot reach OpenBao: the cache is served
@@ -124,31 +106,11 @@ class CachedStartTest {
     assertFalse(expired.ready(), "PG_PASSWORD has no value left");
   }
 
-  private static Refresher reachable(OpenBao bao, SidecarConfig cfg) {
-    return new Refresher(
-        cfg,
-        Fixtures.client(bao),
-        new Fixtures.FixedToken(bao.rootToken()),
-        new SnapshotHub(),
-        Clock.systemUTC(),
-        RefreshObserver.NOOP);
-  }
-
   @Test
   void whenOpenBaoAnswersFirstTheCacheIsNeverSeen(OpenBao bao) {
     bao.put("app/db", Map.of("password", "fresh-db"));
-    SidecarConfig cfg =
-        new SidecarConfig(
-            null,
-            Fixtures.settings(bao),
-            null,
-            false,
-            Fixtures.refs(Map.of("DB_PASSWORD", "secret/app/db#password")),
-            List.of(),
-            Map.of(),
-            new RefreshSettings(Duration.ofSeconds(30)),
-            new OutputSettings(null, null, List.of()));
-    Refresher r = reachable(bao, cfg);
+    SidecarConfig cfg = Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password"));
+    Refresher r = Fixtures.refresher(bao, cfg);
     CachedValues offer =
         new CachedValues(
             Map.of("DB_PASSWORD", kv("cached-db", "secret/app/db#password", 1)),
@@ -165,7 +127,7 @@ class CachedStartTest {
     assertEquals(fresh, r.serveCachedNow(), "a grace timer after OpenBao answered changes nothing");
 
     // served (a grace timer fired first): the first round that reaches OpenBao replaces them
-    Refresher r2 = reachable(bao, cfg);
+    Refresher r2 = Fixtures.refresher(bao, cfg);
     r2.offerCached(offer);
     Snapshot served = r2.serveCachedNow();
     assertTrue(served.stale() && served.ready());

@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.source;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.RefreshSettings;
@@ -12,6 +13,7 @@ import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.testkit.OpenBao;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +30,18 @@ final class Fixtures {
       List<SidecarConfig.EnvFrom> envFrom,
       Map<String, String> properties,
       Duration interval) {
+    return config(settings(bao), secrets, envFrom, properties, interval);
+  }
+
+  static SidecarConfig config(
+      OpenBaoSettings openbao,
+      Map<String, String> secrets,
+      List<SidecarConfig.EnvFrom> envFrom,
+      Map<String, String> properties,
+      Duration interval) {
     return new SidecarConfig(
         null,
-        settings(bao),
+        openbao,
         null,
         false,
         refs(secrets),
@@ -55,7 +66,11 @@ final class Fixtures {
   }
 
   static OpenBaoSettings settings(OpenBao bao) {
-    return new OpenBaoSettings(List.of(URI.create(bao.address())), "", null, false);
+    return settings(URI.create(bao.address()));
+  }
+
+  static OpenBaoSettings settings(URI address) {
+    return new OpenBaoSettings(List.of(address), "", null, false);
   }
 
   /** A client that gives up fast, so outage rounds are quick in tests. */
@@ -67,21 +82,34 @@ final class Fixtures {
         .build();
   }
 
-  /** A fixed token; a 403 is always the policy's. Counts the verdicts asked for. */
+  /** A refresher over {@code cfg} on real OpenBao with the root token. */
+  static Refresher refresher(OpenBao bao, SidecarConfig cfg) {
+    return refresher(bao, new SnapshotHub(), cfg);
+  }
+
+  static Refresher refresher(OpenBao bao, SnapshotHub hub, SidecarConfig cfg) {
+    return refresher(bao, hub, cfg, new FixedToken(bao.rootToken()));
+  }
+
+  static Refresher refresher(OpenBao bao, SidecarConfig cfg, TokenProvider token) {
+    return refresher(bao, new SnapshotHub(), cfg, token);
+  }
+
+  private static Refresher refresher(
+      OpenBao bao, SnapshotHub hub, SidecarConfig cfg, TokenProvider token) {
+    return new Refresher(cfg, client(bao), token, hub, Clock.systemUTC(), RefreshObserver.NOOP);
+  }
+
   /**
    * A refresher over {@code cfg} with {@code backends}, one attempt per OpenBao call and a fixed
    * token: for configs whose OpenBao is nobody (a closed loopback port) or a real one.
    */
-  static Refresher refresher(
-      SidecarConfig cfg,
-      SnapshotHub hub,
-      java.time.Clock clock,
-      io.baoinjector.sidecar.backend.Backends backends) {
+  static Refresher refresher(SidecarConfig cfg, SnapshotHub hub, Clock clock, Backends backends) {
     return new Refresher(
         cfg,
         OpenBaoClient.builder(cfg.openbao())
             .maxAttempts(1)
-            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .connectTimeout(Duration.ofSeconds(2))
             .build(),
         new FixedToken("t"),
         hub,
@@ -90,6 +118,7 @@ final class Fixtures {
         backends);
   }
 
+  /** A fixed token; a 403 is always the policy's. Counts the verdicts asked for. */
   static final class FixedToken implements TokenProvider {
     final String token;
     final AtomicInteger forbiddenAsks = new AtomicInteger();

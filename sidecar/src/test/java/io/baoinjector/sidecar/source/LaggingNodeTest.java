@@ -2,12 +2,8 @@ package io.baoinjector.sidecar.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.baoinjector.shared.Reference;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.config.RefreshSettings;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -74,21 +70,14 @@ class LaggingNodeTest {
   private final ManualClock clock = new ManualClock();
 
   private Refresher refresher() {
-    OpenBaoSettings settings = new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false);
     SidecarConfig cfg =
-        new SidecarConfig(
-            null,
-            settings,
-            null,
-            false,
-            Map.of("DB_PASSWORD", Reference.parse("secret/app/db#password")),
+        Fixtures.config(
+            Fixtures.settings(server.url("/").uri()),
+            Map.of("DB_PASSWORD", "secret/app/db#password"),
             List.of(),
             Map.of(),
-            new RefreshSettings(Duration.ofSeconds(1)),
-            new OutputSettings(null, null, List.of()));
-    OpenBaoClient client = OpenBaoClient.builder(settings).maxAttempts(1).build();
-    return new Refresher(
-        cfg, client, new Fixtures.FixedToken("t"), hub, clock, RefreshObserver.NOOP);
+            Duration.ofSeconds(1));
+    return Fixtures.refresher(cfg, hub, clock, Backends.none());
   }
 
   private String served(Refresher r) {

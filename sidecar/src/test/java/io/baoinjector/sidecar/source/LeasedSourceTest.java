@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.Await;
 import io.baoinjector.testkit.BaoServer;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
@@ -64,10 +65,8 @@ class LeasedSourceTest {
       String lease = src.leaseId();
       assertNotNull(lease, "the read carried a lease");
       r.start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (src.renewals() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      Await.until(
+          Duration.ofSeconds(60), () -> "renewals=" + src.renewals(), () -> src.renewals() >= 2);
       assertTrue(src.renewals() >= 2, "renewed twice; renewals=" + src.renewals());
       assertEquals(lease, src.leaseId(), "renewed, not re-read");
       assertTrue(renewed.get() >= 2, "each renewal reaches the observer (metrics)");

@@ -1,20 +1,24 @@
 package io.baoinjector.sidecar.source;
 
+import static io.baoinjector.sidecar.source.Fixtures.refresher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.sidecar.token.ForbiddenVerdict;
+import io.baoinjector.sidecar.token.TokenProvider;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,26 +27,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(120)
 class RefresherTest {
 
-  private static Refresher refresher(
-      OpenBao bao, SnapshotHub hub, io.baoinjector.sidecar.config.SidecarConfig cfg) {
-    return new Refresher(
-        cfg,
-        Fixtures.client(bao),
-        new Fixtures.FixedToken(bao.rootToken()),
-        hub,
-        Clock.systemUTC(),
-        RefreshObserver.NOOP);
+  /** A token whose only policy, {@code name}, is {@code policy}. */
+  private static Fixtures.FixedToken tokenWithPolicy(OpenBao bao, String name, String policy) {
+    bao.writePolicy(name, policy);
+    return new Fixtures.FixedToken(bao.createToken(Map.of("policies", List.of(name))));
   }
 
   @Test
   void readsKvV2ByKeyAndPinnedVersion(OpenBao bao) {
     bao.put("app/db", Map.of("username", "app", "password", "first"));
     bao.put("app/db", Map.of("username", "app", "password", "second"));
-    SnapshotHub hub = new SnapshotHub();
     Snapshot s =
         refresher(
                 bao,
-                hub,
                 Fixtures.config(
                     bao,
                     Map.of(
@@ -82,9 +79,7 @@ class RefresherTest {
   void readsKvV1(OpenBao bao) {
     bao.enableKvV1("kv1");
     bao.kvV1Put("kv1", "legacy/app", Map.of("api_key", "k1"));
-    SnapshotHub hub = new SnapshotHub();
-    Refresher r =
-        refresher(bao, hub, Fixtures.config(bao, Map.of("API_KEY", "kv1/legacy/app#api_key")));
+    Refresher r = refresher(bao, Fixtures.config(bao, Map.of("API_KEY", "kv1/legacy/app#api_key")));
     assertEquals("k1", r.loadAll().values().get("API_KEY").value().reveal());
     bao.kvV1Put("kv1", "legacy/app", Map.of("api_key", "k2"));
     Snapshot s = r.loadAll();
@@ -97,11 +92,9 @@ class RefresherTest {
   void rotationIsOneRevisionPerRoundAndNoChangeKeepsTheRevision(OpenBao bao) {
     bao.put("app/db", Map.of("password", "p1"));
     bao.put("app/stripe", Map.of("api_key", "s1"));
-    SnapshotHub hub = new SnapshotHub();
     Refresher r =
         refresher(
             bao,
-            hub,
             Fixtures.config(
                 bao,
                 Map.of(
@@ -124,11 +117,9 @@ class RefresherTest {
     bao.put("app/prod", Map.of("api-key", "a", "DB_PASSWORD", "from-env-from", "region", "eu"));
     bao.put("app/override", Map.of("region", "us"));
     bao.put("app/db", Map.of("password", "explicit"));
-    SnapshotHub hub = new SnapshotHub();
     Refresher r =
         refresher(
             bao,
-            hub,
             Fixtures.config(
                 bao,
                 Map.of("DB_PASSWORD", "secret/app/db#password"),
@@ -152,8 +143,7 @@ class RefresherTest {
   @Test
   void envFromKeepsKeysThatAreNotEnvNamesWithoutSanitize(OpenBao bao) {
     bao.put("app/prod", Map.of("api-key", "a", "OK", "b"));
-    SnapshotHub hub = new SnapshotHub();
-    Snapshot s = loadEnvFrom(bao, hub, Fixtures.envFrom("secret/app/prod", "P_", false));
+    Snapshot s = loadEnvFrom(bao, Fixtures.envFrom("secret/app/prod", "P_", false));
     assertEquals(Set.of("P_api-key", "P_OK"), s.values().keySet());
   }
 
@@ -169,11 +159,9 @@ class RefresherTest {
             "JAVA_TOOL_OPTIONS", "-javaagent:/tmp/evil.jar",
             "NODE_OPTIONS", "--require /tmp/evil.js",
             "OK", "b"));
-    SnapshotHub hub = new SnapshotHub();
     Snapshot s =
         loadEnvFrom(
             bao,
-            hub,
             Fixtures.envFrom("secret/app/prod", "", true),
             Fixtures.envFrom("secret/app/prod", "APP_", false));
     assertEquals(
@@ -192,23 +180,18 @@ class RefresherTest {
   }
 
   /** One load of a config whose only names come from {@code envFrom}. */
-  private static Snapshot loadEnvFrom(
-      OpenBao bao, SnapshotHub hub, SidecarConfig.EnvFrom... envFrom) {
+  private static Snapshot loadEnvFrom(OpenBao bao, SidecarConfig.EnvFrom... envFrom) {
     return refresher(
-            bao,
-            hub,
-            Fixtures.config(bao, Map.of(), List.of(envFrom), Map.of(), Duration.ofSeconds(30)))
+            bao, Fixtures.config(bao, Map.of(), List.of(envFrom), Map.of(), Duration.ofSeconds(30)))
         .loadAll();
   }
 
   @Test
   void propertiesResolveLikeSecrets(OpenBao bao) {
     bao.put("app/db", Map.of("password", "pw"));
-    SnapshotHub hub = new SnapshotHub();
     Snapshot s =
         refresher(
                 bao,
-                hub,
                 Fixtures.config(
                     bao,
                     Map.of(),
@@ -224,24 +207,20 @@ class RefresherTest {
   void aDeniedPathIsUnresolvedWithoutAskingForALoginTwice(OpenBao bao) {
     bao.put("app/db", Map.of("password", "pw"));
     bao.put("app/admin", Map.of("key", "nope"));
-    bao.writePolicy(
-        "app",
-        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
-            + "path \"secret/metadata/app/db\" { capabilities = [\"read\"] }\n");
-    String token = bao.createToken(Map.of("policies", List.of("app")));
-    Fixtures.FixedToken creds = new Fixtures.FixedToken(token);
-    SnapshotHub hub = new SnapshotHub();
+    Fixtures.FixedToken creds =
+        tokenWithPolicy(
+            bao,
+            "app",
+            "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+                + "path \"secret/metadata/app/db\" { capabilities = [\"read\"] }\n");
     Refresher r =
-        new Refresher(
+        refresher(
+            bao,
             Fixtures.config(
                 bao,
                 Map.of(
                     "DB_PASSWORD", "secret/app/db#password", "ADMIN_KEY", "secret/app/admin#key")),
-            Fixtures.client(bao),
-            creds,
-            hub,
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+            creds);
     Snapshot s = r.loadAll();
     assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal());
     assertFalse(s.values().containsKey("ADMIN_KEY"));
@@ -255,17 +234,12 @@ class RefresherTest {
   @Test
   void metadataDeniedFallsBackToReadingData(OpenBao bao) {
     bao.put("app/db", Map.of("password", "p1"));
-    bao.writePolicy("data-only", "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n");
-    String token = bao.createToken(Map.of("policies", List.of("data-only")));
-    SnapshotHub hub = new SnapshotHub();
     Refresher r =
-        new Refresher(
+        refresher(
+            bao,
             Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
-            Fixtures.client(bao),
-            new Fixtures.FixedToken(token),
-            hub,
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+            tokenWithPolicy(
+                bao, "data-only", "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"));
     assertEquals("p1", r.loadAll().values().get("DB_PASSWORD").value().reveal());
     bao.put("app/db", Map.of("password", "p2"));
     Snapshot s = r.loadAll();
@@ -275,7 +249,7 @@ class RefresherTest {
   }
 
   /** A token that is dead until the first 403 verdict, which "logs in" again with root. */
-  private static final class DeadThenRoot implements io.baoinjector.sidecar.token.TokenProvider {
+  private static final class DeadThenRoot implements TokenProvider {
     private volatile String token = "dead-token";
     private final String root;
 
@@ -284,18 +258,17 @@ class RefresherTest {
     }
 
     @Override
-    public io.baoinjector.sidecar.SecretValue currentToken() {
-      return io.baoinjector.sidecar.SecretValue.of(token);
+    public SecretValue currentToken() {
+      return SecretValue.of(token);
     }
 
     @Override
-    public io.baoinjector.sidecar.token.ForbiddenVerdict onForbidden(
-        io.baoinjector.sidecar.SecretValue used) {
+    public ForbiddenVerdict onForbidden(SecretValue used) {
       if (used.reveal().equals("dead-token")) {
         token = root;
-        return io.baoinjector.sidecar.token.ForbiddenVerdict.RETRY;
+        return ForbiddenVerdict.RETRY;
       }
-      return io.baoinjector.sidecar.token.ForbiddenVerdict.DENIED;
+      return ForbiddenVerdict.DENIED;
     }
   }
 
@@ -303,13 +276,10 @@ class RefresherTest {
   void aDeadTokenOnTheMountLookupIsReplacedNotTakenForKvV1(OpenBao bao) {
     bao.put("app/db", Map.of("password", "pw"));
     Refresher r =
-        new Refresher(
+        refresher(
+            bao,
             Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
-            Fixtures.client(bao),
-            new DeadThenRoot(bao.rootToken()),
-            new SnapshotHub(),
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+            new DeadThenRoot(bao.rootToken()));
     Snapshot s = r.loadAll();
     assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal(), "read as KV v2");
     assertEquals(1, s.values().get("DB_PASSWORD").version());
@@ -321,19 +291,15 @@ class RefresherTest {
     // OpenBao answers sys/internal/ui/mounts/PATH for any mount the token may use some path on,
     // whatever the policy says about that endpoint (checked on 2.7.2), so KV v2 is still found.
     bao.put("app/db", Map.of("password", "pw"));
-    bao.writePolicy(
-        "no-mounts",
-        "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
-            + "path \"sys/internal/ui/mounts/*\" { capabilities = [\"deny\"] }\n");
-    String token = bao.createToken(Map.of("policies", List.of("no-mounts")));
+    TokenProvider token =
+        tokenWithPolicy(
+            bao,
+            "no-mounts",
+            "path \"secret/data/app/db\" { capabilities = [\"read\"] }\n"
+                + "path \"sys/internal/ui/mounts/*\" { capabilities = [\"deny\"] }\n");
     Refresher r =
-        new Refresher(
-            Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")),
-            Fixtures.client(bao),
-            new Fixtures.FixedToken(token),
-            new SnapshotHub(),
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+        refresher(
+            bao, Fixtures.config(bao, Map.of("DB_PASSWORD", "secret/app/db#password")), token);
     Snapshot s = r.loadAll();
     assertEquals("pw", s.values().get("DB_PASSWORD").value().reveal());
     assertEquals(1, s.values().get("DB_PASSWORD").version(), "read as KV v2");
@@ -345,16 +311,9 @@ class RefresherTest {
   void aPathOnAMountTheTokenMayNotUseIsLookedUpAgainOnceGranted(OpenBao bao) {
     bao.enableKvV2("other");
     bao.kvV2Put("other", "app", Map.of("key", "granted"));
-    bao.writePolicy("p", "path \"secret/data/x\" { capabilities = [\"read\"] }\n");
-    String token = bao.createToken(Map.of("policies", List.of("p")));
-    Refresher r =
-        new Refresher(
-            Fixtures.config(bao, Map.of("KEY", "other/app#key")),
-            Fixtures.client(bao),
-            new Fixtures.FixedToken(token),
-            new SnapshotHub(),
-            Clock.systemUTC(),
-            RefreshObserver.NOOP);
+    TokenProvider token =
+        tokenWithPolicy(bao, "p", "path \"secret/data/x\" { capabilities = [\"read\"] }\n");
+    Refresher r = refresher(bao, Fixtures.config(bao, Map.of("KEY", "other/app#key")), token);
     assertEquals(Set.of("KEY"), r.loadAll().unresolved());
     assertTrue(r.deniedPaths().containsKey("other/app"), r.deniedPaths().toString());
 
@@ -371,8 +330,7 @@ class RefresherTest {
   void aMountReplacedByAnotherKvVersionIsLookedUpAgain(OpenBao bao) {
     bao.enableKvV1("legacy");
     bao.kvV1Put("legacy", "app", Map.of("key", "from-v1"));
-    Refresher r =
-        refresher(bao, new SnapshotHub(), Fixtures.config(bao, Map.of("KEY", "legacy/app#key")));
+    Refresher r = refresher(bao, Fixtures.config(bao, Map.of("KEY", "legacy/app#key")));
     assertEquals("from-v1", r.loadAll().values().get("KEY").value().reveal());
 
     bao.api("DELETE", "sys/mounts/legacy", null);
@@ -418,7 +376,7 @@ class RefresherTest {
     }
   }
 
-  static Snapshot await(SnapshotHub hub, java.util.function.Predicate<Snapshot> p, String what)
+  static Snapshot await(SnapshotHub hub, Predicate<Snapshot> p, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {

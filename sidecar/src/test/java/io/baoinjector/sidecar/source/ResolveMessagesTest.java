@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +26,7 @@ class ResolveMessagesTest {
   }
 
   private static Refresher refresher(OpenBao bao, Map<String, String> secrets) {
-    return new Refresher(
-        Fixtures.config(bao, secrets),
-        Fixtures.client(bao),
-        new Fixtures.FixedToken(bao.rootToken()),
-        new SnapshotHub(),
-        Clock.systemUTC(),
-        RefreshObserver.NOOP);
+    return Fixtures.refresher(bao, Fixtures.config(bao, secrets));
   }
 
   @Test

@@ -3,12 +3,8 @@ package io.baoinjector.sidecar.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baoinjector.shared.Reference;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.config.RefreshSettings;
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -67,21 +63,14 @@ class RetryBackoffTest {
   }
 
   private Refresher refresher(Clock clock) {
-    OpenBaoSettings settings = new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false);
     SidecarConfig cfg =
-        new SidecarConfig(
-            null,
-            settings,
-            null,
-            false,
-            Map.of("DB_PASSWORD", Reference.parse("secret/app/db#password")),
+        Fixtures.config(
+            Fixtures.settings(server.url("/").uri()),
+            Map.of("DB_PASSWORD", "secret/app/db#password"),
             List.of(),
             Map.of(),
-            new RefreshSettings(Duration.ofSeconds(30)),
-            new OutputSettings(null, null, List.of()));
-    OpenBaoClient client = OpenBaoClient.builder(settings).maxAttempts(1).build();
-    return new Refresher(
-        cfg, client, new Fixtures.FixedToken("t"), new SnapshotHub(), clock, RefreshObserver.NOOP);
+            Duration.ofSeconds(30));
+    return Fixtures.refresher(cfg, new SnapshotHub(), clock, Backends.none());
   }
 
   @Test

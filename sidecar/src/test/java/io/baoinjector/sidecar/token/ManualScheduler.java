@@ -1,10 +1,8 @@
 package io.baoinjector.sidecar.token;
 
-import java.time.Clock;
+import io.baoinjector.sidecar.source.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,29 +63,10 @@ final class ManualScheduler implements Scheduler {
       }
       next = t.get();
       tasks.remove(next);
-      if (next.due.isAfter(clock.now)) {
-        clock.now = next.due;
+      if (next.due.isAfter(clock.instant())) {
+        clock.advance(Duration.between(clock.instant(), next.due));
       }
     }
     next.run.run();
-  }
-
-  static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -283,22 +284,38 @@ class TokenManagerTest {
     assertEquals(List.of("login", "renewal-failed", "login"), observer.events);
   }
 
-  /** A failed login's backoff is polled in steps; a changed stamp ends it, else the backoff. */
+  /** A login that always fails; counts its calls and reports the stamp the test sets. */
+  private static final class FailingAuth implements AuthMethod {
+    private final String name;
+    private final Supplier<RuntimeException> failure;
+    volatile int calls;
+    volatile Object stamp;
+
+    FailingAuth(String name, Supplier<RuntimeException> failure) {
+      this.name = name;
+      this.failure = failure;
+    }
+
+    @Override
+    public Token login(OpenBaoClient c) {
+      calls++;
+      throw failure.get();
+    }
+
+    @Override
+    public Object credentialStamp() {
+      return stamp;
+    }
+
+    @Override
+    public String describe() {
+      return name;
+    }
+  }
+
   /** A login that fails ten times with {@code failure}; returns the ten retry delays. */
   private List<Duration> loginRetries(RuntimeException failure) {
-    AuthMethod failing =
-        new AuthMethod() {
-          @Override
-          public Token login(OpenBaoClient c) {
-            throw failure;
-          }
-
-          @Override
-          public String describe() {
-            return "failing";
-          }
-        };
-    TokenManager m = manager(failing);
+    TokenManager m = manager(new FailingAuth("failing", () -> failure));
     m.start();
     List<Duration> delays = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -326,28 +343,12 @@ class TokenManagerTest {
     assertTrue(delays.get(9).compareTo(Duration.ofMinutes(2)) > 0, delays.toString());
   }
 
+  /** A failed login's backoff is polled in steps; a changed stamp ends it, else the backoff. */
   @Test
   void changedCredentialFilesEndTheLoginBackoff() {
-    int[] calls = {0};
-    Object[] stamp = {"v1"};
-    AuthMethod failing =
-        new AuthMethod() {
-          @Override
-          public Token login(OpenBaoClient c) {
-            calls[0]++;
-            throw new AuthException("auth.secret-id-file: refused");
-          }
-
-          @Override
-          public Object credentialStamp() {
-            return stamp[0];
-          }
-
-          @Override
-          public String describe() {
-            return "watched";
-          }
-        };
+    FailingAuth failing =
+        new FailingAuth("watched", () -> new AuthException("auth.secret-id-file: refused"));
+    failing.stamp = "v1";
     TokenManager m =
         TokenManager.builder(client, failing)
             .scheduler(scheduler)
@@ -362,30 +363,19 @@ class TokenManagerTest {
     scheduler.runNext();
     assertEquals(Duration.ofSeconds(1), scheduler.lastDelay(), "the rest of the 5s");
     scheduler.runNext(); // unchanged: the backoff ran out, login
-    assertEquals(2, calls[0]);
+    assertEquals(2, failing.calls);
     scheduler.runNext(); // backoff 10s now; first look after 2s
-    stamp[0] = "v2";
+    failing.stamp = "v2";
     scheduler.runNext(); // changed: login at once
-    assertEquals(3, calls[0]);
+    assertEquals(3, failing.calls);
     assertEquals(1, scheduler.pending(), "always exactly one next task");
   }
 
   @Test
   void loginFailuresBackOffAndCurrentTokenThrows() {
-    int[] calls = {0};
-    AuthMethod failing =
-        new AuthMethod() {
-          @Override
-          public Token login(OpenBaoClient c) {
-            calls[0]++;
-            throw new AuthException("auth.role-id-file: file not found: /nope");
-          }
-
-          @Override
-          public String describe() {
-            return "failing";
-          }
-        };
+    FailingAuth failing =
+        new FailingAuth(
+            "failing", () -> new AuthException("auth.role-id-file: file not found: /nope"));
     TokenManager m = manager(failing);
     m.start();
     for (int i = 0; i < 6; i++) {
@@ -400,7 +390,7 @@ class TokenManagerTest {
       want.add(expected.next());
     }
     assertEquals(want, scheduler.delays);
-    assertEquals(6, calls[0]);
+    assertEquals(6, failing.calls);
     assertEquals(1, scheduler.pending(), "always exactly one next try, never a loop");
   }
 
@@ -426,7 +416,7 @@ class TokenManagerTest {
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden(TOKEN));
     assertEquals(3, server.getRequestCount(), "the second 403 reused the first answer");
-    scheduler.clock.now = scheduler.clock.now.plusSeconds(11);
+    scheduler.clock.advance(Duration.ofSeconds(11));
     server.enqueue(lookup(3600, true));
     assertEquals(ForbiddenVerdict.DENIED, m.onForbidden());
     assertEquals(4, server.getRequestCount(), "asked again after the interval");

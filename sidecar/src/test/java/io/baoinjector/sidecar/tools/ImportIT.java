@@ -8,9 +8,12 @@ import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
+import io.baoinjector.testkit.SidecarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,10 +63,17 @@ class ImportIT {
     return new ImportCommand(Tools.env(bao.address(), bao.rootToken()));
   }
 
+  /** {@code import --from FILE --to PATH MORE…}, run in-process. */
+  static Tools importFile(ImportCommand c, Path from, String to, String... more) {
+    List<String> args = new ArrayList<>(List.of("--from", from.toString(), "--to", to));
+    args.addAll(List.of(more));
+    return Tools.run(c, args.toArray(String[]::new));
+  }
+
   @Test
   void aTrickyDotenvRoundTripsExactlyAsBashReadsIt(OpenBao bao) throws Exception {
     Path f = Files.writeString(dir.resolve("app.env"), TRICKY);
-    Tools r = Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/prod");
+    Tools r = importFile(command(bao), f, "secret/app/prod");
     assertEquals(0, r.exit(), r.toString());
     Map<String, String> stored = data(bao, "app/prod");
     assertEquals(Tools.bash(f, stored.keySet()), stored);
@@ -82,8 +92,8 @@ class ImportIT {
             "openbao:\n  address: %s\nauth:\n  method: token\n  token-file: %s\nsecrets:\n  X: secret/x#x\n"
                 .formatted(bao.address(), token));
     Path f = Files.writeString(dir.resolve("app.env"), TRICKY);
-    io.baoinjector.testkit.SidecarProcess.Result r =
-        io.baoinjector.testkit.SidecarProcess.runToEnd(
+    SidecarProcess.Result r =
+        SidecarProcess.runToEnd(
             dir,
             Map.of(),
             "import",
@@ -105,7 +115,7 @@ class ImportIT {
   void onAnExistingSecretItRefusesWithoutMergeOrReplace(OpenBao bao) throws Exception {
     bao.put("app/prod", Map.of("OLD", "kept", "DB_USER", "old"));
     Path f = Files.writeString(dir.resolve("app.env"), "DB_USER=app\nNEW=1\n");
-    Tools r = Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/prod");
+    Tools r = importFile(command(bao), f, "secret/app/prod");
     assertEquals(2, r.exit(), r.toString());
     assertEquals(
         "bao-injector: secret/app/prod already exists (version 1); pass --merge to add these keys"
@@ -113,14 +123,14 @@ class ImportIT {
         r.err());
     assertEquals(1, version(bao, "app/prod"));
 
-    r = Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/prod", "--merge");
+    r = importFile(command(bao), f, "secret/app/prod", "--merge");
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Map.of("OLD", "kept", "DB_USER", "app", "NEW", "1"), data(bao, "app/prod"));
     assertEquals(
         "merged into secret/app/prod (version 2): 1 added (NEW), 1 changed (DB_USER), 1 kept\n",
         r.out());
 
-    r = Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/prod", "--replace");
+    r = importFile(command(bao), f, "secret/app/prod", "--replace");
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Map.of("DB_USER", "app", "NEW", "1"), data(bao, "app/prod"));
     assertEquals(
@@ -133,7 +143,7 @@ class ImportIT {
     Path f = Files.writeString(dir.resolve("app.env"), "B=2\n");
     ImportCommand c = command(bao);
     c.hook = p -> bao.put("app/prod", Map.of("A", "concurrent"));
-    Tools r = Tools.run(c, "--from", f.toString(), "--to", "secret/app/prod", "--merge");
+    Tools r = importFile(c, f, "secret/app/prod", "--merge");
     assertEquals(1, r.exit(), r.toString());
     assertEquals(
         "bao-injector: secret/app/prod changed between reading version 1 and writing; nothing"
@@ -145,7 +155,7 @@ class ImportIT {
     // a new secret is written with cas=0, so a concurrent creator wins too
     ImportCommand fresh = command(bao);
     fresh.hook = p -> bao.put("app/new", Map.of("X", "theirs"));
-    r = Tools.run(fresh, "--from", f.toString(), "--to", "secret/app/new");
+    r = importFile(fresh, f, "secret/app/new");
     assertEquals(1, r.exit(), r.toString());
     assertTrue(r.err().contains("secret/app/new already exists (created meanwhile"), r.err());
     assertEquals(Map.of("X", "theirs"), data(bao, "app/new"));
@@ -158,16 +168,7 @@ class ImportIT {
             dir.resolve("app.env"),
             "DB_USER=app\nDB_PASSWORD=pw\nREDIS_URL=redis://r\nPORT=80\nON=1\n");
     Tools r =
-        Tools.run(
-            command(bao),
-            "--from",
-            f.toString(),
-            "--to",
-            "secret/app/prod",
-            "--split",
-            "DB_",
-            "REDIS_",
-            "--emit-config");
+        importFile(command(bao), f, "secret/app/prod", "--split", "DB_", "REDIS_", "--emit-config");
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Map.of("DB_USER", "app", "DB_PASSWORD", "pw"), data(bao, "app/prod/db"));
     assertEquals(Map.of("REDIS_URL", "redis://r"), data(bao, "app/prod/redis"));
@@ -224,8 +225,7 @@ class ImportIT {
   @Test
   void dryRunWritesNothing(OpenBao bao) throws Exception {
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
-    Tools r =
-        Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/dry", "--dry-run");
+    Tools r = importFile(command(bao), f, "secret/app/dry", "--dry-run");
     assertEquals(0, r.exit(), r.toString());
     assertEquals("would create secret/app/dry: 1 key(s): A\ndry run: nothing written\n", r.out());
     assertEquals(404, bao.raw(bao.rootToken(), "GET", "secret/data/app/dry", null).statusCode());
@@ -234,7 +234,7 @@ class ImportIT {
   @Test
   void anExpansionIsRefusedNamingTheLine(OpenBao bao) throws Exception {
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\nB=\"$HOME/x\"\n");
-    Tools r = Tools.run(command(bao), "--from", f.toString(), "--to", "secret/app/x");
+    Tools r = importFile(command(bao), f, "secret/app/x");
     assertEquals(2, r.exit(), r.toString());
     assertEquals(
         "bao-injector: "
@@ -248,7 +248,7 @@ class ImportIT {
   void kvV1IsRefused(OpenBao bao) throws Exception {
     bao.enableKvV1("kv1");
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
-    Tools r = Tools.run(command(bao), "--from", f.toString(), "--to", "kv1/app");
+    Tools r = importFile(command(bao), f, "kv1/app");
     assertEquals(2, r.exit(), r.toString());
     assertTrue(
         r.err()
@@ -265,13 +265,7 @@ class ImportIT {
             dir.resolve("ro.hcl"), "path \"secret/data/app/*\" { capabilities = [\"read\"] }\n");
     String token = Tools.tokenWithPolicy(bao, "app-ro", hcl);
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
-    Tools r =
-        Tools.run(
-            new ImportCommand(Tools.env(bao.address(), token)),
-            "--from",
-            f.toString(),
-            "--to",
-            "secret/app/prod");
+    Tools r = importFile(new ImportCommand(Tools.env(bao.address(), token)), f, "secret/app/prod");
     assertEquals(1, r.exit(), r.toString());
     assertEquals(
         "bao-injector: permission denied: the token needs \"create\" on secret/data/app/prod"
@@ -287,11 +281,11 @@ class ImportIT {
     String token = Tools.tokenWithPolicy(bao, "app-create", hcl);
     Path f = Files.writeString(dir.resolve("app.env"), "A=1\n");
     Map<String, String> env = Tools.env(bao.address(), token);
-    Tools r = Tools.run(new ImportCommand(env), "--from", f.toString(), "--to", "secret/app/c");
+    Tools r = importFile(new ImportCommand(env), f, "secret/app/c");
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Map.of("A", "1"), data(bao, "app/c"));
     // a second import cannot read it; OpenBao wants "update" to write onto it, and gets no write
-    r = Tools.run(new ImportCommand(env), "--from", f.toString(), "--to", "secret/app/c");
+    r = importFile(new ImportCommand(env), f, "secret/app/c");
     assertEquals(1, r.exit(), r.toString());
     assertEquals(
         "bao-injector: permission denied: the token needs \"create\" on secret/data/app/c"

@@ -13,9 +13,10 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs a tool command in-process and keeps what it printed. */
-record Tools(int exit, String out, String err) {
+public record Tools(int exit, String out, String err) {
 
-  static Tools run(ToolCommand command, String... args) {
+  /** {@code command}: a picocli command object, as the CLI would build it. */
+  public static Tools run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(command);

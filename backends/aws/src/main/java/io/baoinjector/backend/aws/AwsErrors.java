@@ -4,6 +4,7 @@ import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
 import java.util.Locale;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -14,6 +15,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * parse might, so that one is never quoted.
  */
 final class AwsErrors {
+  /** Error codes (lower case) of a refusal that AWS does not answer with a 403. */
+  private static final Set<String> REFUSED_CREDENTIALS =
+      Set.of(
+          "unrecognizedclientexception",
+          "invalidsignatureexception",
+          "expiredtokenexception",
+          "decryptionfailure");
+
   private final String region;
 
   AwsErrors(String region) {
@@ -34,12 +43,14 @@ final class AwsErrors {
       return service(ref, label, s);
     }
     // a client-side failure: connection refused, a timeout, no credentials in the chain
-    return new BackendException(Kind.UNAVAILABLE, label + ": " + safeMessage(e), cause(e));
+    return new BackendException(
+        Kind.UNAVAILABLE, label + ": " + safeMessage(e), unparsed(e) ? null : e);
   }
 
   private BackendException service(Reference ref, String label, AwsServiceException e) {
     String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    String text = e.awsErrorDetails() != null ? oneLine(e.awsErrorDetails().errorMessage()) : null;
+    String text =
+        e.awsErrorDetails() != null ? oneLine(e.awsErrorDetails().errorMessage(), 300) : null;
     String said =
         " (status "
             + e.statusCode()
@@ -66,10 +77,7 @@ final class AwsErrors {
               + said,
           e);
     }
-    if (c.equals("unrecognizedclientexception")
-        || c.equals("invalidsignatureexception")
-        || c.equals("expiredtokenexception")
-        || c.equals("decryptionfailure")) {
+    if (REFUSED_CREDENTIALS.contains(c)) {
       return new BackendException(Kind.DENIED, label + ": refused in " + region + said, e);
     }
     if (status == 429 || status >= 500 || e.isThrottlingException()) {
@@ -93,23 +101,15 @@ final class AwsErrors {
   }
 
   /**
-   * What an endpoint (a proxy, a captive portal, a test server) says, as one short line: a log line
-   * is one line, whatever the far end sends.
+   * What an endpoint (a proxy, a captive portal, a test server) says, as one line of at most {@code
+   * max} characters: a log line is one line, whatever the far end sends.
    */
-  static String oneLine(String m) {
-    return oneLine(m, 300);
-  }
-
   private static String oneLine(String m, int max) {
     if (m == null) {
       return null;
     }
     String t = m.replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
     return t.length() > max ? t.substring(0, max) + "…" : t;
-  }
-
-  private static Throwable cause(RuntimeException e) {
-    return unparsed(e) ? null : e;
   }
 
   private static boolean unparsed(Throwable e) {

@@ -1,5 +1,6 @@
 package io.baoinjector.backend.aws;
 
+import static io.baoinjector.backend.aws.Moto.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,14 +23,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class AwsBackendIT {
   private static MotoServer moto;
   private static SecretsManagerClient admin;
+  private static Moto.Credentials credentials;
   private static Backend backend;
 
   @BeforeAll
   static void start() {
     moto = MotoServer.start();
     admin = Moto.admin(moto);
-    Moto.credentials("reader", "reader");
-    backend = new AwsFactory().open("aws", Moto.block(moto));
+    credentials = Moto.credentials("reader", "reader");
+    backend = Moto.open(moto);
   }
 
   @AfterAll
@@ -37,11 +39,7 @@ class AwsBackendIT {
     backend.close();
     admin.close();
     moto.close();
-    Moto.clearCredentials();
-  }
-
-  static Reference ref(String text) {
-    return Reference.parse(text, n -> Reference.Store.AWS);
+    credentials.close();
   }
 
   @Test

@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 class AwsErrorsTest {
   private final AwsErrors errors = new AwsErrors("us-east-1");
-  private final Reference ref = Reference.parse("aws:prod/db#password", n -> Reference.Store.AWS);
+  private final Reference ref = Moto.ref("aws:prod/db#password");
 
   @Test
   void aServiceErrorMessageIsOneShortLine() {

@@ -59,11 +59,7 @@ class AwsFactoryTest {
   @Test
   void anEndpointWithoutASchemeIsASettingToFix() {
     BackendException e =
-        assertThrows(
-            BackendException.class,
-            () ->
-                new AwsFactory()
-                    .open("aws", new BackendSettings.Aws("us-east-1", URI.create("localhost"))));
+        assertThrows(BackendException.class, () -> Moto.open(URI.create("localhost")));
     assertEquals(BackendException.Kind.INVALID, e.kind());
     assertEquals(
         "backends.aws.endpoint: localhost is no http(s) URL (write https://HOST[:PORT], e.g. a VPC"

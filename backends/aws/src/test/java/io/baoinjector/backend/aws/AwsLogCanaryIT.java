@@ -1,11 +1,11 @@
 package io.baoinjector.backend.aws;
 
+import static io.baoinjector.backend.aws.Moto.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendSecret;
@@ -26,19 +26,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class AwsLogCanaryIT {
   private static final String CANARY = "canary-sdk-log-b71e";
 
-  private static Reference ref(String text) {
-    return Reference.parse(text, n -> Reference.Store.AWS);
-  }
-
   @Test
   void noValueReachesTheSdksDebugLog() throws Exception {
     Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
     List<String> seen = new ArrayList<>();
     // moto without IAM takes any key; the secret key is a canary too
-    Moto.credentials("AKIDLOGCANARY", CANARY + "-secret-key");
-    try (MotoServer moto = MotoServer.start();
+    try (Moto.Credentials key = Moto.credentials("AKIDLOGCANARY", CANARY + "-secret-key");
+        MotoServer moto = MotoServer.start();
         SecretsManagerClient admin = Moto.admin(moto);
-        Backend backend = new AwsFactory().open("aws", Moto.block(moto))) {
+        Backend backend = Moto.open(moto)) {
       admin.createSecret(r -> r.name("c/json").secretString("{\"pw\":\"" + CANARY + "-1\"}"));
       admin.createSecret(r -> r.name("c/plain").secretString(CANARY + "-2"));
       admin.putSecretValue(r -> r.secretId("c/plain").secretString(CANARY + "-3"));
@@ -57,8 +53,6 @@ class AwsLogCanaryIT {
       moto.close();
       seen.add(
           assertThrows(BackendException.class, () -> backend.read(ref("aws:c/json"))).getMessage());
-    } finally {
-      Moto.clearCredentials();
     }
 
     String logged = Files.readString(log);

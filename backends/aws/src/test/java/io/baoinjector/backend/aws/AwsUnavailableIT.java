@@ -8,7 +8,6 @@ import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
-import io.baoinjector.sidecar.config.BackendSettings;
 import io.baoinjector.testkit.MotoServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,23 +26,25 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * AWS's own AccessDeniedException shape, a JSON 400).
  */
 class AwsUnavailableIT {
-  private static final Reference REF = Reference.parse("aws:app/db#pw", n -> Reference.Store.AWS);
+  private static final Reference REF = Moto.ref("aws:app/db#pw");
+
+  private Moto.Credentials reader;
 
   @BeforeEach
   void credentials() {
-    Moto.credentials("reader", "reader");
+    reader = Moto.credentials("reader", "reader");
   }
 
   @AfterEach
   void clear() {
-    Moto.clearCredentials();
+    reader.close();
   }
 
   @Test
   void motoStoppedIsUnavailableAtOnce() {
     MotoServer moto = MotoServer.start();
     try (SecretsManagerClient admin = Moto.admin(moto);
-        Backend backend = new AwsFactory().open("aws", Moto.block(moto))) {
+        Backend backend = Moto.open(moto)) {
       admin.createSecret(r -> r.name("app/db").secretString("{\"pw\":\"up\"}"));
       assertEquals("up", backend.read(REF).keys().get("pw").reveal());
 
@@ -69,12 +70,7 @@ class AwsUnavailableIT {
   void aServerThatNeverAnswersTimesOutWithinTheCallTimeout() throws Exception {
     // the kernel accepts the connection into the backlog; nobody ever reads or answers
     try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Backend backend =
-            new AwsFactory()
-                .open(
-                    "aws",
-                    new BackendSettings.Aws(
-                        Moto.REGION, URI.create("http://127.0.0.1:" + hung.getLocalPort())))) {
+        Backend backend = Moto.open(URI.create("http://127.0.0.1:" + hung.getLocalPort()))) {
       long t0 = System.nanoTime();
       BackendException e = assertThrows(BackendException.class, () -> backend.read(REF));
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -92,7 +88,7 @@ class AwsUnavailableIT {
       aws.enqueue(error(400, "ThrottlingException", "Rate exceeded"));
       aws.enqueue(error(500, "InternalServiceError", "never asked for"));
       aws.start(InetAddress.getLoopbackAddress(), 0);
-      try (Backend backend = mocked(aws)) {
+      try (Backend backend = Moto.open(aws.url("/").uri())) {
         BackendException five = assertThrows(BackendException.class, () -> backend.read(REF));
         assertEquals(Kind.UNAVAILABLE, five.kind(), five.getMessage());
         assertEquals(1, aws.getRequestCount(), "a 500 is not retried by the SDK");
@@ -120,7 +116,7 @@ class AwsUnavailableIT {
                   + " secretsmanager:GetSecretValue on resource: app/db because no"
                   + " identity-based policy allows the secretsmanager:GetSecretValue action"));
       aws.start(InetAddress.getLoopbackAddress(), 0);
-      try (Backend backend = mocked(aws)) {
+      try (Backend backend = Moto.open(aws.url("/").uri())) {
         BackendException e = assertThrows(BackendException.class, () -> backend.read(REF));
         assertEquals(Kind.DENIED, e.kind(), e.getMessage());
         assertTrue(
@@ -136,10 +132,6 @@ class AwsUnavailableIT {
             "the request is the AWS JSON protocol's");
       }
     }
-  }
-
-  private static Backend mocked(MockWebServer aws) {
-    return new AwsFactory().open("aws", new BackendSettings.Aws(Moto.REGION, aws.url("/").uri()));
   }
 
   // the AWS JSON 1.1 protocol's error shape

@@ -16,25 +16,24 @@ public final class FactoryProbe {
   public static void main(String[] args) {
     AwsFactory f = new AwsFactory();
     System.out.println("probe type=" + f.type());
-    if (args.length > 0 && args[0].equals("open")) {
-      f.open("aws", new BackendSettings.Aws("us-east-1", URI.create("http://127.0.0.1:9"))).close();
-      System.out.println("probe opened");
-    }
-    if (args.length > 0 && args[0].equals("nocreds")) {
-      Reference ref = Reference.parse("aws:prod/db#pw", n -> Reference.Store.AWS);
-      try (Backend b =
-          f.open("aws", new BackendSettings.Aws("us-east-1", URI.create("http://127.0.0.1:9")))) {
-        b.read(ref);
-      } catch (BackendException e) {
-        System.out.println("probe " + e.kind() + ": " + e.getMessage());
+    BackendSettings.Aws unreachable =
+        new BackendSettings.Aws("us-east-1", URI.create("http://127.0.0.1:9"));
+    try {
+      switch (args.length > 0 ? args[0] : "type") {
+        case "open" -> {
+          f.open("aws", unreachable).close();
+          System.out.println("probe opened");
+        }
+        case "nocreds" -> {
+          try (Backend b = f.open("aws", unreachable)) {
+            b.read(Reference.parse("aws:prod/db#pw", n -> Reference.Store.AWS));
+          }
+        }
+        case "noregion" -> f.open("aws", new BackendSettings.Aws(null, null));
+        default -> {}
       }
-    }
-    if (args.length > 0 && args[0].equals("noregion")) {
-      try {
-        f.open("aws", new BackendSettings.Aws(null, null));
-      } catch (BackendException e) {
-        System.out.println("probe " + e.kind() + ": " + e.getMessage());
-      }
+    } catch (BackendException e) {
+      System.out.println("probe " + e.kind() + ": " + e.getMessage());
     }
   }
 }

@@ -49,10 +49,13 @@ final class GcpCredentials {
    * The credentials in {@code file}, read now: a missing or malformed file is the user's to fix,
    * not the store's to recover from, so it is INVALID (a config error at startup), not UNAVAILABLE.
    */
+  // the file is the operator's own config, and any credential type is meant to be accepted
+  // (service account, external account for workload identity federation)
+  @SuppressWarnings("deprecation")
   static GcpCredentials fromFile(String name, Path file, HttpTransportFactory transport) {
     String key = "backends." + name + ".credentials-file";
     try (InputStream in = Files.newInputStream(file)) {
-      return new GcpCredentials(name, transport, parse(in, transport));
+      return new GcpCredentials(name, transport, GoogleCredentials.fromStream(in, transport));
     } catch (NoSuchFileException e) {
       throw new BackendException(Kind.INVALID, key + ": file not found: " + file);
     } catch (AccessDeniedException e) {
@@ -67,14 +70,6 @@ final class GcpCredentials {
               + " is no Google credentials JSON (a service-account key or an external-account"
               + " config from gcloud iam workload-identity-pools create-cred-config)");
     }
-  }
-
-  // the file is the operator's own config, and any credential type is meant to be accepted
-  // (service account, external account for workload identity federation)
-  @SuppressWarnings("deprecation")
-  private static GoogleCredentials parse(InputStream in, HttpTransportFactory transport)
-      throws IOException {
-    return GoogleCredentials.fromStream(in, transport);
   }
 
   private static GoogleCredentials prepare(GoogleCredentials c) {
@@ -123,7 +118,9 @@ final class GcpCredentials {
    * OAuth error fields, or the connection failure's type and message.
    */
   private static String why(Throwable e) {
+    Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
       if (t instanceof HttpResponseException r) {
         StringBuilder b = new StringBuilder("token endpoint answered ").append(r.getStatusCode());
         Matcher m = OAUTH_ERROR.matcher(r.getContent() == null ? "" : r.getContent());
@@ -132,10 +129,6 @@ final class GcpCredentials {
         }
         return b.toString();
       }
-    }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
     }
     if (root instanceof IOException && root.getClass().getName().startsWith("java.")) {
       return root.getClass().getSimpleName() + ": " + root.getMessage();

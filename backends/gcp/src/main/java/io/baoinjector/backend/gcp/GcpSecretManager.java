@@ -122,8 +122,7 @@ final class GcpSecretManager implements Backend {
     HttpUrl url =
         endpoint
             .newBuilder()
-            .addPathSegment("v1")
-            .addPathSegment("projects")
+            .addPathSegments("v1/projects")
             .addPathSegment(project)
             .addPathSegment("secrets")
             .addPathSegment(ref.path())
@@ -170,23 +169,22 @@ final class GcpSecretManager implements Backend {
   private BackendException failure(Reference ref, int code, String body) {
     String google = googleMessage(body);
     String said = google.isEmpty() ? "" : " (" + google + ")";
-    if (code == 404) {
-      return new BackendException(
-          Kind.NOT_FOUND, shown(ref) + ": no such secret or version in project " + project + said);
-    }
-    if (code == 403) {
-      return new BackendException(Kind.DENIED, shown(ref) + ": permission denied" + said);
-    }
-    if (code == 400) {
-      return new BackendException(Kind.INVALID, shown(ref) + ": refused" + said);
-    }
-    if (code == 401) {
-      credentials.refused();
-      return new BackendException(
-          Kind.UNAVAILABLE, shown(ref) + ": the access token was refused (401)" + said);
-    }
-    return new BackendException(
-        Kind.UNAVAILABLE, shown(ref) + ": Secret Manager answered " + code + said);
+    return switch (code) {
+      case 404 ->
+          new BackendException(
+              Kind.NOT_FOUND,
+              shown(ref) + ": no such secret or version in project " + project + said);
+      case 403 -> new BackendException(Kind.DENIED, shown(ref) + ": permission denied" + said);
+      case 400 -> new BackendException(Kind.INVALID, shown(ref) + ": refused" + said);
+      case 401 -> {
+        credentials.refused();
+        yield new BackendException(
+            Kind.UNAVAILABLE, shown(ref) + ": the access token was refused (401)" + said);
+      }
+      default ->
+          new BackendException(
+              Kind.UNAVAILABLE, shown(ref) + ": Secret Manager answered " + code + said);
+    };
   }
 
   /**

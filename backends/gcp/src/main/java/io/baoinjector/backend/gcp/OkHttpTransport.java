@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -82,11 +81,9 @@ final class OkHttpTransport extends HttpTransport {
 
   private static final class OkResponse extends LowLevelHttpResponse {
     private final Response response;
-    private final Headers headers;
 
     OkResponse(Response response) {
       this.response = response;
-      this.headers = response.headers();
     }
 
     @Override
@@ -130,17 +127,17 @@ final class OkHttpTransport extends HttpTransport {
 
     @Override
     public int getHeaderCount() {
-      return headers.size();
+      return response.headers().size();
     }
 
     @Override
     public String getHeaderName(int index) {
-      return headers.name(index);
+      return response.headers().name(index);
     }
 
     @Override
     public String getHeaderValue(int index) {
-      return headers.value(index);
+      return response.headers().value(index);
     }
 
     @Override

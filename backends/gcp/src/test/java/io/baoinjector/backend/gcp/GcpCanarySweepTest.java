@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -27,7 +26,7 @@ import java.util.logging.Logger;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every path at the most verbose logging there is: slf4j at trace (surefire sets it), and
@@ -41,8 +40,11 @@ class GcpCanarySweepTest {
   private static final String IN_JSON = "CANARY-json-0b7c";
   private static final String CORRUPT = "CANARY-corrupt-a44f";
 
+  @RegisterExtension final GcpFixture gcp = new GcpFixture();
+
   @Test
-  void noCanaryReachesLogsOrMessages(@TempDir Path dir) throws Exception {
+  void noCanaryReachesLogsOrMessages() throws Exception {
+    MockWebServer server = gcp.server;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     StringBuilder jul = new StringBuilder();
     List<String> said = new ArrayList<>();
@@ -84,11 +86,7 @@ class GcpCanarySweepTest {
     PrintStream tee = new PrintStream(out, true, StandardCharsets.UTF_8);
     System.setErr(tee);
     System.setOut(tee);
-    MockWebServer server = new MockWebServer();
-    GcpFixture gcp;
     try {
-      server.start();
-      gcp = new GcpFixture(server, dir);
       server.enqueue(token());
       server.enqueue(access("plain", 1, PLAIN));
       server.enqueue(access("db", 2, "{\"password\":\"" + IN_JSON + "\"}"));
@@ -129,7 +127,6 @@ class GcpCanarySweepTest {
       root.removeHandler(capture);
       root.setLevel(rootLevel);
       verbose.forEach(l -> l.setLevel(null));
-      server.shutdown();
     }
 
     String logs = out.toString(StandardCharsets.UTF_8) + "\n" + jul;
@@ -142,7 +139,8 @@ class GcpCanarySweepTest {
     assertTrue(messages.contains("login failed"), messages);
 
     String pem = Files.readString(gcp.keyFile);
-    String keyMaterial = Base64.getEncoder().encodeToString(gcp.key.getPrivate().getEncoded());
+    String keyMaterial =
+        Base64.getEncoder().encodeToString(GcpFixture.KEY.getPrivate().getEncoded());
     List<String> canaries = new ArrayList<>(List.of(PLAIN, IN_JSON, CORRUPT, TOKEN));
     for (String c : List.of(PLAIN, IN_JSON, CORRUPT)) {
       canaries.add(Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8)));

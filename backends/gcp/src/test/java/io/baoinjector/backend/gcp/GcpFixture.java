@@ -18,46 +18,62 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The documented shapes, replayed: a service-account key file whose {@code token_uri} is the mock
- * server (as Google's own key files name {@code https://oauth2.googleapis.com/token}), the OAuth
- * token response, Secret Manager's {@code AccessSecretVersionResponse} and {@code SecretVersion},
- * and Google's error JSON ({@code {"error": {"code", "message", "status"}}}).
+ * One MockWebServer per test (started before the test's own {@code @BeforeEach}, shut down after
+ * its {@code @AfterEach}) and the documented shapes it replays: a service-account key file whose
+ * {@code token_uri} is the mock server (as Google's own key files name {@code
+ * https://oauth2.googleapis.com/token}), the OAuth token response, Secret Manager's {@code
+ * AccessSecretVersionResponse} and {@code SecretVersion}, and Google's error JSON ({@code {"error":
+ * {"code", "message", "status"}}}).
  */
-final class GcpFixture {
+final class GcpFixture implements BeforeEachCallback, AfterEachCallback {
   static final String PROJECT = "acme-prod";
   static final String EMAIL = "injector@acme-prod.iam.gserviceaccount.com";
   static final String TOKEN = "ya29.CANARY-access-token-3f9a";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final MockWebServer server;
-
   /** One key for all tests: RSA generation is the slowest step on a busy machine. */
-  private static final KeyPair KEY = rsa();
+  static final KeyPair KEY = rsa();
 
-  final KeyPair key = KEY;
-  final Path keyFile;
+  final MockWebServer server = new MockWebServer();
+  Path keyFile;
 
-  GcpFixture(MockWebServer server, Path dir) throws IOException {
-    this.server = server;
-    this.keyFile = dir.resolve("sa.json");
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    server.start();
+    keyFile = Files.createTempFile("gcp-sa", ".json");
     Map<String, String> sa = new LinkedHashMap<>();
     sa.put("type", "service_account");
     sa.put("project_id", PROJECT);
     sa.put("private_key_id", "0123456789abcdef");
-    sa.put("private_key", pem(key));
+    sa.put("private_key", pem(KEY));
     sa.put("client_email", EMAIL);
     sa.put("client_id", "104857600000000000000");
     sa.put("token_uri", server.url("/token").toString());
     Files.writeString(keyFile, JSON.writeValueAsString(sa));
   }
 
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    server.shutdown();
+    Files.deleteIfExists(keyFile);
+  }
+
+  /** A block for the mock server, logging in with {@code credentials}. */
+  BackendSettings.Gcp block(Path credentials) {
+    return new BackendSettings.Gcp(PROJECT, URI.create(server.url("/").toString()), credentials);
+  }
+
+  Backend open(Path credentials) {
+    return new GcpSecretManagerFactory().open("gcp", block(credentials));
+  }
+
   Backend open() {
-    return new GcpSecretManagerFactory()
-        .open(
-            "gcp",
-            new BackendSettings.Gcp(PROJECT, URI.create(server.url("/").toString()), keyFile));
+    return open(keyFile);
   }
 
   static Reference ref(String text) {
@@ -76,15 +92,12 @@ final class GcpFixture {
   }
 
   static MockResponse access(String id, int version, byte[] data, String crc32c) {
+    String crc = crc32c == null ? "" : ",\"dataCrc32c\":\"" + crc32c + "\"";
     return json(
         200,
-        "{\"name\":\""
-            + name(id, version)
-            + "\",\"payload\":{\"data\":\""
-            + Base64.getEncoder().encodeToString(data)
-            + "\""
-            + (crc32c == null ? "" : ",\"dataCrc32c\":\"" + crc32c + "\"")
-            + "}}");
+        """
+        {"name":"%s","payload":{"data":"%s"%s}}"""
+            .formatted(name(id, version), Base64.getEncoder().encodeToString(data), crc));
   }
 
   /** A version's resource name: Google's carry the project number, not the id. */
@@ -96,23 +109,18 @@ final class GcpFixture {
   static MockResponse version(String id, int version, String state) {
     return json(
         200,
-        "{\"name\":\""
-            + name(id, version)
-            + "\",\"createTime\":\"2026-11-30T09:12:44.101Z\",\"state\":\""
-            + state
-            + "\",\"replicationStatus\":{\"automatic\":{}},\"etag\":\"\\\"16281f1a0e6b2a\\\"\"}");
+        """
+        {"name":"%s","createTime":"2026-11-30T09:12:44.101Z","state":"%s",\
+        "replicationStatus":{"automatic":{}},"etag":"\\"16281f1a0e6b2a\\""}"""
+            .formatted(name(id, version), state));
   }
 
   static MockResponse error(int code, String status, String message) {
     return json(
         code,
-        "{\"error\":{\"code\":"
-            + code
-            + ",\"message\":\""
-            + message
-            + "\",\"status\":\""
-            + status
-            + "\"}}");
+        """
+        {"error":{"code":%d,"message":"%s","status":"%s"}}"""
+            .formatted(code, message, status));
   }
 
   static MockResponse json(int code, String body) {

@@ -17,22 +17,18 @@ import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
 import io.baoinjector.sidecar.config.BackendSettings;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Signature;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The service-account login (RFC 7523 JWT-bearer grant) and what a failed one says. */
@@ -40,20 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GcpLoginTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final MockWebServer server = new MockWebServer();
-  private GcpFixture gcp;
+  @RegisterExtension final GcpFixture gcp = new GcpFixture();
+  private final MockWebServer server = gcp.server;
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    gcp = new GcpFixture(server, dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.shutdown();
-  }
 
   @Test
   void signsAJwtBearerGrantThenSendsTheTokenAndReusesIt() throws Exception {
@@ -69,13 +54,14 @@ class GcpLoginTest {
     assertEquals("POST", grant.getMethod());
     assertEquals("/token", grant.getPath());
     assertTrue(grant.getHeader("Content-Type").startsWith("application/x-www-form-urlencoded"));
-    Map<String, String> form = form(grant.getBody().readUtf8());
-    assertEquals("urn:ietf:params:oauth:grant-type:jwt-bearer", form.get("grant_type"));
+    // a form body is a URL's query, encoded alike
+    HttpUrl form = HttpUrl.get("http://form.invalid/?" + grant.getBody().readUtf8());
+    assertEquals("urn:ietf:params:oauth:grant-type:jwt-bearer", form.queryParameter("grant_type"));
 
-    String[] jwt = form.get("assertion").split("\\.");
+    String[] jwt = form.queryParameter("assertion").split("\\.");
     assertEquals(3, jwt.length);
     Signature rs256 = Signature.getInstance("SHA256withRSA");
-    rs256.initVerify(gcp.key.getPublic());
+    rs256.initVerify(GcpFixture.KEY.getPublic());
     rs256.update((jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII));
     assertTrue(rs256.verify(Base64.getUrlDecoder().decode(jwt[2])), "signed by the key file's key");
     JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(jwt[0]));
@@ -162,7 +148,7 @@ class GcpLoginTest {
   @Test
   void aMissingCredentialsFileIsAConfigError() {
     Path missing = dir.resolve("nope.json");
-    BackendException e = assertThrows(BackendException.class, () -> open(missing));
+    BackendException e = assertThrows(BackendException.class, () -> gcp.open(missing));
     assertEquals(Kind.INVALID, e.kind());
     assertEquals("backends.gcp.credentials-file: file not found: " + missing, e.getMessage());
   }
@@ -172,7 +158,7 @@ class GcpLoginTest {
     Path bad = dir.resolve("bad.json");
     Files.writeString(
         bad, "{\"type\":\"service_account\",\"private_key\":\"CANARY-key-material-91c2\"}");
-    BackendException e = assertThrows(BackendException.class, () -> open(bad));
+    BackendException e = assertThrows(BackendException.class, () -> gcp.open(bad));
     assertEquals(Kind.INVALID, e.kind());
     assertTrue(
         e.getMessage()
@@ -194,24 +180,5 @@ class GcpLoginTest {
     assertEquals(
         "backends.gcp.project: missing; set the GCP project id, e.g. project: acme-prod",
         e.getMessage());
-  }
-
-  private Backend open(Path credentials) {
-    return new GcpSecretManagerFactory()
-        .open(
-            "gcp",
-            new BackendSettings.Gcp(
-                GcpFixture.PROJECT, URI.create(server.url("/").toString()), credentials));
-  }
-
-  private static Map<String, String> form(String body) {
-    Map<String, String> m = new HashMap<>();
-    for (String kv : body.split("&")) {
-      int eq = kv.indexOf('=');
-      m.put(
-          URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return m;
   }
 }

@@ -16,35 +16,32 @@ import io.baoinjector.sidecar.backend.BackendException;
 import io.baoinjector.sidecar.backend.BackendException.Kind;
 import io.baoinjector.sidecar.backend.BackendSecret;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Reads, the version check and Google's errors, against the documented REST shapes. */
 @Timeout(30)
 class GcpSecretManagerTest {
-  private final MockWebServer server = new MockWebServer();
+  @RegisterExtension final GcpFixture gcp = new GcpFixture();
+  private final MockWebServer server = gcp.server;
   private Backend backend;
-  @TempDir Path dir;
 
   @BeforeEach
-  void start() throws Exception {
-    server.start();
-    backend = new GcpFixture(server, dir).open();
+  void open() {
+    backend = gcp.open();
     server.enqueue(token());
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void close() {
     backend.close();
-    server.shutdown();
   }
 
   @Test

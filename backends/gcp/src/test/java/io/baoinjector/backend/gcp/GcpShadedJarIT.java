@@ -9,17 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.BackendFactory;
-import io.baoinjector.sidecar.config.BackendSettings;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.jar.JarFile;
-import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shaded jar as the sidecar loads it: failsafe puts the packaged jar on the class path and
@@ -28,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class GcpShadedJarIT {
+  @RegisterExtension final GcpFixture gcp = new GcpFixture();
+
   @Test
-  void theJarCarriesTheSdkAndTheFactoryButNoneOfTheSidecarsJars(@TempDir Path dir)
-      throws Exception {
+  void theJarCarriesTheSdkAndTheFactoryButNoneOfTheSidecarsJars() throws Exception {
     Path jar =
         Path.of(
             GcpSecretManagerFactory.class
@@ -97,21 +95,10 @@ class GcpShadedJarIT {
             .filter(f -> f.type().equals("gcp-secret-manager"))
             .findFirst()
             .orElseThrow();
-    MockWebServer server = new MockWebServer();
-    server.start();
-    try {
-      GcpFixture gcp = new GcpFixture(server, dir);
-      server.enqueue(token());
-      server.enqueue(access("db", 5, "{\"password\":\"pw-5\"}"));
-      try (Backend b =
-          factory.open(
-              "gcp",
-              new BackendSettings.Gcp(
-                  GcpFixture.PROJECT, URI.create(server.url("/").toString()), gcp.keyFile))) {
-        assertEquals("pw-5", b.read(ref("gcp:db")).keys().get("password").reveal());
-      }
-    } finally {
-      server.shutdown();
+    gcp.server.enqueue(token());
+    gcp.server.enqueue(access("db", 5, "{\"password\":\"pw-5\"}"));
+    try (Backend b = factory.open("gcp", gcp.block(gcp.keyFile))) {
+      assertEquals("pw-5", b.read(ref("gcp:db")).keys().get("password").reveal());
     }
   }
 }

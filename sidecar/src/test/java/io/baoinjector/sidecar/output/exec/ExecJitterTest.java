@@ -8,7 +8,6 @@ import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.util.Jitter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +62,7 @@ class ExecJitterTest {
         Set.of(),
         OnChange.RESTART,
         Duration.ofSeconds(30),
-        Map.of("PATH", System.getenv("PATH")),
+        ExecRunnerTest.PATH,
         ExecRunnerTest.files(dir),
         false,
         jitter,
@@ -71,15 +70,11 @@ class ExecJitterTest {
   }
 
   String out() throws Exception {
-    return Files.exists(dir.resolve("out")) ? Files.readString(dir.resolve("out")) : "";
+    return ExecRunnerTest.read(dir.resolve("out"));
   }
 
   void awaitOut(String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!out().equals(expected)) {
-      assertTrue(System.nanoTime() < deadline, "output never became [" + expected + "]");
-      Thread.sleep(20); // polls the file the child writes
-    }
+    ExecRunnerTest.awaitContent(dir.resolve("out"), expected);
   }
 
   @Test
@@ -87,7 +82,7 @@ class ExecJitterTest {
     ExecRunner r = runner(true);
     hub.addListener(r);
     Snapshot first = publish("one");
-    CompletableFuture<Integer> code = ExecMaskTest.runAsync(r, first);
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, first);
     awaitOut("one\n");
     publish("two");
     assertTrue(waiting.await(60, TimeUnit.SECONDS));
@@ -106,7 +101,7 @@ class ExecJitterTest {
   void aStopDuringTheDelayCancelsTheRestart() throws Exception {
     ExecRunner r = runner(false); // the wait reports the runner stopped
     hub.addListener(r);
-    CompletableFuture<Integer> code = ExecMaskTest.runAsync(r, publish("one"));
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, publish("one"));
     awaitOut("one\n");
     publish("two");
     assertTrue(waiting.await(60, TimeUnit.SECONDS));
@@ -122,7 +117,7 @@ class ExecJitterTest {
     // the longest possible wait
     ExecRunner r = runner(new Jitter(Duration.ofHours(1), b -> b), null);
     hub.addListener(r);
-    CompletableFuture<Integer> code = ExecMaskTest.runAsync(r, publish("one"));
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, publish("one"));
     awaitOut("one\n");
     publish("two");
     r.forward("TERM");

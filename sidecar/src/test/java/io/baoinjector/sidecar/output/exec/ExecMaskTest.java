@@ -2,12 +2,12 @@ package io.baoinjector.sidecar.output.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.util.Jitter;
+import io.baoinjector.testkit.Await;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -66,29 +66,11 @@ class ExecMaskTest {
   }
 
   String read(String name) throws IOException {
-    Path p = dir.resolve(name);
-    return Files.exists(p) ? Files.readString(p) : "";
+    return ExecRunnerTest.read(dir.resolve(name));
   }
 
   void awaitOut(String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!read("out").equals(expected)) {
-      assertTrue(
-          System.nanoTime() < deadline,
-          "output never became [" + expected + "]: [" + read("out") + "]");
-      Thread.sleep(20); // polls the file the pump writes
-    }
-  }
-
-  static CompletableFuture<Integer> runAsync(ExecRunner r, Snapshot first) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return r.run(first);
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        });
+    ExecRunnerTest.awaitContent(dir.resolve("out"), expected);
   }
 
   @Test
@@ -115,11 +97,10 @@ class ExecMaskTest {
         "back after the drain grace, not when the sleep ends (past the timeout)");
     long orphan = Long.parseLong(read("out").strip());
     ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (output.pumping()) {
-      assertTrue(System.nanoTime() < deadline, "the pumps end once the pipes' last writer is gone");
-      Thread.sleep(20); // polls the pump threads
-    }
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "the pumps end once the pipes' last writer is gone",
+        () -> !output.pumping());
   }
 
   @Test
@@ -129,7 +110,7 @@ class ExecMaskTest {
         masked(
             OnChange.NONE,
             "echo ready; while [ ! -e \"$WORK/go\" ]; do sleep 0.05; done; echo \"$V\"");
-    CompletableFuture<Integer> code = runAsync(r, publish("V", ONE));
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, publish("V", ONE));
     awaitOut("ready\n");
     assertFalse(code.isDone(), "the line arrived while the child runs");
     Files.createFile(dir.resolve("go"));
@@ -143,7 +124,7 @@ class ExecMaskTest {
     ExecRunner r =
         masked(OnChange.RESTART, "echo \"v=$V\"; echo \"old=" + ONE + "\"; exec sleep 600");
     hub.addListener(r);
-    CompletableFuture<Integer> code = runAsync(r, publish("V", ONE));
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, publish("V", ONE));
     awaitOut("v=" + M + "\nold=" + M + "\n");
     publish("V", TWO);
     awaitOut("v=" + M + "\nold=" + M + "\n" + "v=" + M + "\nold=" + M + "\n");
@@ -164,7 +145,7 @@ class ExecMaskTest {
                 + "\"' HUP; trap 'exit 0' TERM; echo ready;"
                 + " while :; do sleep 0.05; done");
     hub.addListener(r);
-    CompletableFuture<Integer> code = runAsync(r, publish("V", ONE));
+    CompletableFuture<Integer> code = ExecRunnerTest.runAsync(r, publish("V", ONE));
     awaitOut("ready\n");
     publish("V", TWO);
     awaitOut("ready\n" + M + "\n");

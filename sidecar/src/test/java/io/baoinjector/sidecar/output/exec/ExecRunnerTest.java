@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExecRunnerTest {
+  static final Map<String, String> PATH = Map.of("PATH", System.getenv("PATH"));
+
   @TempDir Path dir;
   SnapshotHub hub = new SnapshotHub("i", java.time.Clock.systemUTC());
 
@@ -47,6 +49,16 @@ class ExecRunnerTest {
         cmd, pass, p, Duration.ofSeconds(30), real, files(), false, Jitter.NONE, null);
   }
 
+  ExecRunner sh(String script, OnChange p) {
+    return runner(List.of("sh", "-c", script), PATH, Set.of(), p);
+  }
+
+  /** Starts {@code r} on the first snapshot {@code kv}, with {@code r} listening for the next. */
+  CompletableFuture<Integer> listenAndRun(ExecRunner r, String... kv) {
+    hub.addListener(r);
+    return runAsync(r, publish(kv));
+  }
+
   ChildOutput files() {
     return files(dir);
   }
@@ -60,27 +72,46 @@ class ExecRunnerTest {
   }
 
   String out() throws IOException {
-    return Files.exists(dir.resolve("out")) ? Files.readString(dir.resolve("out")) : "";
+    return read(dir.resolve("out"));
   }
 
   void awaitOut(String expected) throws Exception {
+    awaitContent(dir.resolve("out"), expected);
+  }
+
+  static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+
+  /**
+   * Polls {@code file}, which the child's output pump appends to, until it reads {@code expected}.
+   */
+  static void awaitContent(Path file, String expected) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!out().equals(expected)) {
+    while (!read(file).equals(expected)) {
       assertTrue(
-          System.nanoTime() < deadline, "output never became [" + expected + "]: [" + out() + "]");
+          System.nanoTime() < deadline,
+          "output never became [" + expected + "]: [" + read(file) + "]");
       Thread.sleep(20);
     }
+  }
+
+  /** Runs the child on another thread: the test publishes and signals while it runs. */
+  static CompletableFuture<Integer> runAsync(ExecRunner r, Snapshot first) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return r.run(first);
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
   }
 
   @Test
   void childSeesMappedValuesAndItsExitCodeIsReturned() throws Exception {
     Snapshot s = publish("DB_PASSWORD", "it's $x ✓", "bad-name", "skipped");
-    ExecRunner r =
-        runner(
-            List.of("sh", "-c", "echo \"$DB_PASSWORD\"; exit 7"),
-            Map.of("PATH", System.getenv("PATH")),
-            Set.of(),
-            OnChange.NONE);
+    ExecRunner r = sh("echo \"$DB_PASSWORD\"; exit 7", OnChange.NONE);
     assertEquals(7, r.run(s));
     assertEquals("it's $x ✓\n", out());
   }
@@ -162,23 +193,8 @@ class ExecRunnerTest {
 
   @Test
   void restartOnChangeStartsTheChildAgainWithNewValuesOnlyWhenTheyChanged() throws Exception {
-    ExecRunner r =
-        runner(
-            List.of("sh", "-c", "echo \"$V\"; exec sleep 600"),
-            Map.of("PATH", System.getenv("PATH")),
-            Set.of(),
-            OnChange.RESTART);
-    hub.addListener(r);
-    Snapshot first = publish("V", "one");
-    CompletableFuture<Integer> code =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.run(first);
-              } catch (Exception e) {
-                throw new RuntimeException(e);
-              }
-            });
+    ExecRunner r = sh("echo \"$V\"; exec sleep 600", OnChange.RESTART);
+    CompletableFuture<Integer> code = listenAndRun(r, "V", "one");
     awaitOut("one\n");
     long firstPid = r.pid();
     publish("V", "one"); // same content: same revision, no restart
@@ -194,25 +210,10 @@ class ExecRunnerTest {
   @Test
   void signalHupIsDeliveredToTheChild() throws Exception {
     ExecRunner r =
-        runner(
-            List.of(
-                "sh",
-                "-c",
-                "trap 'echo hup' HUP; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
-            Map.of("PATH", System.getenv("PATH")),
-            Set.of(),
+        sh(
+            "trap 'echo hup' HUP; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done",
             OnChange.signal("HUP"));
-    hub.addListener(r);
-    Snapshot first = publish("V", "one");
-    CompletableFuture<Integer> code =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.run(first);
-              } catch (Exception e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<Integer> code = listenAndRun(r, "V", "one");
     awaitOut("ready\n");
     publish("V", "two");
     awaitOut("ready\nhup\n");
@@ -226,25 +227,10 @@ class ExecRunnerTest {
   @Test
   void anotherSignalCanBeChosen() throws Exception {
     ExecRunner r =
-        runner(
-            List.of(
-                "sh",
-                "-c",
-                "trap 'echo usr1' USR1; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"),
-            Map.of("PATH", System.getenv("PATH")),
-            Set.of(),
+        sh(
+            "trap 'echo usr1' USR1; trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done",
             OnChange.parse("signal:USR1"));
-    hub.addListener(r);
-    Snapshot first = publish("V", "one");
-    CompletableFuture<Integer> code =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.run(first);
-              } catch (Exception e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<Integer> code = listenAndRun(r, "V", "one");
     awaitOut("ready\n");
     publish("V", "two");
     awaitOut("ready\nusr1\n");
@@ -261,22 +247,12 @@ class ExecRunnerTest {
             Set.of(),
             OnChange.RESTART,
             Duration.ofMillis(300),
-            Map.of("PATH", System.getenv("PATH")),
+            PATH,
             files(),
             false,
             Jitter.NONE,
             null);
-    hub.addListener(r);
-    Snapshot first = publish("V", "a");
-    CompletableFuture<Integer> code =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.run(first);
-              } catch (Exception e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<Integer> code = listenAndRun(r, "V", "a");
     awaitOut("a\n");
     publish("V", "b");
     awaitOut("a\nb\n");

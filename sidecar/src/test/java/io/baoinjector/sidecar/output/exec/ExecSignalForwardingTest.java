@@ -3,9 +3,11 @@ package io.baoinjector.sidecar.output.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,10 +75,9 @@ class ExecSignalForwardingTest {
   }
 
   static void await(Path p, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(p) || !Files.readString(p).endsWith(text)) {
-      assertTrue(System.nanoTime() < deadline, "never saw [" + text + "]");
-      Thread.sleep(20);
-    }
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "never saw [" + text + "]",
+        () -> Files.exists(p) && Files.readString(p).endsWith(text));
   }
 }

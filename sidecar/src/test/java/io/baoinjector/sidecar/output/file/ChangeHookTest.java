@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.util.Jitter;
+import io.baoinjector.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +52,11 @@ class ChangeHookTest {
   }
 
   void awaitRuns(String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!runs().equals(expected)) {
-      assertTrue(System.nanoTime() < deadline, "runs never became [" + expected + "]");
-      Thread.sleep(20); // polls the file the command appends to
-    }
+    // polls the file the command appends to
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "runs never became [" + expected + "]",
+        () -> runs().equals(expected));
   }
 
   @Test

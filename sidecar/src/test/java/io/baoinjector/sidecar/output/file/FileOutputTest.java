@@ -13,6 +13,7 @@ import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.output.Modes;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.Await;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,13 @@ class FileOutputTest {
   static OutputSettings.FileSpec withTemplate(Path path, Path template) {
     return new OutputSettings.FileSpec(
         path, Format.TEMPLATE, null, null, template, 0400, null, null, false, List.of(), null);
+  }
+
+  /** A dotenv file of {@code names} (null: every name) that runs {@code onChange} on a rewrite. */
+  static OutputSettings.FileSpec withOnChange(
+      Path path, List<String> names, List<String> onChange, Duration timeout) {
+    return new OutputSettings.FileSpec(
+        path, Format.DOTENV, names, null, null, 0400, null, null, false, onChange, timeout);
   }
 
   FileOutput started(OutputSettings.FileSpec spec) throws IOException {
@@ -319,16 +327,9 @@ class FileOutputTest {
     Path marker = dir.resolve("marker");
     FileOutput o =
         started(
-            new OutputSettings.FileSpec(
+            withOnChange(
                 f,
-                Format.DOTENV,
                 List.of("A"),
-                null,
-                null,
-                0400,
-                null,
-                null,
-                false,
                 List.of("sh", "-c", "echo run >> \"$0\"", marker.toString()),
                 Duration.ofSeconds(30)));
     assertTrue(o.render(snap(map("A", "1", "B", "x"), Map.of())));
@@ -348,16 +349,9 @@ class FileOutputTest {
     Path marker = dir.resolve("marker");
     FileOutput o =
         started(
-            new OutputSettings.FileSpec(
+            withOnChange(
                 f,
-                Format.DOTENV,
                 null,
-                null,
-                null,
-                0400,
-                null,
-                null,
-                false,
                 List.of("sh", "-c", "echo run >> \"$0\"; sleep 600", marker.toString()),
                 Duration.ofMillis(300)));
     o.render(snap(map("A", "1"), Map.of()));
@@ -368,11 +362,10 @@ class FileOutputTest {
   }
 
   static void awaitLines(Path p, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.exists(p) || Files.readAllLines(p).size() < n) {
-      assertTrue(System.nanoTime() < deadline, "on-change never ran " + n + " times");
-      Thread.sleep(20);
-    }
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> "on-change never ran " + n + " times",
+        () -> Files.exists(p) && Files.readAllLines(p).size() >= n);
   }
 
   @Test
@@ -384,11 +377,7 @@ class FileOutputTest {
     hub.publish(entries(map("A", "1")), Map.of(), Set.of("A"), false, false);
     assertFalse(o.ready(), "not ready snapshots are not rendered");
     hub.publish(entries(map("A", "1")), Map.of(), Set.of(), false, true);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!o.ready()) {
-      assertTrue(System.nanoTime() < deadline, "never rendered");
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(60), () -> "never rendered", o::ready);
     assertEquals("A='1'\n", read(f));
     assertTrue(
         metrics

@@ -4,13 +4,9 @@ import static io.baoinjector.sidecar.output.socket.Snapshots.entries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,41 +16,27 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Denials and malformed requests cost a bounded number of log lines, not one each. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class SocketAuditTest {
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-a", java.time.Clock.systemUTC());
-  SocketServer server;
+class SocketAuditTest extends SocketServerFixture {
   PrintStream oldErr;
   ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  Path sock() {
-    return dir.resolve("agent.sock");
+  SocketAuditTest() {
+    super("inst-a");
   }
 
   void start(List<String> allow, Duration auditEvery) throws Exception {
     oldErr = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0600, allow, null, null),
-            null,
-            hub,
-            new Metrics(),
-            () -> true);
-    server.auditEvery(auditEvery);
+    server(0600, allow, null, () -> true, SocketServer.Limits.DEFAULTS).auditEvery(auditEvery);
     server.start();
     hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
   }
 
   @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
+  void restoreErr() {
     if (oldErr != null) {
       System.setErr(oldErr);
     }

@@ -28,16 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketFileTest {
   @TempDir Path dir;
 
+  static SocketServer socketOnly(OutputSettings.Socket socket) {
+    return new SocketServer(socket, null, new SnapshotHub(), new Metrics(), () -> true);
+  }
+
   @Test
   void ownerIsSetBeforeTheSocketAppears() throws Exception {
     Path sock = dir.resolve("agent.sock");
-    SocketServer s =
-        new SocketServer(
-            new OutputSettings.Socket(sock, 0660, List.of(), 65534, 65534),
-            null,
-            new SnapshotHub(),
-            new Metrics(),
-            () -> true);
+    SocketServer s = socketOnly(new OutputSettings.Socket(sock, 0660, List.of(), 65534, 65534));
     s.start();
     try {
       assertEquals(65534, Files.getAttribute(sock, "unix:uid", LinkOption.NOFOLLOW_LINKS));
@@ -56,13 +54,7 @@ class SocketFileTest {
     Path deep = Files.createDirectories(Path.of(base + "d".repeat(104 - base.length())));
     Path sock = deep.resolve("s");
     assertEquals(106, sock.toString().length());
-    SocketServer s =
-        new SocketServer(
-            new OutputSettings.Socket(sock, 0600, List.of(), null, null),
-            null,
-            new SnapshotHub(),
-            new Metrics(),
-            () -> true);
+    SocketServer s = socketOnly(new OutputSettings.Socket(sock, 0600, List.of(), null, null));
     s.start();
     try {
       assertEquals(503, Uds.get(sock, "/v1/health").status());
@@ -74,12 +66,7 @@ class SocketFileTest {
         assertThrows(
             IOException.class,
             () ->
-                new SocketServer(
-                        new OutputSettings.Socket(tooLong, 0600, List.of(), null, null),
-                        null,
-                        new SnapshotHub(),
-                        new Metrics(),
-                        () -> true)
+                socketOnly(new OutputSettings.Socket(tooLong, 0600, List.of(), null, null))
                     .start());
     assertEquals(
         "outputs.socket.path: "

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.output.Modes;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +27,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Floods from another local uid (65534, through setpriv) and from too many connections: the allowed
@@ -40,51 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  * count and time; figures go to stdout.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class SocketFloodTest {
+class SocketFloodTest extends SocketServerFixture {
   static final int READS = 90;
 
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-f", java.time.Clock.systemUTC());
-  SocketServer server;
-
-  Path sock() {
-    return dir.resolve("agent.sock");
+  SocketFloodTest() {
+    super("inst-f");
   }
 
   void start(List<String> allow, OutputSettings.Http http, SocketServer.Limits limits)
       throws IOException {
     // uid 65534 must be able to connect: the barrier under test is the server's, not the mode's
     Files.setPosixFilePermissions(dir, Modes.permissions(0755));
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0666, allow, null, null),
-            http,
-            hub,
-            new Metrics(),
-            () -> true,
-            limits);
-    server.start();
+    server(0666, allow, http, () -> true, limits).start();
     hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
-  }
-
-  static SocketServer.Limits limits(int max, int perUid, Duration requestTimeout) {
-    SocketServer.Limits d = SocketServer.Limits.DEFAULTS;
-    return new SocketServer.Limits(
-        max,
-        perUid,
-        d.maxThreads(),
-        d.headerSize(),
-        d.idleTimeout(),
-        requestTimeout,
-        d.maxWait(),
-        d.stopTimeout());
   }
 
   @Test

@@ -5,56 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.testkit.Await;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A hostile local client must not stop the sidecar from answering everybody else. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class SocketHostileTest {
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-h", java.time.Clock.systemUTC());
-  SocketServer server;
-
-  Path sock() {
-    return dir.resolve("agent.sock");
+class SocketHostileTest extends SocketServerFixture {
+  SocketHostileTest() {
+    super("inst-h");
   }
 
   void start(SocketServer.Limits limits) throws IOException {
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0600, List.of(), null, null),
-            null,
-            hub,
-            new Metrics(),
-            () -> true,
-            limits);
-    server.start();
+    server(0600, List.of(), null, () -> true, limits).start();
     hub.publish(entries("DB_PASSWORD", "pw"), Map.of(), Set.of(), false, true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
   }
 
   @Test
@@ -88,16 +64,7 @@ class SocketHostileTest {
 
   @Test
   void slowlorisIsCutWhileOthersAreServed() throws Exception {
-    start(
-        new SocketServer.Limits(
-            1024,
-            256,
-            16,
-            8192,
-            Duration.ofSeconds(30),
-            Duration.ofMillis(500),
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(5)));
+    start(limits(1024, 256, Duration.ofMillis(500)));
     byte[] dribble =
         "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
     try (SocketChannel ch = Uds.open(sock())) {
@@ -137,16 +104,7 @@ class SocketHostileTest {
   void thousandIdleConnectionsThenANormalClientIsServedAndHeapStaysBounded() throws Exception {
     // every connection here is root's: lift the per-uid cap so all 1,000 are held
     SocketServer.Limits d = SocketServer.Limits.DEFAULTS;
-    start(
-        new SocketServer.Limits(
-            d.maxConnections(),
-            d.maxConnections(),
-            d.maxThreads(),
-            d.headerSize(),
-            d.idleTimeout(),
-            d.requestTimeout(),
-            d.maxWait(),
-            d.stopTimeout()));
+    start(limits(d.maxConnections(), d.maxConnections(), d.requestTimeout()));
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     System.gc();
     long before = mem.getHeapMemoryUsage().getUsed();
@@ -181,16 +139,7 @@ class SocketHostileTest {
 
   @Test
   void moreConnectionsThanTheLimitDoNotLockOthersOut() throws Exception {
-    start(
-        new SocketServer.Limits(
-            50,
-            50,
-            16,
-            8192,
-            Duration.ofSeconds(30),
-            Duration.ofMillis(500),
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(5)));
+    start(limits(50, 50, Duration.ofMillis(500)));
     List<SocketChannel> idle = new ArrayList<>();
     try {
       for (int i = 0; i < 120; i++) {
@@ -198,15 +147,10 @@ class SocketHostileTest {
       }
       // Over the limit Jetty closes new connections at once; the idle ones holding the slots are
       // cut by the request deadline, so a well-behaved client gets in soon after.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      int status = -1;
-      while (status != 200) {
-        assertTrue(System.nanoTime() < deadline, "a normal client was locked out");
-        status = Uds.get(sock(), "/v1/health").status();
-        if (status != 200) {
-          Thread.sleep(50);
-        }
-      }
+      Await.until(
+          Duration.ofSeconds(120),
+          () -> "a normal client was locked out",
+          () -> Uds.get(sock(), "/v1/health").status() == 200);
     } finally {
       for (SocketChannel c : idle) {
         c.close();

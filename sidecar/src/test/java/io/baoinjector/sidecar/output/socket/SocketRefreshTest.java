@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,49 +21,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code POST /v1/refresh} against a trigger the test completes: statuses, bodies, no thread. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class SocketRefreshTest {
+class SocketRefreshTest extends SocketServerFixture {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-1", Clock.systemUTC());
-  Metrics metrics = new Metrics();
   AtomicReference<CompletableFuture<Snapshot>> round = new AtomicReference<>();
   AtomicInteger asked = new AtomicInteger();
-  SocketServer server;
 
-  Path sock() {
-    return dir.resolve("agent.sock");
+  SocketRefreshTest() {
+    super("inst-1");
   }
 
   void start(List<String> allow, OutputSettings.Http http) throws IOException {
     hub.publish(entries("A", "1"), Map.of(), Set.of(), false, true);
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0600, allow, null, null),
-            http,
-            hub,
-            metrics,
-            () -> true);
-    server.refreshWith(
-        () -> {
-          asked.incrementAndGet();
-          return round.get();
-        });
+    server(0600, allow, http, () -> true, SocketServer.Limits.DEFAULTS)
+        .refreshWith(
+            () -> {
+              asked.incrementAndGet();
+              return round.get();
+            });
     server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
   }
 
   static Uds.Resp post(Path socket, String target) throws IOException {
@@ -87,10 +65,6 @@ class SocketRefreshTest {
                     + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII)));
     return ch;
-  }
-
-  void awaitParked(int n) throws InterruptedException {
-    SocketServerTest.awaitParked(server, n);
   }
 
   @Test

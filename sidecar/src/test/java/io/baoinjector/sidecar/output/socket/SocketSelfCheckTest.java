@@ -6,31 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channel;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A listener that closes under a running server is reported once, so the sidecar can exit 1. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class SocketSelfCheckTest {
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-c", java.time.Clock.systemUTC());
+class SocketSelfCheckTest extends SocketServerFixture {
   BlockingQueue<String> lost = new LinkedBlockingQueue<>();
-  SocketServer server;
+
+  SocketSelfCheckTest() {
+    super("inst-c");
+  }
 
   void start() throws Exception {
     server =
         new SocketServer(
-            new OutputSettings.Socket(dir.resolve("agent.sock"), 0600, List.of(), null, null),
+            new OutputSettings.Socket(sock(), 0600, List.of(), null, null),
             new OutputSettings.Http(new InetSocketAddress("127.0.0.1", 0)),
             hub,
             new Metrics(),
@@ -38,13 +35,6 @@ class SocketSelfCheckTest {
             SocketServer.Limits.DEFAULTS,
             lost::add);
     server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
   }
 
   @Test

@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,23 +33,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SocketServerTest {
+class SocketServerTest extends SocketServerFixture {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String CANARY = "canary-Zq8v-S3CRET";
 
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-1", java.time.Clock.systemUTC());
-  Metrics metrics = new Metrics();
-  SocketServer server;
-
-  Path sock() {
-    return dir.resolve("agent.sock");
+  SocketServerTest() {
+    super("inst-1");
   }
 
   SocketServer start(int mode, List<String> allow, boolean filesReady) throws IOException {
@@ -62,10 +53,7 @@ class SocketServerTest {
       int mode, List<String> allow, java.util.function.BooleanSupplier files, OutputSettings.Http h)
       throws IOException {
     metrics.snapshotSource(hub::current);
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), mode, allow, null, null), h, hub, metrics, files);
-    server.start();
+    server(mode, allow, h, files, SocketServer.Limits.DEFAULTS).start();
     return server;
   }
 
@@ -76,13 +64,6 @@ class SocketServerTest {
         Set.of(),
         false,
         true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop();
-    }
   }
 
   static JsonNode json(Uds.Resp r) throws IOException {
@@ -231,15 +212,7 @@ class SocketServerTest {
   void longPollWakesOnPublish() throws Exception {
     start(0600, List.of(), true);
     publishReady();
-    CompletableFuture<Uds.Resp> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Uds.get(sock(), "/v1/env?after=1&instance=inst-1&wait=5m");
-              } catch (IOException e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<Uds.Resp> f = getAsync("/v1/env?after=1&instance=inst-1&wait=5m");
     awaitParked(1);
     assertFalse(f.isDone());
     hub.publish(entries("DB_USER", "app2"), Map.of(), Set.of(), false, true);
@@ -288,18 +261,6 @@ class SocketServerTest {
     hub.publish(entries("DB_USER", "x"), Map.of(), Set.of(), false, true);
     awaitParked(0);
     assertEquals(200, Uds.get(sock(), "/v1/health").status());
-  }
-
-  void awaitParked(int n) throws InterruptedException {
-    awaitParked(server, n);
-  }
-
-  static void awaitParked(SocketServer server, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (server.parkedLongPolls() != n) {
-      assertTrue(System.nanoTime() < deadline, "parked long-polls never reached " + n);
-      Thread.sleep(10);
-    }
   }
 
   @Test
@@ -517,15 +478,7 @@ class SocketServerTest {
   void stopAnswersParkedLongPolls() throws Exception {
     start(0600, List.of(), true);
     publishReady();
-    CompletableFuture<Uds.Resp> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Uds.get(sock(), "/v1/env?after=1&wait=5m");
-              } catch (IOException e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<Uds.Resp> f = getAsync("/v1/env?after=1&wait=5m");
     awaitParked(1);
     server.stop();
     Uds.Resp r = f.get(60, TimeUnit.SECONDS);

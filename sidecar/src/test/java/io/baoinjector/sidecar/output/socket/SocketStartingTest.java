@@ -5,53 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.metrics.Metrics;
-import io.baoinjector.sidecar.snapshot.SnapshotHub;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Until every name has a value, {@code /v1/env} is "not available": 503 with health's body, never a
  * 200 with missing values that a client would start on.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class SocketStartingTest {
+class SocketStartingTest extends SocketServerFixture {
   static final String CANARY = "canary-st4rt-S3CRET";
 
-  @TempDir Path dir;
-  SnapshotHub hub = new SnapshotHub("inst-s", java.time.Clock.systemUTC());
-  SocketServer server;
-
-  Path sock() {
-    return dir.resolve("agent.sock");
+  SocketStartingTest() {
+    super("inst-s");
   }
 
   @BeforeEach
   void start() throws Exception {
     // files never rendered: env's readiness is the snapshot's alone
-    server =
-        new SocketServer(
-            new OutputSettings.Socket(sock(), 0600, List.of(), null, null),
-            null,
-            hub,
-            new Metrics(),
-            () -> false);
-    server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop();
+    server(0600, List.of(), null, () -> false, SocketServer.Limits.DEFAULTS).start();
   }
 
   void publishPartial() {
@@ -106,7 +84,7 @@ class SocketStartingTest {
   void aLongPollWhileStartingWaitsForReady() throws Exception {
     publishPartial();
     // after=7 is not the current revision: when ready that answers at once, while starting it waits
-    CompletableFuture<Uds.Resp> f = get("/v1/env?after=7&instance=inst-s&wait=60s");
+    CompletableFuture<Uds.Resp> f = getAsync("/v1/env?after=7&instance=inst-s&wait=60s");
     awaitParked(1);
     assertFalse(f.isDone());
     hub.publish(entries("A", CANARY), Map.of(), Set.of("B"), true, false); // still not ready
@@ -120,27 +98,8 @@ class SocketStartingTest {
   @Test
   void aLongPollWhileStartingEndsAtItsDeadlineWith503() throws Exception {
     publishPartial();
-    Uds.Resp r = get("/v1/env?after=1&wait=300ms").get(60, TimeUnit.SECONDS);
+    Uds.Resp r = getAsync("/v1/env?after=1&wait=300ms").get(60, TimeUnit.SECONDS);
     assertEquals(503, r.status());
     assertTrue(r.body().startsWith("{\"status\":\"starting\""), r.body());
-  }
-
-  CompletableFuture<Uds.Resp> get(String target) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return Uds.get(sock(), target);
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-  }
-
-  void awaitParked(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (server.parkedLongPolls() != n) {
-      assertTrue(System.nanoTime() < deadline, "parked long-polls never reached " + n);
-      Thread.sleep(10);
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.sidecar.tools.Tools;
 import io.baoinjector.testkit.Await;
 import io.baoinjector.testkit.DatabaseEngine;
 import io.baoinjector.testkit.OpenBao;
@@ -14,8 +15,6 @@ import io.baoinjector.testkit.PostgresServer;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
 import io.baoinjector.testkit.UnixHttp;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code policy} and {@code approle-setup} against a real OpenBao: the generated policy is enough
@@ -40,24 +38,6 @@ import picocli.CommandLine;
 class PolicyIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String CANARY = "canary-policy-'$x";
-
-  /** What a run printed. */
-  record Run(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-    }
-  }
-
-  static Run run(PolicyTool command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(command);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   static Map<String, String> admin(OpenBao bao) {
     return Map.of("BAO_ADDR", bao.address(), "BAO_TOKEN", bao.rootToken());
@@ -135,11 +115,11 @@ class PolicyIT {
   }
 
   /** {@code approle-setup --role app -c CFG --out CREDS EXTRA…} with the root token. */
-  static Run setup(OpenBao bao, Path cfg, Path creds, String... extra) {
+  static Tools setup(OpenBao bao, Path cfg, Path creds, String... extra) {
     List<String> args =
         new ArrayList<>(List.of("--role", "app", "-c", cfg.toString(), "--out", creds.toString()));
     args.addAll(List.of(extra));
-    return run(new ApproleSetupCommand(admin(bao)), args.toArray(String[]::new));
+    return Tools.run(new ApproleSetupCommand(admin(bao)), args.toArray(String[]::new));
   }
 
   @Test
@@ -154,7 +134,7 @@ class PolicyIT {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(cfg, config(bao, sock, TOKEN_AUTH));
 
-      Run p = run(new PolicyCommand(admin(bao)), "-c", cfg.toString());
+      Tools p = Tools.run(new PolicyCommand(admin(bao)), "-c", cfg.toString());
       assertEquals(0, p.exit(), p.toString());
       String hcl = p.out();
       List<String> paths = stanzas(hcl).stream().map(s -> s[0]).toList();
@@ -289,14 +269,14 @@ class PolicyIT {
       Path cfg = work.resolve("sidecar.yaml");
       // the config as written before AppRole exists: approle-setup prints the auth block to paste
       Files.writeString(cfg, config(bao, sock, TOKEN_AUTH));
-      Run dry = setup(bao, cfg, creds, "--dry-run");
+      Tools dry = setup(bao, cfg, creds, "--dry-run");
       assertEquals(0, dry.exit(), dry.toString());
       assertTrue(dry.out().contains("would enable AppRole at auth/approle"), dry.out());
       assertTrue(dry.out().contains("path \"secret/data/app/db\""), dry.out());
       assertFalse(Files.exists(creds), "dry run writes nothing");
       assertFalse(bao.api("GET", "sys/auth", null).path("data").has("approle/"), "nor enables");
 
-      Run r =
+      Tools r =
           setup(
               bao,
               cfg,
@@ -327,7 +307,7 @@ class PolicyIT {
       assertEquals(600, role.path("token_ttl").asInt());
 
       // again: the files are there, so it refuses before changing anything
-      Run again = setup(bao, cfg, creds);
+      Tools again = setup(bao, cfg, creds);
       assertEquals(2, again.exit(), again.toString());
       assertTrue(
           again
@@ -357,8 +337,8 @@ class PolicyIT {
         "reader",
         "path \"secret/data/app/db\" { capabilities = [\"read\"] }\npath \"sys/auth\" { capabilities = [\"read\"] }\n");
     String weak = bao.createToken(Map.of("policies", List.of("reader")));
-    Run r =
-        run(
+    Tools r =
+        Tools.run(
             new ApproleSetupCommand(Map.of("BAO_TOKEN", weak)),
             "--role",
             "app",
