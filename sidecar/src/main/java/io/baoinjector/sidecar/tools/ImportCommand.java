@@ -76,10 +76,6 @@ public final class ImportCommand extends ToolCommand {
           "Print the secrets: block for sidecar.yaml on stdout (the summary goes to stderr).")
   boolean emitConfig;
 
-  public ImportCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public ImportCommand(Map<String, String> env) {
     super(env);

@@ -74,10 +74,6 @@ public final class RotateCommand extends ToolCommand {
       description = "Then ask the sidecar on this socket to refresh now (POST /v1/refresh).")
   Path socket;
 
-  public RotateCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public RotateCommand(Map<String, String> env) {
     super(env);

@@ -73,10 +73,6 @@ final class ChildOutput {
         Objects.requireNonNull(err, "err == null"));
   }
 
-  boolean masking() {
-    return values != null;
-  }
-
   /**
    * Records values a child is about to be given (a start, a restart, or a reload signal): from then
    * on they are concealed in every child's output, the running one's included.

@@ -5,6 +5,7 @@ import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,23 @@ public final class ExecRunner implements SnapshotListener {
         actions.shutdownNow();
         return code;
       }
+    }
+  }
+
+  /**
+   * {@link #run} for a command: a CMD that cannot start is one line on {@code err} and exit 127, an
+   * interrupt 130.
+   */
+  public int runReporting(Snapshot initial, PrintStream err) {
+    try {
+      return run(initial);
+    } catch (IOException e) {
+      // the message already reads "exec: cannot start CMD: why" (or names setpriv)
+      err.println("bao-injector: " + e.getMessage());
+      return 127;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
     }
   }
 

@@ -100,14 +100,7 @@ public final class SocketExec {
       follower.start();
     }
     try {
-      return runner.run(snapshot(first));
-    } catch (IOException e) {
-      // the message already reads "exec: cannot start CMD: why" (or names setpriv)
-      err.println("bao-injector: " + e.getMessage());
-      return 127;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 130;
+      return runner.runReporting(snapshot(first), err);
     } finally {
       if (follower != null) {
         follower.interrupt();
