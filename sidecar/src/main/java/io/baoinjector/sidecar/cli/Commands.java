@@ -1,6 +1,5 @@
 package io.baoinjector.sidecar.cli;
 
-import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.OnChange;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
@@ -186,13 +184,7 @@ final class Commands {
 
     @Override
     public Integer call() {
-      for (String name : passEnv) {
-        if (!EnvNames.isValid(name)) {
-          throw new ParameterException(
-              spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
-        }
-      }
-      extras.check(spec, onChange);
+      extras.check(spec, onChange, passEnv);
       SocketExecRequest s = fromSocket.request(spec, extras.request(command, passEnv, onChange));
       return s == null ? super.call() : session().handlers.execFromSocket(session().context(), s);
     }

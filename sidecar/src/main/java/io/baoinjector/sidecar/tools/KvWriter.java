@@ -221,14 +221,8 @@ final class KvWriter {
     return v.isTextual() ? v.asText() : v.toString();
   }
 
+  /** As typed, less surrounding blanks and slashes. */
   private static String strip(String path) {
-    String p = path.strip();
-    while (p.startsWith("/")) {
-      p = p.substring(1);
-    }
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
+    return path.strip().replaceAll("^/+|/+$", "");
   }
 }

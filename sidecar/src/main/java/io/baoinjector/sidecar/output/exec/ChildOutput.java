@@ -1,8 +1,9 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.sidecar.util.Closing;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -99,10 +100,7 @@ final class ChildOutput {
   }
 
   private static Thread pump(Runnable r, String stream, Process p) {
-    Thread t = new Thread(r, "bao-injector-exec-" + stream + "-" + p.pid());
-    t.setDaemon(true);
-    t.start();
-    return t;
+    return Daemons.start("bao-injector-exec-" + stream + "-" + p.pid(), r);
   }
 
   /**
@@ -123,21 +121,13 @@ final class ChildOutput {
       log.warn(
           "exec --mask: a process {} left behind still holds its stdout/stderr; closing them",
           program);
-      closeQuietly(p.getInputStream());
-      closeQuietly(p.getErrorStream());
+      Closing.quietly(p.getInputStream());
+      Closing.quietly(p.getErrorStream());
     }
   }
 
   /** True while a pump runs (tests). */
   synchronized boolean pumping() {
     return pumps.stream().anyMatch(Thread::isAlive);
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException e) {
-      // already closed
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.output.exec;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import io.baoinjector.sidecar.util.Daemons;
 import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -121,13 +122,7 @@ public final class ExecRunner implements SnapshotListener {
     }
     // null: the clock, cut short by a stop
     this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    this.actions =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-exec-on-change");
-              t.setDaemon(true);
-              return t;
-            });
+    this.actions = Executors.newSingleThreadExecutor(Daemons.named("bao-injector-exec-on-change"));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -59,13 +60,8 @@ public final class SocketExec {
    * Waits for the sidecar's first snapshot, starts the child, follows changes when {@code onChange}
    * acts on them, and returns the child's exit code: 1 when no ready sidecar answered within the
    * wait, 2 when {@code --only} names something the sidecar does not serve, 127 when CMD cannot
-   * start.
+   * start. {@code options}: {@code --jitter} and {@code --mask}, as for config-driven exec.
    */
-  public int run(List<String> command, Set<String> passEnv, OnChange onChange) {
-    return run(command, passEnv, onChange, ExecRunner.Options.NONE);
-  }
-
-  /** With {@code --jitter} and {@code --mask} (its minimum length), as for config-driven exec. */
   public int run(
       List<String> command, Set<String> passEnv, OnChange onChange, ExecRunner.Options options) {
     EnvDocument first;
@@ -95,9 +91,7 @@ public final class SocketExec {
         new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, options);
     Thread follower = null;
     if (onChange.action() != OnChange.Action.NONE) {
-      follower = new Thread(() -> follow(first, runner), "bao-injector-exec-socket");
-      follower.setDaemon(true);
-      follower.start();
+      follower = Daemons.start("bao-injector-exec-socket", () -> follow(first, runner));
     }
     try {
       return runner.runReporting(snapshot(first), err);

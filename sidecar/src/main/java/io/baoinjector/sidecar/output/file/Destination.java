@@ -206,12 +206,7 @@ public final class Destination {
 
   private void chown(Path tmp) throws IOException {
     try {
-      if (uid != null) {
-        Files.setAttribute(tmp, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      }
-      if (gid != null) {
-        Files.setAttribute(tmp, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      }
+      Modes.chown(tmp, uid, gid);
     } catch (IOException | SecurityException e) {
       throw new IOException(
           key
@@ -230,21 +225,13 @@ public final class Destination {
   static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied (the sidecar runs as uid "
-          + uid()
+          + Modes.ownUid("?")
           + "; make the directory writable for it)";
     }
     if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
       return ((FileSystemException) e).getReason();
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private static String uid() {
-    try {
-      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
   }
 
   private byte[] nextBytes() {

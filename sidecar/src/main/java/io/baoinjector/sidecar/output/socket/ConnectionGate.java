@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
@@ -198,7 +199,7 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
     if (keep) {
       linger(channel);
     } else {
-      close(channel);
+      Closing.quietly(channel);
     }
   }
 
@@ -210,7 +211,7 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
       }
       lingering.add(new Lingering(channel, System.nanoTime() + LINGER.toNanos()));
     }
-    close(evicted);
+    Closing.quietly(evicted);
   }
 
   /** Closes the channels whose linger time is over (run by a timer). */
@@ -225,25 +226,15 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
         }
         lingering.poll();
       }
-      close(l.channel());
+      Closing.quietly(l.channel());
     }
   }
 
   /** Closes every lingering channel (stop). */
   void closeAllLingering() {
     synchronized (lingering) {
-      lingering.forEach(l -> close(l.channel()));
+      lingering.forEach(l -> Closing.quietly(l.channel()));
       lingering.clear();
-    }
-  }
-
-  private static void close(SelectableChannel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing a refused connection; nothing else to do
-      }
     }
   }
 

@@ -3,12 +3,13 @@ package io.baoinjector.sidecar.output.socket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.shared.wire.MiniHttp;
+import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +50,7 @@ public final class RefreshClient {
           "refresh: the sidecar at "
               + socket
               + " refused uid "
-              + ownUid()
+              + Modes.ownUid("of this process")
               + " ("
               + why
               + "); add it to outputs.socket.allow-uids");
@@ -74,7 +75,7 @@ public final class RefreshClient {
       ch.connect(UnixDomainSocketAddress.of(socket));
       // blocking channel streams have no read timeout: close the channel if the sidecar hangs
       CompletableFuture.delayedExecutor(guard.toMillis(), TimeUnit.MILLISECONDS)
-          .execute(() -> closeQuietly(ch));
+          .execute(() -> Closing.quietly(ch));
       MiniHttp.Response r =
           MiniHttp.post(Channels.newInputStream(ch), Channels.newOutputStream(ch), target);
       return new Answer(r.status, r.body);
@@ -96,21 +97,5 @@ public final class RefreshClient {
    */
   public static Duration parseWait(String text) {
     return WaitParam.parse(text, RefreshEndpoint.MAX_WAIT);
-  }
-
-  private static String ownUid() {
-    try {
-      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    } catch (IOException | RuntimeException e) {
-      return "of this process";
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // already closed
-    }
   }
 }

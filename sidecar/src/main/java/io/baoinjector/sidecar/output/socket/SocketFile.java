@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -195,12 +196,7 @@ final class SocketFile {
     }
     Files.setPosixFilePermissions(staged, Modes.permissions(mode));
     try {
-      if (uid != null) {
-        Files.setAttribute(staged, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      }
-      if (gid != null) {
-        Files.setAttribute(staged, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      }
+      Modes.chown(staged, uid, gid);
     } catch (IOException | SecurityException e) {
       throw new IOException(
           "outputs.socket.uid/gid: cannot change the owner of the socket ("
@@ -239,11 +235,7 @@ final class SocketFile {
   void cleanup() {
     removeStagingDir();
     if (stagingHandle != null) {
-      try {
-        stagingHandle.close();
-      } catch (IOException e) {
-        // nothing to do
-      }
+      Closing.quietly(stagingHandle);
       stagingHandle = null;
       stagingRef = null;
     }
