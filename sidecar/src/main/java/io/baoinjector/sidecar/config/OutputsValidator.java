@@ -109,13 +109,10 @@ final class OutputsValidator {
               ? "use name: for the one name a raw file holds"
               : "the template picks its names; remove names:");
     }
-    if (ctx.has(at + ".on-change-timeout") && f.onChange().isEmpty()) {
-      throw ctx.error(
-          at + ".on-change-timeout", "set without on-change", "add on-change: or remove it");
-    }
-    if (ctx.has(at + ".on-change-jitter") && f.onChange().isEmpty()) {
-      throw ctx.error(
-          at + ".on-change-jitter", "set without on-change", "add on-change: or remove it");
+    for (String key : List.of(at + ".on-change-timeout", at + ".on-change-jitter")) {
+      if (ctx.has(key) && f.onChange().isEmpty()) {
+        throw ctx.error(key, "set without on-change", "add on-change: or remove it");
+      }
     }
   }
 }
