@@ -121,14 +121,8 @@ public final class Sidecar {
       }
       int props = snap.properties().size();
       err.println(
-          "bao-injector: rendered "
-              + files.size()
-              + " file(s) with "
-              + snap.values().size()
-              + " name(s) and "
-              + props
-              + " propert"
-              + (props == 1 ? "y" : "ies"));
+          "bao-injector: rendered %s file(s) with %s name(s) and %s propert%s"
+              .formatted(files.size(), snap.values().size(), props, props == 1 ? "y" : "ies"));
       return 0;
     }
   }

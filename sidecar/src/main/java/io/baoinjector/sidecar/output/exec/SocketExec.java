@@ -78,13 +78,11 @@ public final class SocketExec {
     unknown.removeAll(first.values.keySet());
     if (!unknown.isEmpty()) {
       err.println(
-          "bao-injector: exec --only: the sidecar at "
-              + client.socket()
-              + " serves no "
-              + String.join(", ", unknown)
-              + " (it serves "
-              + (first.values.isEmpty() ? "no values" : String.join(", ", first.values.keySet()))
-              + ")");
+          "bao-injector: exec --only: the sidecar at %s serves no %s (it serves %s)"
+              .formatted(
+                  client.socket(),
+                  String.join(", ", unknown),
+                  first.values.isEmpty() ? "no values" : String.join(", ", first.values.keySet())));
       return 2;
     }
     ExecRunner runner =
@@ -115,24 +113,18 @@ public final class SocketExec {
       } catch (EnvClient.Starting e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new IOException(
-              "sidecar at "
-                  + client.socket()
-                  + " is still starting after "
-                  + waitText()
-                  + (e.detail.isEmpty() ? "" : ": " + e.detail));
+              "sidecar at %s is still starting after %s%s"
+                  .formatted(
+                      client.socket(), waitText(), e.detail.isEmpty() ? "" : ": " + e.detail));
         }
         // a 503 before the deadline: the sidecar was restarting or is an older one; retry
         Thread.sleep(Math.min(backoff.next().toMillis(), millisLeft(deadline)));
       } catch (IOException e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new IOException(
-              "sidecar not reachable at "
-                  + client.socket()
-                  + " after "
-                  + waitText()
-                  + " ("
-                  + e.getMessage()
-                  + "; is `bao-injector run` up there? check --socket, or raise --wait)");
+              ("sidecar not reachable at %s after %s (%s; is `bao-injector run` up there? check"
+                      + " --socket, or raise --wait)")
+                  .formatted(client.socket(), waitText(), e.getMessage()));
         }
         Thread.sleep(Math.min(backoff.next().toMillis(), millisLeft(deadline)));
       }
@@ -157,10 +149,10 @@ public final class SocketExec {
         EnvDocument next = client.next(last, LONG_POLL);
         if (lost) {
           err.println(
-              "bao-injector: exec: reached the sidecar at "
-                  + client.socket()
-                  + " again"
-                  + (next.instance.equals(last.instance) ? "" : " (a new instance)"));
+              "bao-injector: exec: reached the sidecar at %s again%s"
+                  .formatted(
+                      client.socket(),
+                      next.instance.equals(last.instance) ? "" : " (a new instance)"));
           lost = false;
         }
         backoff.reset();
@@ -176,11 +168,9 @@ public final class SocketExec {
         }
         if (!lost) {
           err.println(
-              "bao-injector: exec: lost the sidecar at "
-                  + client.socket()
-                  + " ("
-                  + e.getMessage()
-                  + "); the child keeps its values, retrying");
+              ("bao-injector: exec: lost the sidecar at %s (%s); the child keeps its values,"
+                      + " retrying")
+                  .formatted(client.socket(), e.getMessage()));
           lost = true;
         }
         try {
