@@ -121,11 +121,9 @@ final class SocketFile {
     } catch (IOException e) {
       cleanup();
       throw new IOException(
-          "outputs.socket.path: cannot prepare a private directory in "
-              + dir
-              + " ("
-              + e.getMessage()
-              + "); another user may be writing there, give the directory to the sidecar alone");
+          ("outputs.socket.path: cannot prepare a private directory in %s (%s); another user may"
+                  + " be writing there, give the directory to the sidecar alone")
+              .formatted(dir, e.getMessage()));
     }
     return stagingRef.resolve("s");
   }
