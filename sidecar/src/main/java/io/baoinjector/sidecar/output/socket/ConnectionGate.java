@@ -60,14 +60,9 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
   private static ByteBuffer canned(int status, String reason, String message) {
     byte[] body = JsonBody.error(status, message);
     byte[] head =
-        ("HTTP/1.1 "
-                + status
-                + " "
-                + reason
-                + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                + "Content-Length: "
-                + body.length
-                + "\r\nConnection: close\r\n\r\n")
+        ("HTTP/1.1 %s %s\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                + "Content-Length: %s\r\nConnection: close\r\n\r\n")
+            .formatted(status, reason, body.length)
             .getBytes(StandardCharsets.US_ASCII);
     ByteBuffer b = ByteBuffer.allocateDirect(head.length + body.length);
     b.put(head).put(body).flip();

@@ -146,11 +146,12 @@ public final class EnvClient {
       if (names.isEmpty()) {
         return "";
       }
-      return names.size()
-          + (names.size() == 1 ? " name" : " names")
-          + " unresolved ("
-          + String.join(", ", names.subList(0, Math.min(10, names.size())))
-          + (names.size() > 10 ? ", ...)" : ")");
+      return "%s %s unresolved (%s%s)"
+          .formatted(
+              names.size(),
+              names.size() == 1 ? "name" : "names",
+              String.join(", ", names.subList(0, Math.min(10, names.size()))),
+              names.size() > 10 ? ", ..." : "");
     }
   }
 

@@ -47,13 +47,8 @@ public final class RefreshClient {
     String why = body.path("error").asText("HTTP " + r.status());
     if (r.status() == 403) {
       throw new IOException(
-          "refresh: the sidecar at "
-              + socket
-              + " refused uid "
-              + Modes.ownUid("of this process")
-              + " ("
-              + why
-              + "); add it to outputs.socket.allow-uids");
+          "refresh: the sidecar at %s refused uid %s (%s); add it to outputs.socket.allow-uids"
+              .formatted(socket, Modes.ownUid("of this process"), why));
     }
     if (r.status() == 503 && body.has("revision")) {
       throw new IOException(
@@ -81,11 +76,10 @@ public final class RefreshClient {
       return new Answer(r.status, r.body);
     } catch (IOException e) {
       throw new IOException(
-          "refresh: cannot reach the sidecar at "
-              + socket
-              + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + " (is `bao-injector run` up? pass --socket or set BAO_INJECTOR_SOCKET)");
+          ("refresh: cannot reach the sidecar at %s: %s (is `bao-injector run` up? pass --socket or"
+                  + " set BAO_INJECTOR_SOCKET)")
+              .formatted(
+                  socket, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
   }
 
