@@ -45,11 +45,8 @@ final class OutputsValidator {
     if (bytes > MAX_SOCKET_PATH_BYTES) {
       throw ctx.error(
           at + ".path",
-          "socket path is "
-              + bytes
-              + " bytes, over the kernel's limit of "
-              + MAX_SOCKET_PATH_BYTES
-              + " bytes for a Unix socket",
+          "socket path is %s bytes, over the kernel's limit of %s bytes for a Unix socket"
+              .formatted(bytes, MAX_SOCKET_PATH_BYTES),
           "use a shorter path, like /run/bao-injector/agent.sock");
     }
     for (String u : s.allowUids()) {

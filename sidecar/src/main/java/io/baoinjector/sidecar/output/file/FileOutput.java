@@ -176,12 +176,10 @@ public final class FileOutput implements Output, SnapshotListener {
 
   @Override
   public String describe() {
-    return "file "
-        + spec.path()
-        + " ("
-        + spec.format().name().toLowerCase(java.util.Locale.ROOT)
-        + ", "
-        + Modes.octal(spec.mode())
-        + ")";
+    return "file %s (%s, %s)"
+        .formatted(
+            spec.path(),
+            spec.format().name().toLowerCase(java.util.Locale.ROOT),
+            Modes.octal(spec.mode()));
   }
 }
