@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,13 @@ final class ChildOutput {
         null,
         null,
         null);
+  }
+
+  /** Concealed with {@code maskMinLength} when given, else the sidecar's own stdout and stderr. */
+  static ChildOutput of(OptionalInt maskMinLength) {
+    return maskMinLength.isPresent()
+        ? masked(maskMinLength.getAsInt())
+        : redirect(ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT);
   }
 
   /** Concealed, to the sidecar's own stdout and stderr (file descriptors 1 and 2, unbuffered). */

@@ -65,11 +65,6 @@ public final class ExecRunner implements SnapshotListener {
     public static final Options NONE = new Options(Jitter.NONE, OptionalInt.empty());
   }
 
-  public ExecRunner(
-      List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
-    this(command, passEnv, policy, stopTimeout, Options.NONE);
-  }
-
   /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
   public ExecRunner(
       List<String> command,
@@ -83,10 +78,7 @@ public final class ExecRunner implements SnapshotListener {
         policy,
         stopTimeout,
         System.getenv(),
-        options.maskMinLength().isPresent()
-            ? ChildOutput.masked(options.maskMinLength().getAsInt())
-            : ChildOutput.redirect(
-                ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT),
+        ChildOutput.of(options.maskMinLength()),
         true,
         options.jitter(),
         null);
