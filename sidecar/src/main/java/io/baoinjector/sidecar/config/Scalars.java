@@ -64,11 +64,7 @@ final class Scalars {
           "\"" + t + "\" is not an http(s) URL",
           "write it as https://HOST:PORT or http://HOST:PORT");
     }
-    String s = u.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return URI.create(s);
+    return URI.create(u.toString().replaceAll("/+$", ""));
   }
 
   static InetSocketAddress hostPort(String a, LoadContext ctx) {
