@@ -45,12 +45,13 @@ final class Pipeline implements AutoCloseable {
 
   private final SidecarConfig config;
   private final Metrics metrics;
-  private final OpenBaoClient client;
-  private final AuthMethod auth;
-  private final TokenManager tokens;
-  private final SnapshotHub hub;
-  private final Refresher refresher;
-  private final Backends backends;
+  // the parts Sidecar and RunSummary ask: built here once, never replaced
+  final OpenBaoClient client;
+  final AuthMethod auth;
+  final TokenManager tokens;
+  final SnapshotHub hub;
+  final Refresher refresher;
+  final Backends backends;
   private final List<FileOutput> files = new ArrayList<>();
   private SocketServer server;
   private LastKnownGood cache;
@@ -91,30 +92,6 @@ final class Pipeline implements AutoCloseable {
             Clock.systemUTC(),
             MetricsObservers.refresh(metrics),
             backends);
-  }
-
-  SnapshotHub hub() {
-    return hub;
-  }
-
-  Backends backends() {
-    return backends;
-  }
-
-  OpenBaoClient client() {
-    return client;
-  }
-
-  TokenManager tokens() {
-    return tokens;
-  }
-
-  Refresher refresher() {
-    return refresher;
-  }
-
-  AuthMethod auth() {
-    return auth;
   }
 
   /**

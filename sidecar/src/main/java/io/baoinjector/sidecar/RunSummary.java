@@ -21,7 +21,7 @@ final class RunSummary {
     long since = System.nanoTime();
     boolean announcedStarting = false;
     while (!stop.await(100, TimeUnit.MILLISECONDS)) {
-      Snapshot now = s.hub().current();
+      Snapshot now = s.hub.current();
       if (now.ready() && s.filesReady()) {
         err.println(summary(s, now));
         err.flush();
@@ -41,8 +41,8 @@ final class RunSummary {
         snap.ready()
             ? "ready"
             : "starting (not every name resolved or file rendered yet; /v1/health says 503)");
-    b.append("; OpenBao ").append(s.client().currentAddress());
-    b.append(", auth ").append(s.auth().describe());
+    b.append("; OpenBao ").append(s.client.currentAddress());
+    b.append(", auth ").append(s.auth.describe());
     b.append("; ").append(snap.values().size()).append(" variable(s)");
     if (!snap.values().isEmpty()) {
       b.append(" [").append(String.join(", ", snap.values().keySet())).append(']');
@@ -68,13 +68,13 @@ final class RunSummary {
     if (!spare.isEmpty()) {
       b.append("; from the fallback file [").append(spare).append(']');
     }
-    if (s.refresher().outage().isPresent() || (snap.stale() && spare.isEmpty())) {
+    if (s.refresher.outage().isPresent() || (snap.stale() && spare.isEmpty())) {
       b.append("; OpenBao unreachable, retrying");
     }
-    if (!s.hub().backends().isEmpty()) {
+    if (!s.hub.backends().isEmpty()) {
       b.append("; backends ");
       b.append(
-          s.hub().backends().entrySet().stream()
+          s.hub.backends().entrySet().stream()
               .map(e -> e.getKey() + (e.getValue().stale() ? " (unreachable, retrying)" : ""))
               .collect(Collectors.joining(", ")));
     }

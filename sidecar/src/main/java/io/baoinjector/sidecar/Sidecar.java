@@ -2,7 +2,6 @@ package io.baoinjector.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.auth.AuthException;
-import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
@@ -100,7 +99,7 @@ public final class Sidecar {
 
   /** {@code render}: log in, fetch, write every file once; never revokes the token. */
   public int renderOnce() {
-    try (Pipeline s = new Pipeline(keepingSecretIdFile(config))) {
+    try (Pipeline s = new Pipeline(config.keepingSecretIdFile())) {
       List<FileOutput> files;
       try {
         files = s.startFiles(false);
@@ -122,14 +121,8 @@ public final class Sidecar {
       }
       int props = snap.properties().size();
       err.println(
-          "bao-injector: rendered "
-              + files.size()
-              + " file(s) with "
-              + snap.values().size()
-              + " name(s) and "
-              + props
-              + " propert"
-              + (props == 1 ? "y" : "ies"));
+          "bao-injector: rendered %s file(s) with %s name(s) and %s propert%s"
+              .formatted(files.size(), snap.values().size(), props, props == 1 ? "y" : "ies"));
       return 0;
     }
   }
@@ -155,20 +148,11 @@ public final class Sidecar {
       ExecRunner runner =
           new ExecRunner(command, pass, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, o)
               .expanding(refs::expand);
-      s.hub().addListener(runner);
+      s.hub.addListener(runner);
       if (onChange.action() != OnChange.Action.NONE) {
         s.keepCurrent();
       }
-      try {
-        return runner.run(snap);
-      } catch (IOException e) {
-        // the message already reads "exec: cannot start CMD: why" (or names setpriv)
-        err.println("bao-injector: " + e.getMessage());
-        return 127;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 130;
-      }
+      return runner.runReporting(snap, err);
     } catch (EnvReferences.Rejected e) {
       return rejected(e); // the pipeline is closed: nothing is logged after these lines
     }
@@ -184,7 +168,7 @@ public final class Sidecar {
    * failed (one line on {@code err} already says why).
    */
   public Optional<Map<String, String>> resolveOnce() {
-    try (Pipeline s = new Pipeline(keepingSecretIdFile(config))) {
+    try (Pipeline s = new Pipeline(config.keepingSecretIdFile())) {
       return Optional.ofNullable(loginAndLoad(s, EnvReferences.NONE)).map(Snapshot::revealValues);
     }
   }
@@ -195,13 +179,13 @@ public final class Sidecar {
    * 1 otherwise. Never revokes the token.
    */
   public int check() {
-    SidecarConfig c = keepingSecretIdFile(config);
+    SidecarConfig c = config.keepingSecretIdFile();
     try (Pipeline s = new Pipeline(c)) {
       try {
-        JsonNode h = s.client().health();
+        JsonNode h = s.client.health();
         out.printf(
             "OpenBao %s: version %s, sealed %s, standby %s%n",
-            s.client().currentAddress(),
+            s.client.currentAddress(),
             h.path("version").asText("?"),
             h.path("sealed").asBoolean(),
             h.path("standby").asBoolean());
@@ -215,17 +199,15 @@ public final class Sidecar {
         err.println("bao-injector: login failed: " + e.getMessage());
         return 1;
       }
-      s.tokens()
-          .current()
-          .ifPresent(t -> out.printf("login ok: %s, policies %s%n", t, t.policies()));
+      s.tokens.current().ifPresent(t -> out.printf("login ok: %s, policies %s%n", t, t.policies()));
       List<AccessCheck.Result> results;
       try {
-        results = AccessCheck.run(c, s.client(), s.tokens());
+        results = AccessCheck.run(c, s.client, s.tokens);
       } catch (OpenBaoException e) {
         err.println("bao-injector: cannot check capabilities: " + e.getMessage());
         return 1;
       }
-      List<StoreCheck.Result> stores = StoreCheck.run(c, s.backends());
+      List<StoreCheck.Result> stores = StoreCheck.run(c, s.backends);
       results.forEach(r -> out.println(r.line()));
       stores.forEach(r -> out.println(r.line()));
       long denied = results.stream().filter(r -> !r.readable()).count();
@@ -244,17 +226,6 @@ public final class Sidecar {
   }
 
   /**
-   * One-shot commands ({@code check --online}, {@code env}, {@code render}) log in but leave the
-   * AppRole secret-id file where it is: removing it is for the process that keeps the login alive
-   * ({@code run}, {@code exec}). Otherwise a {@code check --online} or an init container's {@code
-   * render} would use up the file the sidecar needs next.
-   */
-  static SidecarConfig keepingSecretIdFile(SidecarConfig c) {
-    AuthSettings a = c.auth();
-    return a == null || a.keepSecretIdFile() ? c : c.withAuth(a.withKeepSecretIdFile(true));
-  }
-
-  /**
    * Logs in, checks {@code refs}' paths, and loads every secret once. Prints one line and returns
    * null when that fails or a name stays unresolved (with the names, never values).
    */
@@ -263,10 +234,10 @@ public final class Sidecar {
     Snapshot snap = null;
     try {
       s.login();
-      refs.checkAccess(config, s.client(), s.tokens()); // may throw Rejected: exec's exit 2
+      refs.checkAccess(config, s.client, s.tokens); // may throw Rejected: exec's exit 2
       snap = s.load();
-      if (s.refresher().outage().isPresent()) {
-        OpenBaoException outage = s.refresher().outage().get();
+      if (s.refresher.outage().isPresent()) {
+        OpenBaoException outage = s.refresher.outage().get();
         failure =
             (outage instanceof TokenInvalidException
                     ? "OpenBao refused the token: "

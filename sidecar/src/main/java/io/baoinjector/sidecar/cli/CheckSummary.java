@@ -4,6 +4,7 @@ import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.LeaseSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.output.Modes;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -74,7 +75,7 @@ final class CheckSummary {
           "socket:     "
               + o.socket().path()
               + " (mode "
-              + octal(o.socket().mode())
+              + Modes.octal(o.socket().mode())
               + (o.socket().allowUids().isEmpty()
                   ? ""
                   : ", allow-uids " + String.join(", ", o.socket().allowUids()))
@@ -97,7 +98,7 @@ final class CheckSummary {
               + " ("
               + f.format().name().toLowerCase(Locale.ROOT)
               + ", mode "
-              + octal(f.mode())
+              + Modes.octal(f.mode())
               + ": "
               + what
               + ")");
@@ -113,10 +114,6 @@ final class CheckSummary {
 
   private static String counted(Collection<String> items) {
     return items.isEmpty() ? "none" : items.size() + ": " + String.join(", ", items);
-  }
-
-  private static String octal(int mode) {
-    return String.format("%04o", mode);
   }
 
   private static String human(Duration d) {

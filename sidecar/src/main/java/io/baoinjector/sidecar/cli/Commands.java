@@ -1,6 +1,5 @@
 package io.baoinjector.sidecar.cli;
 
-import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.output.OnChange;
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -45,21 +44,34 @@ final class Commands {
     Path file;
   }
 
-  /** A command that reads {@code sidecar.yaml}: loads it (exit 2 when wrong), then hands over. */
-  abstract static class ConfigCommand implements Callable<Integer> {
-    final Session session;
-    @Mixin ConfigOption config;
+  /** A subcommand: the invocation's {@link Session} is its parent's, the root's. */
+  abstract static class Subcommand implements Callable<Integer> {
+    @ParentCommand Root root;
 
-    ConfigCommand(Session session) {
-      this.session = session;
+    Session session() {
+      return root.session;
     }
+
+    /** {@code --socket} when given, else {@code $BAO_INJECTOR_SOCKET}, else the default path. */
+    Path socket(Path given) {
+      if (given != null) {
+        return given;
+      }
+      String fromEnv = session().env.get("BAO_INJECTOR_SOCKET");
+      return Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
+    }
+  }
+
+  /** A command that reads {@code sidecar.yaml}: loads it (exit 2 when wrong), then hands over. */
+  abstract static class ConfigCommand extends Subcommand {
+    @Mixin ConfigOption config;
 
     @Override
     public Integer call() {
-      return call(session.context(), session.load(config.file));
+      return call(session().handlers, session().context(), session().load(config.file));
     }
 
-    abstract int call(CommandContext ctx, SidecarConfig config);
+    abstract int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig config);
   }
 
   @Command(
@@ -109,13 +121,9 @@ final class Commands {
         "Revokes its token at exit only with revoke-on-exit: true."
       })
   static final class Run extends ConfigCommand {
-    Run(Session session) {
-      super(session);
-    }
-
     @Override
-    int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.run(ctx, c);
+    int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig c) {
+      return handlers.run(ctx, c);
     }
   }
 
@@ -128,13 +136,9 @@ final class Commands {
             + " init containers and CI). Never revokes the token."
       })
   static final class Render extends ConfigCommand {
-    Render(Session session) {
-      super(session);
-    }
-
     @Override
-    int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.render(ctx, c);
+    int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig c) {
+      return handlers.render(ctx, c);
     }
   }
 
@@ -176,28 +180,18 @@ final class Commands {
 
     @Mixin SocketExecOptions fromSocket;
 
-    Exec(Session session) {
-      super(session);
-    }
-
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      for (String name : passEnv) {
-        if (!EnvNames.isValid(name)) {
-          throw new ParameterException(
-              spec.commandLine(), "--pass-env: '" + name + "' is not an environment variable name");
-        }
-      }
-      extras.check(spec, onChange);
+      extras.check(spec, onChange, passEnv);
       SocketExecRequest s = fromSocket.request(spec, extras.request(command, passEnv, onChange));
-      return s == null ? super.call() : session.handlers.execFromSocket(session.context(), s);
+      return s == null ? super.call() : session().handlers.execFromSocket(session().context(), s);
     }
 
     @Override
-    int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.exec(ctx, c, extras.request(command, passEnv, onChange));
+    int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig c) {
+      return handlers.exec(ctx, c, extras.request(command, passEnv, onChange));
     }
   }
 
@@ -220,13 +214,9 @@ final class Commands {
                 + " (default: ${DEFAULT-VALUE}).")
     EnvFormat format;
 
-    Env(Session session) {
-      super(session);
-    }
-
     @Override
-    int call(CommandContext ctx, SidecarConfig c) {
-      return session.handlers.env(ctx, c, format);
+    int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig c) {
+      return handlers.env(ctx, c, format);
     }
   }
 
@@ -245,18 +235,15 @@ final class Commands {
             "Also log in, check the token can read every mapped path, and print OpenBao's health.")
     boolean online;
 
-    Check(Session session) {
-      super(session);
-    }
-
     @Override
-    int call(CommandContext ctx, SidecarConfig c) {
-      CheckSummary.print(c, session.out);
+    int call(CommandHandlers handlers, CommandContext ctx, SidecarConfig c) {
+      CheckSummary.print(c, ctx.out());
       if (c.openbao().tlsSkipVerify()) {
-        session.err.println(
-            "bao-injector: warning: tls-skip-verify is on; OpenBao's certificate is not checked");
+        ctx.err()
+            .println(
+                "bao-injector: warning: tls-skip-verify is on; OpenBao's certificate is not checked");
       }
-      return online ? session.handlers.checkOnline(ctx, c) : Main.OK;
+      return online ? handlers.checkOnline(ctx, c) : Main.OK;
     }
   }
 
@@ -265,9 +252,7 @@ final class Commands {
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
       description = {"Print one value from a running sidecar, read over its socket."})
-  static final class Get implements Callable<Integer> {
-    private final Session session;
-
+  static final class Get extends Subcommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The name, e.g. DB_PASSWORD.")
     String name;
 
@@ -278,22 +263,9 @@ final class Commands {
             "The sidecar's socket (default: $BAO_INJECTOR_SOCKET, else " + DEFAULT_SOCKET + ").")
     Path socket;
 
-    Get(Session session) {
-      this.session = session;
-    }
-
     @Override
     public Integer call() {
-      return session.handlers.get(session.context(), name, socket(session, socket));
+      return session().handlers.get(session().context(), name, socket(socket));
     }
-  }
-
-  /** {@code --socket} when given, else {@code $BAO_INJECTOR_SOCKET}, else the default path. */
-  static Path socket(Session session, Path given) {
-    if (given != null) {
-      return given;
-    }
-    String fromEnv = session.env.get("BAO_INJECTOR_SOCKET");
-    return Path.of(fromEnv == null || fromEnv.isEmpty() ? DEFAULT_SOCKET : fromEnv);
   }
 }

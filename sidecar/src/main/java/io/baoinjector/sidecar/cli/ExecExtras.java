@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.shared.Durations;
+import io.baoinjector.shared.EnvNames;
 import io.baoinjector.sidecar.output.OnChange;
 import java.time.Duration;
 import java.util.List;
@@ -36,12 +37,23 @@ final class ExecExtras {
   Integer maskMinLength;
 
   /** Usage errors: one line, exit 2. */
-  void check(CommandSpec spec, OnChange onChange) {
+  void check(CommandSpec spec, OnChange onChange, List<String> passEnv) {
+    checkNames(spec, "--pass-env", passEnv);
     if (jitter != null && onChange.action() != OnChange.Action.RESTART) {
       throw new ParameterException(spec.commandLine(), "--jitter: only with --on-change restart");
     }
     if (maskMinLength != null && maskMinLength < 1) {
       throw new ParameterException(spec.commandLine(), "--mask-min-length: must be at least 1");
+    }
+  }
+
+  /** Each of {@code names} (given to {@code option}) must be an environment variable name. */
+  static void checkNames(CommandSpec spec, String option, List<String> names) {
+    for (String name : names) {
+      if (!EnvNames.isValid(name)) {
+        throw new ParameterException(
+            spec.commandLine(), option + ": '" + name + "' is not an environment variable name");
+      }
     }
   }
 

@@ -27,11 +27,6 @@ public record ExecRequest(
     boolean mask,
     Integer maskMinLength) {
 
-  /** Without --jitter and --mask. */
-  public ExecRequest(List<String> command, List<String> passEnv, OnChange onChange) {
-    this(command, passEnv, onChange, null, false, null);
-  }
-
   public ExecRequest {
     command = List.copyOf(command);
     passEnv = List.copyOf(passEnv);

@@ -91,13 +91,13 @@ public final class Main {
 
   static CommandLine commandLine(Session session) {
     CommandLine cli = new CommandLine(new Commands.Root(session));
-    cli.addSubcommand(new Commands.Run(session));
-    cli.addSubcommand(new Commands.Render(session));
-    cli.addSubcommand(new Commands.Exec(session));
-    cli.addSubcommand(new Commands.Env(session));
-    cli.addSubcommand(new Commands.Check(session));
-    cli.addSubcommand(new Commands.Get(session));
-    cli.addSubcommand(new RefreshCommand(session));
+    cli.addSubcommand(new Commands.Run());
+    cli.addSubcommand(new Commands.Render());
+    cli.addSubcommand(new Commands.Exec());
+    cli.addSubcommand(new Commands.Env());
+    cli.addSubcommand(new Commands.Check());
+    cli.addSubcommand(new Commands.Get());
+    cli.addSubcommand(new RefreshCommand());
     // the lifecycle tools: each logs in through tools.Connection on its own
     cli.addSubcommand(new ImportCommand(session.env));
     cli.addSubcommand(new RotateCommand(session.env));

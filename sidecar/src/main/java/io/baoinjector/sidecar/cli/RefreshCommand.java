@@ -3,7 +3,6 @@ package io.baoinjector.sidecar.cli;
 import io.baoinjector.sidecar.output.socket.RefreshClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -19,9 +18,7 @@ import picocli.CommandLine.TypeConversionException;
           + " makes new credentials) and print the revision it serves afterwards, e.g. after a"
           + " bao kv put. Same as sending SIGHUP to `bao-injector run`."
     })
-final class RefreshCommand implements Callable<Integer> {
-  private final Session session;
-
+final class RefreshCommand extends Commands.Subcommand {
   @Option(
       names = "--socket",
       paramLabel = "PATH",
@@ -40,10 +37,6 @@ final class RefreshCommand implements Callable<Integer> {
               + " 30s, 500ms).")
   Duration wait;
 
-  RefreshCommand(Session session) {
-    this.session = session;
-  }
-
   static final class WaitConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -57,6 +50,6 @@ final class RefreshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return session.handlers.refresh(session.context(), Commands.socket(session, socket), wait);
+    return session().handlers.refresh(session().context(), socket(socket), wait);
   }
 }

@@ -1,7 +1,6 @@
 package io.baoinjector.sidecar.cli;
 
 import io.baoinjector.shared.Durations;
-import io.baoinjector.shared.EnvNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,12 +87,7 @@ final class SocketExecOptions {
           "--socket and -c/--config exclude each other: with --socket the values come from the"
               + " running sidecar (drop -c), with -c exec logs in itself (drop --socket)");
     }
-    for (String name : only) {
-      if (!EnvNames.isValid(name)) {
-        throw new ParameterException(
-            spec.commandLine(), "--only: '" + name + "' is not an environment variable name");
-      }
-    }
+    ExecExtras.checkNames(spec, "--only", only);
     return new SocketExecRequest(socket, only, wait, exec);
   }
 }

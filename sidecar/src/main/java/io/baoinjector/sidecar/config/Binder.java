@@ -41,38 +41,36 @@ final class Binder {
       YAMLMapper.builder(YamlScan.FACTORY)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-          .addModule(
-              new SimpleModule()
-                  .addDeserializer(String.class, new Leaf<>(String.class, null, (s, c) -> s))
-                  .addDeserializer(Boolean.class, new Leaf<>(Boolean.class, "true", Scalars::bool))
-                  .addDeserializer(boolean.class, new Leaf<>(boolean.class, "true", Scalars::bool))
-                  .addDeserializer(Integer.class, new Leaf<>(Integer.class, "1000", Scalars::id))
-                  .addDeserializer(
-                      Duration.class, new Leaf<>(Duration.class, "30s", Scalars::duration))
-                  .addDeserializer(
-                      Path.class, new Leaf<>(Path.class, "/path/to/file", Scalars::path))
-                  .addDeserializer(
-                      Reference.class, new Leaf<>(Reference.class, null, Scalars::reference))
-                  .addDeserializer(URI.class, new Leaf<>(URI.class, null, (s, c) -> Scalars.uri(s)))
-                  .addDeserializer(
-                      InetSocketAddress.class,
-                      new Leaf<>(InetSocketAddress.class, null, Scalars::hostPort))
-                  .addDeserializer(
-                      AuthSettings.Method.class,
-                      new Leaf<>(
-                          AuthSettings.Method.class,
-                          null,
-                          (s, c) -> Scalars.choice(s, AuthSettings.Method.class)))
-                  .addDeserializer(
-                      OutputSettings.Format.class,
-                      new Leaf<>(
-                          OutputSettings.Format.class,
-                          null,
-                          (s, c) -> Scalars.choice(s, OutputSettings.Format.class))))
+          .addModule(leaves())
           .build()
           .reader();
 
   private Binder() {}
+
+  /** Every value type's one deserializer, with the example its messages show. */
+  private static SimpleModule leaves() {
+    SimpleModule m = new SimpleModule();
+    leaf(m, String.class, null, (s, c) -> s);
+    leaf(m, Boolean.class, "true", Scalars::bool);
+    leaf(m, boolean.class, "true", Scalars::bool);
+    leaf(m, Integer.class, "1000", Scalars::id);
+    leaf(m, Duration.class, "30s", Scalars::duration);
+    leaf(m, Path.class, "/path/to/file", Scalars::path);
+    leaf(m, Reference.class, null, Scalars::reference);
+    leaf(m, URI.class, null, (s, c) -> Scalars.uri(s));
+    leaf(m, InetSocketAddress.class, null, Scalars::hostPort);
+    choice(m, AuthSettings.Method.class);
+    choice(m, OutputSettings.Format.class);
+    return m;
+  }
+
+  private static <T> void leaf(SimpleModule m, Class<T> type, String example, Convert<T> convert) {
+    m.addDeserializer(type, new Leaf<>(type, example, convert));
+  }
+
+  private static <E extends Enum<E>> void choice(SimpleModule m, Class<E> type) {
+    leaf(m, type, null, (s, c) -> Scalars.choice(s, type));
+  }
 
   static SidecarConfig bind(String yaml, LoadContext ctx, EnvDefaults env) {
     return bind(yaml, SidecarConfig.class, ctx, env);

@@ -85,13 +85,7 @@ final class ConfigKeys {
 
   /** Every accepted key as a dotted path, e.g. {@code outputs.files[].mode}. */
   static List<String> allKeyPaths() {
-    List<String> out = new ArrayList<>();
-    for (Section s : ALL) {
-      for (String k : s.keys()) {
-        out.add(s.qualified(k));
-      }
-    }
-    return out;
+    return ALL.stream().flatMap(s -> s.keys().stream().map(s::qualified)).toList();
   }
 
   /** A binding path as messages write it, e.g. {@code outputs.files[1].mode}. */

@@ -1,11 +1,9 @@
 package io.baoinjector.sidecar.config;
 
+import io.baoinjector.shared.wire.Utf8;
+import io.baoinjector.shared.wire.WireFormatException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,14 +43,8 @@ public final class ConfigLoader {
     byte[] bytes = readBounded(file, name);
     String yaml;
     try {
-      yaml =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
+      yaml = Utf8.decode(bytes, name);
+    } catch (WireFormatException e) {
       throw new ConfigException(name, 0, null, "the file is not UTF-8 text", "save it as UTF-8");
     }
     return load(yaml, file, env);
@@ -69,12 +61,8 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(
           name, 0, null, "config file not found", "create it or pass another with -c PATH");
-    } catch (AccessDeniedException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file", "check its permissions");
     } catch (IOException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
+      throw unreadable(name, e);
     }
     if (attrs.isDirectory()) {
       throw new ConfigException(
@@ -91,12 +79,8 @@ public final class ConfigLoader {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (AccessDeniedException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file", "check its permissions");
     } catch (IOException e) {
-      throw new ConfigException(
-          name, 0, null, "cannot read the config file: " + e.getMessage(), null);
+      throw unreadable(name, e);
     }
     if (bytes.length > MAX_BYTES) {
       throw new ConfigException(
@@ -107,6 +91,13 @@ public final class ConfigLoader {
           "pass sidecar.yaml with -c PATH; keep large values in OpenBao or in files it names");
     }
     return bytes;
+  }
+
+  private static ConfigException unreadable(String name, IOException e) {
+    return e instanceof AccessDeniedException
+        ? new ConfigException(name, 0, null, "cannot read the config file", "check its permissions")
+        : new ConfigException(
+            name, 0, null, "cannot read the config file: " + e.getMessage(), null);
   }
 
   /**

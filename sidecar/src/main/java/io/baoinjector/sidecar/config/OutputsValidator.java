@@ -45,11 +45,8 @@ final class OutputsValidator {
     if (bytes > MAX_SOCKET_PATH_BYTES) {
       throw ctx.error(
           at + ".path",
-          "socket path is "
-              + bytes
-              + " bytes, over the kernel's limit of "
-              + MAX_SOCKET_PATH_BYTES
-              + " bytes for a Unix socket",
+          "socket path is %s bytes, over the kernel's limit of %s bytes for a Unix socket"
+              .formatted(bytes, MAX_SOCKET_PATH_BYTES),
           "use a shorter path, like /run/bao-injector/agent.sock");
     }
     for (String u : s.allowUids()) {
@@ -109,13 +106,10 @@ final class OutputsValidator {
               ? "use name: for the one name a raw file holds"
               : "the template picks its names; remove names:");
     }
-    if (ctx.has(at + ".on-change-timeout") && f.onChange().isEmpty()) {
-      throw ctx.error(
-          at + ".on-change-timeout", "set without on-change", "add on-change: or remove it");
-    }
-    if (ctx.has(at + ".on-change-jitter") && f.onChange().isEmpty()) {
-      throw ctx.error(
-          at + ".on-change-jitter", "set without on-change", "add on-change: or remove it");
+    for (String key : List.of(at + ".on-change-timeout", at + ".on-change-jitter")) {
+      if (ctx.has(key) && f.onChange().isEmpty()) {
+        throw ctx.error(key, "set without on-change", "add on-change: or remove it");
+      }
     }
   }
 }

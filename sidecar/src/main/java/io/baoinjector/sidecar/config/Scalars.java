@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.config;
 
+import io.baoinjector.shared.Durations;
 import io.baoinjector.shared.Reference;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -64,11 +65,7 @@ final class Scalars {
           "\"" + t + "\" is not an http(s) URL",
           "write it as https://HOST:PORT or http://HOST:PORT");
     }
-    String s = u.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return URI.create(s);
+    return URI.create(u.toString().replaceAll("/+$", ""));
   }
 
   static InetSocketAddress hostPort(String a, LoadContext ctx) {
@@ -117,12 +114,27 @@ final class Scalars {
     throw new Binder.Bad("\"" + s + "\" is not a numeric id", "write a number from 0, like 1000");
   }
 
+  /**
+   * The longest duration a key takes, ten years: far beyond any sensible interval or timeout, and
+   * far below what overflows {@link Duration#toNanos()} (292 years), which the schedulers use.
+   */
+  static final Duration MAX_DURATION = Duration.ofHours(87_600);
+
+  /** {@link Durations}' grammar, above zero and at most {@link #MAX_DURATION}. */
   static Duration duration(String s, LoadContext ctx) {
-    try {
-      return Durations.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new Binder.Bad(e.getMessage(), "write a duration like 30s, 5m, 1h or 500ms");
+    String t = s.trim();
+    long ms = Durations.millis(t, MAX_DURATION.toMillis());
+    String problem =
+        ms == Durations.INVALID
+            ? "is not a duration"
+            : ms == Durations.TOO_LARGE
+                ? "is too large; the most is " + Durations.format(MAX_DURATION.toMillis())
+                : ms == 0 ? "is zero; it must be positive" : null;
+    if (problem != null) {
+      throw new Binder.Bad(
+          "\"" + t + "\" " + problem, "write a duration like 30s, 5m, 1h or 500ms");
     }
+    return Duration.ofMillis(ms);
   }
 
   static Path path(String s, LoadContext ctx) {

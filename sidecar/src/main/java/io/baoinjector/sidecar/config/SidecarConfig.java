@@ -98,6 +98,17 @@ public record SidecarConfig(
     return with(auth, secrets);
   }
 
+  /**
+   * The same config, leaving the AppRole secret-id file where it is: removing it is for the process
+   * that keeps the login alive ({@code run}, {@code exec}). Otherwise a {@code check --online}, an
+   * init container's {@code render} or a tool would use up the file the sidecar needs next.
+   */
+  public SidecarConfig keepingSecretIdFile() {
+    return auth == null || auth.keepSecretIdFile()
+        ? this
+        : withAuth(auth.withKeepSecretIdFile(true));
+  }
+
   /** The same config with {@code secrets} replaced. */
   public SidecarConfig withSecrets(Map<String, Reference> secrets) {
     return with(auth, secrets);

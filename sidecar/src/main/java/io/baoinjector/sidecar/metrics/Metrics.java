@@ -21,9 +21,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The sidecar's Prometheus metrics, one instance per process. Components call the event methods
@@ -215,13 +217,11 @@ public final class Metrics {
               "names",
               "Names (values and properties) in the current snapshot.",
               s.values().size() + s.properties().size()));
-      Instant oldest = null;
-      for (Snapshot.Entry e : s.values().values()) {
-        oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
-      }
-      for (Snapshot.Entry e : s.properties().values()) {
-        oldest = oldest == null || e.fetchedAt().isBefore(oldest) ? e.fetchedAt() : oldest;
-      }
+      Instant oldest =
+          Stream.concat(s.values().values().stream(), s.properties().values().stream())
+              .map(Snapshot.Entry::fetchedAt)
+              .min(Comparator.naturalOrder())
+              .orElse(null);
       out.add(
           gauge(
               "secret_max_age_seconds",

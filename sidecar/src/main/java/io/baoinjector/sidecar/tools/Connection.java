@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.auth.AuthMethod;
-import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
@@ -57,11 +56,8 @@ public final class Connection implements AutoCloseable {
    *
    * @throws ToolFailure when the login fails (exit 1)
    */
-  public static Connection login(SidecarConfig c) {
-    AuthSettings a = c.auth();
-    if (a != null && !a.keepSecretIdFile()) {
-      c = c.withAuth(a.withKeepSecretIdFile(true));
-    }
+  public static Connection login(SidecarConfig config) {
+    SidecarConfig c = config.keepingSecretIdFile();
     OpenBaoClient client = new OpenBaoClient(c.openbao());
     TokenManager tokens = TokenManager.builder(client, AuthMethod.create(c.auth())).build();
     try {

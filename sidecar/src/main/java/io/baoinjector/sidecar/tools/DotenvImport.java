@@ -81,10 +81,9 @@ final class DotenvImport {
       KvWriter.Current c = mode == Mode.NEW ? kv.readIfAllowed(p) : kv.read(p);
       if (c.exists() && mode == Mode.NEW) {
         throw ToolFailure.usage(
-            p
-                + " already exists (version "
-                + c.version()
-                + "); pass --merge to add these keys to it or --replace to overwrite it");
+            ("%s already exists (version %s); pass --merge to add these keys to it or --replace to"
+                    + " overwrite it")
+                .formatted(p, c.version()));
       }
       current.put(p, c);
     }
@@ -153,17 +152,12 @@ final class DotenvImport {
               : "; " + removed.size() + " removed: " + String.join(", ", removed));
     }
     int kept = total - added.size() - changed.size();
-    return ": "
-        + added.size()
-        + " added"
-        + (added.isEmpty() ? "" : " (" + String.join(", ", added) + ")")
-        + ", "
-        + changed.size()
-        + " changed"
-        + (changed.isEmpty() ? "" : " (" + String.join(", ", changed) + ")")
-        + ", "
-        + kept
-        + " kept";
+    return ": %s added%s, %s changed%s, %s kept"
+        .formatted(added.size(), listed(added), changed.size(), listed(changed), kept);
+  }
+
+  private static String listed(List<String> names) {
+    return names.isEmpty() ? "" : " (" + String.join(", ", names) + ")";
   }
 
   private String verb(KvWriter.Current c) {

@@ -76,10 +76,6 @@ public final class ImportCommand extends ToolCommand {
           "Print the secrets: block for sidecar.yaml on stdout (the summary goes to stderr).")
   boolean emitConfig;
 
-  public ImportCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public ImportCommand(Map<String, String> env) {
     super(env);
@@ -134,11 +130,8 @@ public final class ImportCommand extends ToolCommand {
         });
     if (values.isEmpty() && !skipped.isEmpty()) {
       throw ToolFailure.usage(
-          "--from-env "
-              + source.pattern
-              + ": only "
-              + String.join(", ", skipped)
-              + " match, the connection's own variables, which import never stores");
+          "--from-env %s: only %s match, the connection's own variables, which import never stores"
+              .formatted(source.pattern, String.join(", ", skipped)));
     }
     if (values.isEmpty()) {
       throw ToolFailure.usage(

@@ -59,11 +59,8 @@ final class KvWriter {
     if (p.length() > Reference.MAX_PATH) {
       // OpenBao answers such a path only at the client's timeout
       throw ToolFailure.usage(
-          (option.isEmpty() ? "" : option + " ")
-              + shown(p)
-              + ": longer than "
-              + Reference.MAX_PATH
-              + " characters; shorten the secret's path");
+          "%s%s: longer than %s characters; shorten the secret's path"
+              .formatted(option.isEmpty() ? "" : option + " ", shown(p), Reference.MAX_PATH));
     }
     boolean ok = !p.isEmpty() && p.indexOf('?') < 0;
     for (String seg : p.split("/", -1)) {
@@ -126,16 +123,11 @@ final class KvWriter {
     }
     throw ToolFailure.usage(
         p.kvVersion() == 1
-            ? p
-                + ": "
-                + p.mount()
-                + " is a KV v1 mount, which has no versions and no check-and-set; "
-                + what
-                + " needs KV v2 (bao secrets enable -version=2 -path=NAME kv, or bao kv"
-                + " enable-versioning "
-                + p.mount()
-                + ")"
-            : p + ": " + p.mount() + " is not a KV secrets engine; " + what + " needs KV v2");
+            ? ("%s: %s is a KV v1 mount, which has no versions and no check-and-set; %s needs KV v2"
+                    + " (bao secrets enable -version=2 -path=NAME kv, or bao kv enable-versioning"
+                    + " %s)")
+                .formatted(p, p.mount(), what, p.mount())
+            : "%s: %s is not a KV secrets engine; %s needs KV v2".formatted(p, p.mount(), what));
   }
 
   /** The latest version, or {@code Current(empty, 0)} when there is none. */
@@ -210,25 +202,16 @@ final class KvWriter {
 
   static ToolFailure denied(String capability, String apiPath) {
     return ToolFailure.runtime(
-        "permission denied: the token needs \""
-            + capability
-            + "\" on "
-            + apiPath
-            + " (grant it in the token's policy)");
+        "permission denied: the token needs \"%s\" on %s (grant it in the token's policy)"
+            .formatted(capability, apiPath));
   }
 
   private static String text(JsonNode v) {
     return v.isTextual() ? v.asText() : v.toString();
   }
 
+  /** As typed, less surrounding blanks and slashes. */
   private static String strip(String path) {
-    String p = path.strip();
-    while (p.startsWith("/")) {
-      p = p.substring(1);
-    }
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
+    return path.strip().replaceAll("^/+|/+$", "");
   }
 }

@@ -74,10 +74,6 @@ public final class RotateCommand extends ToolCommand {
       description = "Then ask the sidecar on this socket to refresh now (POST /v1/refresh).")
   Path socket;
 
-  public RotateCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public RotateCommand(Map<String, String> env) {
     super(env);
@@ -118,11 +114,9 @@ public final class RotateCommand extends ToolCommand {
       a = RefreshClient.send(socket, null);
     } catch (IOException e) {
       err.println(
-          "bao-injector: rotated, but cannot reach the sidecar at "
-              + socket
-              + " to refresh ("
-              + e.getMessage()
-              + "); it picks the new value up at its next refresh");
+          ("bao-injector: rotated, but cannot reach the sidecar at %s to refresh (%s); it picks the"
+                  + " new value up at its next refresh")
+              .formatted(socket, e.getMessage()));
       return 1;
     }
     if (a.status() == 404 || a.status() == 405) {
@@ -138,11 +132,9 @@ public final class RotateCommand extends ToolCommand {
       return 0;
     }
     err.println(
-        "bao-injector: rotated, but the sidecar at "
-            + socket
-            + " answered HTTP "
-            + a.status()
-            + " to refresh; it picks the new value up at its next refresh");
+        ("bao-injector: rotated, but the sidecar at %s answered HTTP %s to refresh; it picks the"
+                + " new value up at its next refresh")
+            .formatted(socket, a.status()));
     return 1;
   }
 

@@ -55,29 +55,17 @@ final class Rotation {
     }
     if (!c.data().containsKey(key)) {
       throw ToolFailure.usage(
-          p
-              + " has no key "
-              + key
-              + " (its keys: "
-              + String.join(", ", c.data().keySet())
-              + "); rotate changes an existing key");
+          "%s has no key %s (its keys: %s); rotate changes an existing key"
+              .formatted(p, key, String.join(", ", c.data().keySet())));
     }
     String base = archiveTo == null ? p.mount() + "archive" : archiveTo.replaceAll("^/+|/+$", "");
     KvPath archive = kv.resolve(base + "/" + p.relative() + "/" + STAMP.format(now));
     KvWriter.requireKvV2(archive, "the archive");
     if (dryRun) {
       out.println(
-          "would archive version "
-              + c.version()
-              + " of "
-              + p
-              + " at "
-              + archive
-              + " and write "
-              + key
-              + " as version "
-              + (c.version() + 1)
-              + "; dry run: nothing written");
+          ("would archive version %s of %s at %s and write %s as version %s; dry run: nothing"
+                  + " written")
+              .formatted(c.version(), p, archive, key, c.version() + 1));
       return 0;
     }
     try {
@@ -99,27 +87,13 @@ final class Rotation {
       version = kv.write(p, next, c.version());
     } catch (KvWriter.CasMismatch e) {
       throw ToolFailure.runtime(
-          p
-              + " changed after version "
-              + c.version()
-              + " was read; nothing rotated (the archive at "
-              + archive
-              + " holds version "
-              + c.version()
-              + "); run again");
+          ("%s changed after version %s was read; nothing rotated (the archive at %s holds"
+                  + " version %s); run again")
+              .formatted(p, c.version(), archive, c.version()));
     }
     out.println(
-        "rotated "
-            + p
-            + "#"
-            + key
-            + ": version "
-            + version
-            + " (version "
-            + c.version()
-            + " archived at "
-            + archive
-            + ")");
+        "rotated %s#%s: version %s (version %s archived at %s)"
+            .formatted(p, key, version, c.version(), archive));
     return version;
   }
 }

@@ -1,13 +1,15 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.sidecar.util.Closing;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,13 @@ final class ChildOutput {
         null);
   }
 
+  /** Concealed with {@code maskMinLength} when given, else the sidecar's own stdout and stderr. */
+  static ChildOutput of(OptionalInt maskMinLength) {
+    return maskMinLength.isPresent()
+        ? masked(maskMinLength.getAsInt())
+        : redirect(ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT);
+  }
+
   /** Concealed, to the sidecar's own stdout and stderr (file descriptors 1 and 2, unbuffered). */
   static ChildOutput masked(int minLength) {
     return masked(
@@ -71,10 +80,6 @@ final class ChildOutput {
         new MaskedValues(minLength),
         Objects.requireNonNull(out, "out == null"),
         Objects.requireNonNull(err, "err == null"));
-  }
-
-  boolean masking() {
-    return values != null;
   }
 
   /**
@@ -103,10 +108,7 @@ final class ChildOutput {
   }
 
   private static Thread pump(Runnable r, String stream, Process p) {
-    Thread t = new Thread(r, "bao-injector-exec-" + stream + "-" + p.pid());
-    t.setDaemon(true);
-    t.start();
-    return t;
+    return Daemons.start("bao-injector-exec-" + stream + "-" + p.pid(), r);
   }
 
   /**
@@ -127,21 +129,13 @@ final class ChildOutput {
       log.warn(
           "exec --mask: a process {} left behind still holds its stdout/stderr; closing them",
           program);
-      closeQuietly(p.getInputStream());
-      closeQuietly(p.getErrorStream());
+      Closing.quietly(p.getInputStream());
+      Closing.quietly(p.getErrorStream());
     }
   }
 
   /** True while a pump runs (tests). */
   synchronized boolean pumping() {
     return pumps.stream().anyMatch(Thread::isAlive);
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException e) {
-      // already closed
-    }
   }
 }

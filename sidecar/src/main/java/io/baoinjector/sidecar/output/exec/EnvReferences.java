@@ -155,11 +155,10 @@ public final class EnvReferences {
     for (AccessCheck.Result r : AccessCheck.run(config.withSecrets(entries), client, tokens)) {
       if (!r.readable()) {
         denied.add(
-            "env-references: "
-                + String.join(", ", byPath.getOrDefault(r.path(), Set.of(r.path())))
-                + ": the token may not read "
-                + r.apiPath()
-                + " (grant \"read\" on it in the policy)");
+            "env-references: %s: the token may not read %s (grant \"read\" on it in the policy)"
+                .formatted(
+                    String.join(", ", byPath.getOrDefault(r.path(), Set.of(r.path()))),
+                    r.apiPath()));
       }
     }
     if (!denied.isEmpty()) {

@@ -3,8 +3,10 @@ package io.baoinjector.sidecar.output.exec;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import io.baoinjector.sidecar.util.Daemons;
 import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +65,6 @@ public final class ExecRunner implements SnapshotListener {
     public static final Options NONE = new Options(Jitter.NONE, OptionalInt.empty());
   }
 
-  public ExecRunner(
-      List<String> command, Set<String> passEnv, OnChange policy, Duration stopTimeout) {
-    this(command, passEnv, policy, stopTimeout, Options.NONE);
-  }
-
   /** With {@code --jitter} (a restart's most wait) and {@code --mask} (its minimum length). */
   public ExecRunner(
       List<String> command,
@@ -81,10 +78,7 @@ public final class ExecRunner implements SnapshotListener {
         policy,
         stopTimeout,
         System.getenv(),
-        options.maskMinLength().isPresent()
-            ? ChildOutput.masked(options.maskMinLength().getAsInt())
-            : ChildOutput.redirect(
-                ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT),
+        ChildOutput.of(options.maskMinLength()),
         true,
         options.jitter(),
         null);
@@ -120,13 +114,7 @@ public final class ExecRunner implements SnapshotListener {
     }
     // null: the clock, cut short by a stop
     this.delay = delay != null ? delay : d -> !stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    this.actions =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-exec-on-change");
-              t.setDaemon(true);
-              return t;
-            });
+    this.actions = Executors.newSingleThreadExecutor(Daemons.named("bao-injector-exec-on-change"));
   }
 
   /**
@@ -178,6 +166,23 @@ public final class ExecRunner implements SnapshotListener {
         actions.shutdownNow();
         return code;
       }
+    }
+  }
+
+  /**
+   * {@link #run} for a command: a CMD that cannot start is one line on {@code err} and exit 127, an
+   * interrupt 130.
+   */
+  public int runReporting(Snapshot initial, PrintStream err) {
+    try {
+      return run(initial);
+    } catch (IOException e) {
+      // the message already reads "exec: cannot start CMD: why" (or names setpriv)
+      err.println("bao-injector: " + e.getMessage());
+      return 127;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.output.exec;
 
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,11 +41,7 @@ final class OutputPump implements Runnable {
       } catch (IOException e) {
         // nowhere left to write to
       }
-      try {
-        in.close();
-      } catch (IOException e) {
-        // already closed
-      }
+      Closing.quietly(in);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.socket.EnvClient;
 import io.baoinjector.sidecar.snapshot.Snapshot;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -59,13 +60,8 @@ public final class SocketExec {
    * Waits for the sidecar's first snapshot, starts the child, follows changes when {@code onChange}
    * acts on them, and returns the child's exit code: 1 when no ready sidecar answered within the
    * wait, 2 when {@code --only} names something the sidecar does not serve, 127 when CMD cannot
-   * start.
+   * start. {@code options}: {@code --jitter} and {@code --mask}, as for config-driven exec.
    */
-  public int run(List<String> command, Set<String> passEnv, OnChange onChange) {
-    return run(command, passEnv, onChange, ExecRunner.Options.NONE);
-  }
-
-  /** With {@code --jitter} and {@code --mask} (its minimum length), as for config-driven exec. */
   public int run(
       List<String> command, Set<String> passEnv, OnChange onChange, ExecRunner.Options options) {
     EnvDocument first;
@@ -82,32 +78,21 @@ public final class SocketExec {
     unknown.removeAll(first.values.keySet());
     if (!unknown.isEmpty()) {
       err.println(
-          "bao-injector: exec --only: the sidecar at "
-              + client.socket()
-              + " serves no "
-              + String.join(", ", unknown)
-              + " (it serves "
-              + (first.values.isEmpty() ? "no values" : String.join(", ", first.values.keySet()))
-              + ")");
+          "bao-injector: exec --only: the sidecar at %s serves no %s (it serves %s)"
+              .formatted(
+                  client.socket(),
+                  String.join(", ", unknown),
+                  first.values.isEmpty() ? "no values" : String.join(", ", first.values.keySet())));
       return 2;
     }
     ExecRunner runner =
         new ExecRunner(command, passEnv, onChange, ExecRunner.DEFAULT_STOP_TIMEOUT, options);
     Thread follower = null;
     if (onChange.action() != OnChange.Action.NONE) {
-      follower = new Thread(() -> follow(first, runner), "bao-injector-exec-socket");
-      follower.setDaemon(true);
-      follower.start();
+      follower = Daemons.start("bao-injector-exec-socket", () -> follow(first, runner));
     }
     try {
-      return runner.run(snapshot(first));
-    } catch (IOException e) {
-      // the message already reads "exec: cannot start CMD: why" (or names setpriv)
-      err.println("bao-injector: " + e.getMessage());
-      return 127;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 130;
+      return runner.runReporting(snapshot(first), err);
     } finally {
       if (follower != null) {
         follower.interrupt();
@@ -128,24 +113,18 @@ public final class SocketExec {
       } catch (EnvClient.Starting e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new IOException(
-              "sidecar at "
-                  + client.socket()
-                  + " is still starting after "
-                  + waitText()
-                  + (e.detail.isEmpty() ? "" : ": " + e.detail));
+              "sidecar at %s is still starting after %s%s"
+                  .formatted(
+                      client.socket(), waitText(), e.detail.isEmpty() ? "" : ": " + e.detail));
         }
         // a 503 before the deadline: the sidecar was restarting or is an older one; retry
         Thread.sleep(Math.min(backoff.next().toMillis(), millisLeft(deadline)));
       } catch (IOException e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new IOException(
-              "sidecar not reachable at "
-                  + client.socket()
-                  + " after "
-                  + waitText()
-                  + " ("
-                  + e.getMessage()
-                  + "; is `bao-injector run` up there? check --socket, or raise --wait)");
+              ("sidecar not reachable at %s after %s (%s; is `bao-injector run` up there? check"
+                      + " --socket, or raise --wait)")
+                  .formatted(client.socket(), waitText(), e.getMessage()));
         }
         Thread.sleep(Math.min(backoff.next().toMillis(), millisLeft(deadline)));
       }
@@ -170,10 +149,10 @@ public final class SocketExec {
         EnvDocument next = client.next(last, LONG_POLL);
         if (lost) {
           err.println(
-              "bao-injector: exec: reached the sidecar at "
-                  + client.socket()
-                  + " again"
-                  + (next.instance.equals(last.instance) ? "" : " (a new instance)"));
+              "bao-injector: exec: reached the sidecar at %s again%s"
+                  .formatted(
+                      client.socket(),
+                      next.instance.equals(last.instance) ? "" : " (a new instance)"));
           lost = false;
         }
         backoff.reset();
@@ -189,11 +168,9 @@ public final class SocketExec {
         }
         if (!lost) {
           err.println(
-              "bao-injector: exec: lost the sidecar at "
-                  + client.socket()
-                  + " ("
-                  + e.getMessage()
-                  + "); the child keeps its values, retrying");
+              ("bao-injector: exec: lost the sidecar at %s (%s); the child keeps its values,"
+                      + " retrying")
+                  .formatted(client.socket(), e.getMessage()));
           lost = true;
         }
         try {

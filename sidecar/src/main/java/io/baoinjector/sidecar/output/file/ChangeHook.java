@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.file;
 
 import io.baoinjector.sidecar.output.OnChange;
+import io.baoinjector.sidecar.util.Daemons;
 import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.time.Duration;
@@ -50,12 +51,7 @@ final class ChangeHook {
     this.thread =
         this.argv.isEmpty()
             ? null
-            : Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "bao-injector-on-change");
-                  t.setDaemon(true);
-                  return t;
-                });
+            : Executors.newSingleThreadExecutor(Daemons.named("bao-injector-on-change"));
   }
 
   void trigger() {

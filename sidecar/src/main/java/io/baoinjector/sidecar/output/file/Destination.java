@@ -81,14 +81,9 @@ public final class Destination {
     FileStore store = Files.getFileStore(realParent);
     if (!allowDisk && !MEMORY_FILESYSTEMS.contains(store.type())) {
       throw new IOException(
-          key
-              + ".path: "
-              + realParent
-              + " is on "
-              + store.type()
-              + ", not tmpfs, so secrets would reach the disk; mount a tmpfs there or set "
-              + key
-              + ".allow-disk: true");
+          ("%s.path: %s is on %s, not tmpfs, so secrets would reach the disk; mount a tmpfs"
+                  + " there or set %s.allow-disk: true")
+              .formatted(key, realParent, store.type(), key));
     }
     return new Destination(key, real, mode, uid, gid);
   }
@@ -108,16 +103,11 @@ public final class Destination {
     if ((mode & 0022) == 0 || (mode & 01000) != 0) {
       return null;
     }
-    return key
-        + ".path: directory "
-        + dir
-        + " is writable by "
-        + ((mode & 0002) != 0 ? "others" : "its group")
-        + " ("
-        + Modes.octal(mode & 07777)
-        + ", no sticky bit): another writer there can replace "
-        + "the file after it is written; give the directory to the sidecar alone (fsGroup, mode"
-        + " 0750) or set the sticky bit";
+    return ("%s.path: directory %s is writable by %s (%s, no sticky bit): another writer there can"
+            + " replace the file after it is written; give the directory to the sidecar alone"
+            + " (fsGroup, mode 0750) or set the sticky bit")
+        .formatted(
+            key, dir, (mode & 0002) != 0 ? "others" : "its group", Modes.octal(mode & 07777));
   }
 
   /**
@@ -194,32 +184,21 @@ public final class Destination {
           .setPermissions(Modes.permissions(mode));
     } catch (IOException e) {
       throw new IOException(
-          key
-              + ".path: the temp file "
-              + tmp
-              + " was replaced before its mode was set (another user can write in "
-              + path.getParent()
-              + "); nothing written, give the directory to the sidecar alone");
+          ("%s.path: the temp file %s was replaced before its mode was set (another user can"
+                  + " write in %s); nothing written, give the directory to the sidecar alone")
+              .formatted(key, tmp, path.getParent()));
     }
     chown(tmp);
   }
 
   private void chown(Path tmp) throws IOException {
     try {
-      if (uid != null) {
-        Files.setAttribute(tmp, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      }
-      if (gid != null) {
-        Files.setAttribute(tmp, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      }
+      Modes.chown(tmp, uid, gid);
     } catch (IOException | SecurityException e) {
       throw new IOException(
-          key
-              + ".uid/gid: cannot change the owner of files in "
-              + path.getParent()
-              + " ("
-              + e.getClass().getSimpleName()
-              + "); run the sidecar as root or with CAP_CHOWN, or drop uid/gid");
+          ("%s.uid/gid: cannot change the owner of files in %s (%s); run the sidecar as root or"
+                  + " with CAP_CHOWN, or drop uid/gid")
+              .formatted(key, path.getParent(), e.getClass().getSimpleName()));
     }
   }
 
@@ -230,21 +209,13 @@ public final class Destination {
   static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied (the sidecar runs as uid "
-          + uid()
+          + Modes.ownUid("?")
           + "; make the directory writable for it)";
     }
     if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
       return ((FileSystemException) e).getReason();
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private static String uid() {
-    try {
-      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
   }
 
   private byte[] nextBytes() {

@@ -7,6 +7,7 @@ import io.baoinjector.sidecar.output.OnChange;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
+import io.baoinjector.sidecar.util.Daemons;
 import io.baoinjector.sidecar.util.Jitter;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -78,11 +79,7 @@ public final class FileOutput implements Output, SnapshotListener {
     destination.probe();
     renderThread =
         Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-file-" + spec.path().getFileName());
-              t.setDaemon(true);
-              return t;
-            });
+            Daemons.named("bao-injector-file-" + spec.path().getFileName()));
   }
 
   /** Hands the snapshot to this output's thread; renders once the snapshot is ready. */
@@ -179,12 +176,10 @@ public final class FileOutput implements Output, SnapshotListener {
 
   @Override
   public String describe() {
-    return "file "
-        + spec.path()
-        + " ("
-        + spec.format().name().toLowerCase(java.util.Locale.ROOT)
-        + ", "
-        + Modes.octal(spec.mode())
-        + ")";
+    return "file %s (%s, %s)"
+        .formatted(
+            spec.path(),
+            spec.format().name().toLowerCase(java.util.Locale.ROOT),
+            Modes.octal(spec.mode()));
   }
 }

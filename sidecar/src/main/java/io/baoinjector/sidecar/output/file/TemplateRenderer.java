@@ -78,23 +78,17 @@ final class TemplateRenderer implements Renderer {
       m = new Factory().compile(r, name);
     } catch (Refused e) {
       throw new IOException(
-          key
-              + ".template: "
-              + name
-              + " line "
-              + e.line
-              + ": "
-              + e.tag
-              + " includes another template; partials are not supported, write the text inline");
+          ("%s.template: %s line %s: %s includes another template; partials are not supported,"
+                  + " write the text inline")
+              .formatted(key, name, e.line, e.tag));
     } catch (MustacheException e) {
       throw new IOException(key + ".template: " + name + ": " + e.getMessage());
     }
     if (hasTopLevelDot(m.getCodes())) {
       throw new IOException(
-          key
-              + ".template: "
-              + name
-              + ": {{.}} outside a section would print every value; name the value instead");
+          ("%s.template: %s: {{.}} outside a section would print every value; name the value"
+                  + " instead")
+              .formatted(key, name));
     }
     return new TemplateRenderer(key, m);
   }
@@ -135,18 +129,14 @@ final class TemplateRenderer implements Renderer {
     }
     if (!scope.unresolved.isEmpty()) {
       throw new IOException(
-          key
-              + ".template: "
-              + scope.unresolved.iterator().next()
-              + " names no mapped value (add it to secrets: or properties:)");
+          "%s.template: %s names no mapped value (add it to secrets: or properties:)"
+              .formatted(key, scope.unresolved.iterator().next()));
     }
     if (!scope.groups.isEmpty()) {
       throw new IOException(
-          key
-              + ".template: "
-              + scope.groups.iterator().next()
-              + " names a group of properties, not one value; name a leaf such as"
-              + " {{a.b.c}}");
+          ("%s.template: %s names a group of properties, not one value; name a leaf such as"
+                  + " {{a.b.c}}")
+              .formatted(key, scope.groups.iterator().next()));
     }
     return w.toString().getBytes(StandardCharsets.UTF_8);
   }

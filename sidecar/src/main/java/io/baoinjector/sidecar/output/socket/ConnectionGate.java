@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.metrics.Metrics;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
@@ -59,14 +60,9 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
   private static ByteBuffer canned(int status, String reason, String message) {
     byte[] body = JsonBody.error(status, message);
     byte[] head =
-        ("HTTP/1.1 "
-                + status
-                + " "
-                + reason
-                + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
-                + "Content-Length: "
-                + body.length
-                + "\r\nConnection: close\r\n\r\n")
+        ("HTTP/1.1 %s %s\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+                + "Content-Length: %s\r\nConnection: close\r\n\r\n")
+            .formatted(status, reason, body.length)
             .getBytes(StandardCharsets.US_ASCII);
     ByteBuffer b = ByteBuffer.allocateDirect(head.length + body.length);
     b.put(head).put(body).flip();
@@ -198,7 +194,7 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
     if (keep) {
       linger(channel);
     } else {
-      close(channel);
+      Closing.quietly(channel);
     }
   }
 
@@ -210,7 +206,7 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
       }
       lingering.add(new Lingering(channel, System.nanoTime() + LINGER.toNanos()));
     }
-    close(evicted);
+    Closing.quietly(evicted);
   }
 
   /** Closes the channels whose linger time is over (run by a timer). */
@@ -225,25 +221,15 @@ final class ConnectionGate implements SelectorManager.AcceptListener, Connection
         }
         lingering.poll();
       }
-      close(l.channel());
+      Closing.quietly(l.channel());
     }
   }
 
   /** Closes every lingering channel (stop). */
   void closeAllLingering() {
     synchronized (lingering) {
-      lingering.forEach(l -> close(l.channel()));
+      lingering.forEach(l -> Closing.quietly(l.channel()));
       lingering.clear();
-    }
-  }
-
-  private static void close(SelectableChannel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing a refused connection; nothing else to do
-      }
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.shared.wire.EnvDocument;
 import io.baoinjector.shared.wire.MiniHttp;
+import io.baoinjector.sidecar.util.Closing;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -33,12 +35,7 @@ public final class EnvClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ScheduledExecutorService DEADLINES =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bao-injector-env-client-deadline");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(Daemons.named("bao-injector-env-client-deadline"));
 
   private final Path socket;
 
@@ -80,7 +77,8 @@ public final class EnvClient {
         throw new NotUp(String.valueOf(e.getMessage()));
       }
       deadline =
-          DEADLINES.schedule(() -> close(ch), wait.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+          DEADLINES.schedule(
+              () -> Closing.quietly(ch), wait.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
       r =
           MiniHttp.get(
               new BufferedInputStream(Channels.newInputStream(ch)),
@@ -90,7 +88,7 @@ public final class EnvClient {
       if (deadline != null) {
         deadline.cancel(false);
       }
-      close(ch);
+      Closing.quietly(ch);
     }
     if (r.status == 403) {
       throw new Refused();
@@ -117,14 +115,6 @@ public final class EnvClient {
     List<String> names = new ArrayList<>();
     doc.path("unresolved").forEach(n -> names.add(n.asText()));
     return new Starting(names);
-  }
-
-  private static void close(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // closing is all that is left to do
-    }
   }
 
   /** Nothing listens on the socket (no file, or a file nobody answers on). */
@@ -156,11 +146,12 @@ public final class EnvClient {
       if (names.isEmpty()) {
         return "";
       }
-      return names.size()
-          + (names.size() == 1 ? " name" : " names")
-          + " unresolved ("
-          + String.join(", ", names.subList(0, Math.min(10, names.size())))
-          + (names.size() > 10 ? ", ...)" : ")");
+      return "%s %s unresolved (%s%s)"
+          .formatted(
+              names.size(),
+              names.size() == 1 ? "name" : "names",
+              String.join(", ", names.subList(0, Math.min(10, names.size()))),
+              names.size() > 10 ? ", ..." : "");
     }
   }
 

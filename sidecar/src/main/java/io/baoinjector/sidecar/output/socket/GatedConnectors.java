@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -31,12 +32,9 @@ final class GatedConnectors {
       Duration idleTimeout) {
     Unix c = new Unix(server, factory);
     c.setUnixDomainPath(path);
-    c.setIdleTimeout(idleTimeout.toMillis());
     c.setAcceptQueueSize(128);
-    c.addEventListener(deadline);
-    c.gate(gate);
-    server.addConnector(c);
-    return c;
+    c.gate = gate;
+    return install(server, c, gate, deadline, idleTimeout);
   }
 
   /** The TCP listener's connector. */
@@ -50,11 +48,23 @@ final class GatedConnectors {
     Tcp c = new Tcp(server, factory);
     c.setHost(address.getHostString());
     c.setPort(address.getPort());
+    c.gate = gate;
+    return install(server, c, gate, deadline, idleTimeout);
+  }
+
+  private static <C extends AbstractConnector> C install(
+      Server server, C c, ConnectionGate gate, RequestDeadline deadline, Duration idleTimeout) {
     c.setIdleTimeout(idleTimeout.toMillis());
     c.addEventListener(deadline);
-    c.gate(gate);
+    c.addEventListener(gate);
+    c.getBean(SelectorManager.class).addEventListener(gate);
     server.addConnector(c);
     return c;
+  }
+
+  /** Null until installed: Jetty makes the selector manager in the connector's constructor. */
+  private static boolean admits(ConnectionGate gate, SelectableChannel channel) {
+    return gate == null || gate.admit(channel);
   }
 
   static final class Unix extends UnixDomainServerConnector {
@@ -64,20 +74,13 @@ final class GatedConnectors {
       super(server, 0, 1, factory);
     }
 
-    void gate(ConnectionGate g) {
-      gate = g;
-      addEventListener(g);
-      getBean(SelectorManager.class).addEventListener(g);
-    }
-
     @Override
     protected SelectorManager newSelectorManager(
         Executor executor, Scheduler scheduler, int selectors) {
       return new UnixDomainSelectorManager(executor, scheduler, selectors) {
         @Override
         protected void accepted(SelectableChannel channel) throws IOException {
-          ConnectionGate g = gate;
-          if (g == null || g.admit(channel)) {
+          if (admits(gate, channel)) {
             super.accepted(channel);
           }
         }
@@ -92,20 +95,13 @@ final class GatedConnectors {
       super(server, 0, 1, factory);
     }
 
-    void gate(ConnectionGate g) {
-      gate = g;
-      addEventListener(g);
-      getSelectorManager().addEventListener(g);
-    }
-
     @Override
     protected SelectorManager newSelectorManager(
         Executor executor, Scheduler scheduler, int selectors) {
       return new ServerConnectorManager(executor, scheduler, selectors) {
         @Override
         protected void accepted(SelectableChannel channel) throws IOException {
-          ConnectionGate g = gate;
-          if (g == null || g.admit(channel)) {
+          if (admits(gate, channel)) {
             super.accepted(channel);
           }
         }

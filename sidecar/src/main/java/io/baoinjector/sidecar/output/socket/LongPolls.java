@@ -44,12 +44,7 @@ final class LongPolls implements SnapshotListener {
 
     /** Completes with the current snapshot (at most once). */
     void fire() {
-      if (fired.compareAndSet(false, true)) {
-        waiters.remove(this);
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-          t.cancel(false);
-        }
+      if (retire()) {
         done.accept(hub.current());
       }
     }
@@ -68,13 +63,20 @@ final class LongPolls implements SnapshotListener {
 
     /** Forgets the waiter without answering (its client is gone). */
     void cancel() {
-      if (fired.compareAndSet(false, true)) {
-        waiters.remove(this);
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-          t.cancel(false);
-        }
+      retire();
+    }
+
+    /** Takes the waiter out, once: false when it was answered or cancelled already. */
+    private boolean retire() {
+      if (!fired.compareAndSet(false, true)) {
+        return false;
       }
+      waiters.remove(this);
+      ScheduledFuture<?> t = timeout;
+      if (t != null) {
+        t.cancel(false);
+      }
+      return true;
     }
   }
 

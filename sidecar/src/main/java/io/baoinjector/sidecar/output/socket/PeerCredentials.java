@@ -90,11 +90,9 @@ record PeerCredentials(String user, int uid, String group) {
       int uid = uidOf(n.trim());
       if (uid < 0) {
         throw new IOException(
-            "outputs.socket.allow-uids: no user '"
-                + n
-                + "' in "
-                + PASSWD
-                + "; use a numeric uid or an existing user name");
+            ("outputs.socket.allow-uids: no user '%s' in %s; use a numeric uid or an existing user"
+                    + " name")
+                .formatted(n, PASSWD));
       }
       String name = nameOf(uid);
       if (name != null
@@ -102,15 +100,10 @@ record PeerCredentials(String user, int uid, String group) {
           && name.chars().allMatch(Character::isDigit)
           && !name.equals(Integer.toString(uid))) {
         throw new IOException(
-            "outputs.socket.allow-uids: '"
-                + n
-                + "' is uid "
-                + uid
-                + ", whose user name '"
-                + name
-                + "' is all digits, so the peer check cannot tell it from uid "
-                + name
-                + "; rename that user or remove it from allow-uids");
+            ("outputs.socket.allow-uids: '%s' is uid %s, whose user name '%s' is all digits, so the"
+                    + " peer check cannot tell it from uid %s; rename that user or remove it from"
+                    + " allow-uids")
+                .formatted(n, uid, name, name));
       }
       out.add(uid);
     }

@@ -3,12 +3,13 @@ package io.baoinjector.sidecar.output.socket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.shared.wire.MiniHttp;
+import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -46,13 +47,8 @@ public final class RefreshClient {
     String why = body.path("error").asText("HTTP " + r.status());
     if (r.status() == 403) {
       throw new IOException(
-          "refresh: the sidecar at "
-              + socket
-              + " refused uid "
-              + ownUid()
-              + " ("
-              + why
-              + "); add it to outputs.socket.allow-uids");
+          "refresh: the sidecar at %s refused uid %s (%s); add it to outputs.socket.allow-uids"
+              .formatted(socket, Modes.ownUid("of this process"), why));
     }
     if (r.status() == 503 && body.has("revision")) {
       throw new IOException(
@@ -74,17 +70,16 @@ public final class RefreshClient {
       ch.connect(UnixDomainSocketAddress.of(socket));
       // blocking channel streams have no read timeout: close the channel if the sidecar hangs
       CompletableFuture.delayedExecutor(guard.toMillis(), TimeUnit.MILLISECONDS)
-          .execute(() -> closeQuietly(ch));
+          .execute(() -> Closing.quietly(ch));
       MiniHttp.Response r =
           MiniHttp.post(Channels.newInputStream(ch), Channels.newOutputStream(ch), target);
       return new Answer(r.status, r.body);
     } catch (IOException e) {
       throw new IOException(
-          "refresh: cannot reach the sidecar at "
-              + socket
-              + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + " (is `bao-injector run` up? pass --socket or set BAO_INJECTOR_SOCKET)");
+          ("refresh: cannot reach the sidecar at %s: %s (is `bao-injector run` up? pass --socket or"
+                  + " set BAO_INJECTOR_SOCKET)")
+              .formatted(
+                  socket, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
   }
 
@@ -96,21 +91,5 @@ public final class RefreshClient {
    */
   public static Duration parseWait(String text) {
     return WaitParam.parse(text, RefreshEndpoint.MAX_WAIT);
-  }
-
-  private static String ownUid() {
-    try {
-      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    } catch (IOException | RuntimeException e) {
-      return "of this process";
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // already closed
-    }
   }
 }

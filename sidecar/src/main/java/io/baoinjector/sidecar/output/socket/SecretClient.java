@@ -33,11 +33,9 @@ public final class SecretClient {
               "/v1/secrets/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
     } catch (IOException e) {
       throw new IOException(
-          "get: cannot reach the sidecar at "
-              + socket
-              + ": "
-              + e.getMessage()
-              + " (is `bao-injector run` up? pass --socket or set BAO_INJECTOR_SOCKET)");
+          ("get: cannot reach the sidecar at %s: %s (is `bao-injector run` up? pass --socket or"
+                  + " set BAO_INJECTOR_SOCKET)")
+              .formatted(socket, e.getMessage()));
     }
     JsonNode body;
     try {

@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.output.socket;
 
 import io.baoinjector.sidecar.output.Modes;
+import io.baoinjector.sidecar.util.Closing;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -120,11 +121,9 @@ final class SocketFile {
     } catch (IOException e) {
       cleanup();
       throw new IOException(
-          "outputs.socket.path: cannot prepare a private directory in "
-              + dir
-              + " ("
-              + e.getMessage()
-              + "); another user may be writing there, give the directory to the sidecar alone");
+          ("outputs.socket.path: cannot prepare a private directory in %s (%s); another user may"
+                  + " be writing there, give the directory to the sidecar alone")
+              .formatted(dir, e.getMessage()));
     }
     return stagingRef.resolve("s");
   }
@@ -195,12 +194,7 @@ final class SocketFile {
     }
     Files.setPosixFilePermissions(staged, Modes.permissions(mode));
     try {
-      if (uid != null) {
-        Files.setAttribute(staged, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      }
-      if (gid != null) {
-        Files.setAttribute(staged, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      }
+      Modes.chown(staged, uid, gid);
     } catch (IOException | SecurityException e) {
       throw new IOException(
           "outputs.socket.uid/gid: cannot change the owner of the socket ("
@@ -239,11 +233,7 @@ final class SocketFile {
   void cleanup() {
     removeStagingDir();
     if (stagingHandle != null) {
-      try {
-        stagingHandle.close();
-      } catch (IOException e) {
-        // nothing to do
-      }
+      Closing.quietly(stagingHandle);
       stagingHandle = null;
       stagingRef = null;
     }

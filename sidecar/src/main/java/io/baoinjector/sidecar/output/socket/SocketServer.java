@@ -4,6 +4,7 @@ import io.baoinjector.sidecar.config.OutputSettings;
 import io.baoinjector.sidecar.metrics.Metrics;
 import io.baoinjector.sidecar.output.Output;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
@@ -154,13 +155,7 @@ public final class SocketServer implements Output {
     }
     Set<Integer> allowed =
         socket == null ? Set.of() : PeerCredentials.resolveAllowed(socket.allowUids());
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-api-timer");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Executors.newSingleThreadScheduledExecutor(Daemons.named("bao-injector-api-timer"));
     polls = new LongPolls(hub, timer);
     hub.addListener(polls);
 

@@ -68,11 +68,9 @@ final class AdminSession implements AutoCloseable {
     } catch (PermissionDeniedException e) {
       throw new ToolFailure(
           1,
-          "cannot tell which engine serves "
-              + path
-              + ": the token may use nothing on its mount (GET "
-              + api
-              + " denied); run with an admin token in BAO_TOKEN");
+          ("cannot tell which engine serves %s: the token may use nothing on its mount (GET %s"
+                  + " denied); run with an admin token in BAO_TOKEN")
+              .formatted(path, api));
     } catch (NotFoundException e) {
       throw noMount(path);
     }

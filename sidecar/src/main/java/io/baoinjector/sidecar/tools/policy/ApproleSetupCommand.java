@@ -105,10 +105,6 @@ public final class ApproleSetupCommand extends PolicyTool {
       description = "Print the policy and the role settings; change nothing, write nothing.")
   boolean dryRun;
 
-  public ApproleSetupCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public ApproleSetupCommand(Map<String, String> env) {
     super(env);

@@ -73,13 +73,10 @@ final class CredentialFile {
     if ((mode & 0022) != 0 && (mode & 01000) == 0) {
       throw new ToolFailure(
           2,
-          dir
-              + " is writable by "
-              + ((mode & 0002) != 0 ? "others" : "its group")
-              + " ("
-              + Modes.octal(mode & 07777)
-              + ", no sticky bit): another user there could replace the credentials; use a"
-              + " directory only you can write (chmod 700) for --out");
+          ("%s is writable by %s (%s, no sticky bit): another user there could replace the"
+                  + " credentials; use a directory only you can write (chmod 700) for --out")
+              .formatted(
+                  dir, (mode & 0002) != 0 ? "others" : "its group", Modes.octal(mode & 07777)));
     }
   }
 

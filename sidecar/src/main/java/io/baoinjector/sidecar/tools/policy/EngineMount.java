@@ -14,9 +14,4 @@ record EngineMount(String path, String type, int kvVersion) {
   String relative(String fullPath) {
     return fullPath.startsWith(path) ? fullPath.substring(path.length()) : fullPath;
   }
-
-  /** Not KV: the sidecar renews (and may revoke) what such an engine leases. */
-  boolean leasing() {
-    return kvVersion == 0;
-  }
 }

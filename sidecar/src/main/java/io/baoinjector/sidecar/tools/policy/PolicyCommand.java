@@ -22,10 +22,6 @@ import picocli.CommandLine.Command;
     },
     footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config."})
 public final class PolicyCommand extends PolicyTool {
-  public PolicyCommand() {
-    this(System.getenv());
-  }
-
   /** With the invocation's environment (the command line hands in its own). */
   public PolicyCommand(Map<String, String> env) {
     super(env);

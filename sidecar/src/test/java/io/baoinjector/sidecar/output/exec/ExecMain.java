@@ -27,7 +27,8 @@ public final class ExecMain {
     // With EXEC_MAIN_RESTART_ON=FILE: restart on change, and V changes once FILE appears.
     String trigger = System.getenv("EXEC_MAIN_RESTART_ON");
     OnChange policy = trigger == null ? OnChange.NONE : OnChange.RESTART;
-    ExecRunner runner = new ExecRunner(command, Set.of(), policy, Duration.ofSeconds(10));
+    ExecRunner runner =
+        new ExecRunner(command, Set.of(), policy, Duration.ofSeconds(10), ExecRunner.Options.NONE);
     if (trigger != null) {
       hub.addListener(runner);
       Thread t =
