@@ -65,7 +65,14 @@ final class Scalars {
           "\"" + t + "\" is not an http(s) URL",
           "write it as https://HOST:PORT or http://HOST:PORT");
     }
-    return URI.create(u.toString().replaceAll("/+$", ""));
+    // by index: the regex "/+$" backtracks through every inner run of slashes (seconds on a long
+    // one)
+    String s = u.toString();
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '/') {
+      end--;
+    }
+    return URI.create(s.substring(0, end));
   }
 
   static InetSocketAddress hostPort(String a, LoadContext ctx) {

@@ -210,8 +210,17 @@ final class KvWriter {
     return v.isTextual() ? v.asText() : v.toString();
   }
 
-  /** As typed, less surrounding blanks and slashes. */
+  /** As typed, less surrounding blanks and slashes (by index: a regex backtracks on long runs). */
   private static String strip(String path) {
-    return path.strip().replaceAll("^/+|/+$", "");
+    String p = path.strip();
+    int from = 0;
+    int to = p.length();
+    while (from < to && p.charAt(from) == '/') {
+      from++;
+    }
+    while (to > from && p.charAt(to - 1) == '/') {
+      to--;
+    }
+    return p.substring(from, to);
   }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +23,22 @@ class ScalarTypesTest {
 
   private static SidecarConfig load(String extra) {
     return ConfigLoader.load(BASE + extra, NAME, ENV);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.SECONDS)
+  void anAddressWithAHugeRunOfSlashesLosesOnlyItsTrailingOnesQuickly() {
+    // a backtracking regex ("/+$") took seconds on a long inner run; the env's BAO_ADDR goes here
+    // too
+    String inner = "/".repeat(200_000);
+    SidecarConfig c =
+        ConfigLoader.load(
+            "openbao:\n  address: http://127.0.0.1:8200"
+                + inner
+                + "x//\nsecrets:\n  A: secret/a#b\n",
+            NAME,
+            ENV);
+    assertEquals("http://127.0.0.1:8200" + inner + "x", c.openbao().addresses().get(0).toString());
   }
 
   @ParameterizedTest(name = "mode: {0}")

@@ -110,6 +110,24 @@ class ToolCommandsTest {
   }
 
   @Test
+  @Timeout(value = 5, unit = TimeUnit.SECONDS)
+  void aHugeRunOfSlashesInAPathIsRefusedAsQuickly() {
+    // trimming the path's slashes must stay linear: a backtracking regex took seconds here
+    String slashes = "secret/a" + "/".repeat(200_000) + "b";
+    Map<String, String> env = Map.of("BAO_ADDR", "http://127.0.0.1:1", "BAO_TOKEN", "t");
+    for (String[] r :
+        List.of(
+            runWith(env, "rotate", slashes + "#k", "--generate", "8"),
+            runWith(env, "import", "--from", "/dev/null", "--to", slashes))) {
+      assertEquals("2", r[0], r[2]);
+      assertTrue(
+          r[2].endsWith(
+              "... (200009 characters): longer than 1024 characters; shorten the secret's path\n"),
+          r[2]);
+    }
+  }
+
+  @Test
   void valueFileDropsOneTrailingLineEndingCrlfOrLf(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("v");
     Files.writeString(f, "canary-pw\r\n");
