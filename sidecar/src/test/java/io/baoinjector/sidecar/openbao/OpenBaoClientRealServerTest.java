@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import java.net.InetAddress;
@@ -27,7 +27,7 @@ class OpenBaoClientRealServerTest {
   private static OpenBaoClient client(OpenBao bao, String namespace, URI... more) {
     List<URI> addresses = new java.util.ArrayList<>(List.of(more));
     addresses.add(URI.create(bao.address()));
-    return OpenBaoClient.builder(new OpenBaoSettings(addresses, namespace, null, false))
+    return OpenBaoClient.builder(TestSettings.openbao(addresses, namespace, null, false))
         .sleeper(new RecordingSleeper())
         .build();
   }
