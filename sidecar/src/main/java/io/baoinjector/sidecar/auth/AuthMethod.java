@@ -48,7 +48,7 @@ public interface AuthMethod {
               settings.keepSecretIdFile());
       case JWT -> new JwtAuth(mount, settings.role(), settings.jwtFile());
       case KUBERNETES ->
-          new KubernetesAuth(
+          JwtAuth.kubernetes(
               mount,
               settings.role(),
               settings.jwtFile() == null

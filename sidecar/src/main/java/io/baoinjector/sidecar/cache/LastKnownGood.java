@@ -10,13 +10,11 @@ import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.source.CachedValues;
 import io.baoinjector.sidecar.source.CachedValues.Cached;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LastKnownGood.class);
-  private static final long MAX_FILE = 64L << 20;
+  private static final int MAX_FILE = 64 << 20;
 
   private final Path path;
   private final CacheFormat format;
@@ -134,16 +132,11 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     if (!a.isRegularFile()) {
       throw new IOException("not a regular file");
     }
-    try (SeekableByteChannel ch =
-        Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      if (ch.size() > MAX_FILE) {
-        throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
-      }
-      ByteBuffer b = ByteBuffer.allocate((int) ch.size());
-      while (b.hasRemaining() && ch.read(b) > 0) {
-        // read it all
-      }
-      return Arrays.copyOf(b.array(), b.position());
+    if (a.size() > MAX_FILE) {
+      throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
+    }
+    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+      return in.readNBytes(MAX_FILE); // one grown since is cut short: it fails its integrity check
     }
   }
 

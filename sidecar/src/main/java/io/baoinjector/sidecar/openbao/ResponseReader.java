@@ -14,7 +14,7 @@ final class ResponseReader {
 
   Attempt read(Transport c, OpenBaoRequest req, Response r, long t0) throws IOException {
     int code = r.code();
-    String text = Transport.bodyString(r.body());
+    String text = r.body() == null ? "" : r.body().string();
     String m = req.method();
     String p = req.pathLabel();
     if (code / 100 == 2) {

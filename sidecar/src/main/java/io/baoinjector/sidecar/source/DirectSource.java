@@ -46,10 +46,6 @@ final class DirectSource implements SecretSource {
     this.revokeReplaced = leases.revokeReplaced();
   }
 
-  DirectSource(String path, Reader reader, RefreshObserver observer) {
-    this(path, reader, observer, LeaseSettings.DEFAULTS);
-  }
-
   @Override
   public String path() {
     return path;

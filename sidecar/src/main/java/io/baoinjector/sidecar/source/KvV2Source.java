@@ -52,11 +52,6 @@ final class KvV2Source implements SecretSource {
     return last;
   }
 
-  @Override
-  public Instant due() {
-    return null;
-  }
-
   /** True once a policy denied {@code metadata/} and this source re-reads data every round. */
   boolean metadataDenied() {
     return metadataDenied;

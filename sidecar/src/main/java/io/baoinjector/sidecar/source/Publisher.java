@@ -81,10 +81,6 @@ final class Publisher {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  synchronized Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {
-    return publish(sources, unreachable, Set.of(), now);
-  }
-
   /** {@code down}: the backends that could not be reached (their names are stale). */
   synchronized Snapshot publish(
       SourceRegistry sources, boolean unreachable, Set<String> down, Instant now) {

@@ -38,11 +38,6 @@ final class SourceRegistry {
   private final BackendOutages down;
 
   SourceRegistry(
-      Collection<SourceKey> keys, Reader reader, RefreshObserver observer, LeaseSettings leases) {
-    this(keys, reader, observer, leases, Backends.none(), Duration.ofSeconds(30));
-  }
-
-  SourceRegistry(
       Collection<SourceKey> keys,
       Reader reader,
       RefreshObserver observer,
@@ -56,10 +51,6 @@ final class SourceRegistry {
     this.observer = observer;
     this.leases = leases;
     keys.forEach(k -> slots.put(k, new SourceSlot()));
-  }
-
-  Map<SourceKey, SourceSlot> slots() {
-    return slots;
   }
 
   /**
@@ -122,7 +113,7 @@ final class SourceRegistry {
   }
 
   /** The slot's source, made first when the slot has none (which asks OpenBao for the mount). */
-  SecretSource sourceOf(SourceKey key, SourceSlot slot) {
+  private SecretSource sourceOf(SourceKey key, SourceSlot slot) {
     if (slot.source() == null) {
       create(key, slot);
     }
@@ -155,7 +146,7 @@ final class SourceRegistry {
   }
 
   /** After a failed read: drops a source whose engine may be misjudged, and its cached mount. */
-  void dropIfMisjudged(SourceKey key, SourceSlot slot) {
+  private void dropIfMisjudged(SourceKey key, SourceSlot slot) {
     if (key.backendSecret() == null && slot.dropIfMisjudged()) {
       mounts.forget(key.path());
     }

@@ -40,10 +40,6 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   private final Lifecycle lifecycle;
   private final ForbiddenCheck forbidden;
 
-  public TokenManager(OpenBaoClient client, AuthMethod auth) {
-    this(builder(client, auth));
-  }
-
   private TokenManager(Builder b) {
     this.client = b.client;
     this.ownsScheduler = b.scheduler == null;
