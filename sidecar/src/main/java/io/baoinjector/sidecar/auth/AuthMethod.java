@@ -58,13 +58,7 @@ public interface AuthMethod {
   }
 
   private static String trimSlashes(String mount) {
-    String m = mount.trim();
-    while (m.startsWith("/")) {
-      m = m.substring(1);
-    }
-    while (m.endsWith("/")) {
-      m = m.substring(0, m.length() - 1);
-    }
+    String m = mount.trim().replaceAll("^/+|/+$", "");
     return m.startsWith("auth/") ? m.substring("auth/".length()) : m;
   }
 }

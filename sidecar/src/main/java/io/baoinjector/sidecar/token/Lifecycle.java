@@ -23,15 +23,17 @@ final class Lifecycle {
   // logs under TokenManager: the name operators know
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
 
-  private final OpenBaoClient client;
+  // the renew task shares these
+  final OpenBaoClient client;
+  final Clock clock;
+  final Backoff backoff;
+  final RenewalPolicy policy;
+  final TokenObserver observer;
+  final TokenState state = new TokenState();
+
   private final AuthMethod auth;
   private final Scheduler scheduler;
-  private final Clock clock;
-  private final Backoff backoff;
-  private final RenewalPolicy policy;
-  private final TokenObserver observer;
   private final CredentialWait credentials;
-  private final TokenState state = new TokenState();
   private final Renewal renewal;
 
   // guarded by state
@@ -57,7 +59,7 @@ final class Lifecycle {
     this.policy = policy;
     this.observer = observer;
     this.credentials = new CredentialWait(auth, clock, credentialPoll);
-    this.renewal = new Renewal(this, state, client, clock, backoff, policy, observer);
+    this.renewal = new Renewal(this);
   }
 
   void start() {
@@ -65,18 +67,6 @@ final class Lifecycle {
       state.start();
       scheduleLogin(Duration.ZERO, false);
     }
-  }
-
-  SecretValue currentToken() {
-    return state.currentToken();
-  }
-
-  SecretValue awaitToken(Duration timeout) throws InterruptedException {
-    return state.awaitToken(timeout);
-  }
-
-  Token currentOrNull() {
-    return state.currentOrNull();
   }
 
   void close() {

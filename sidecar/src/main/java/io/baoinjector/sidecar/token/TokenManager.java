@@ -55,8 +55,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
             new RenewalPolicy(b.random, b.minReloginMargin),
             observer,
             b.credentialPoll);
-    this.forbidden =
-        new ForbiddenCheck(lifecycle, client, b.clock, b.forbiddenCheckInterval, b.waitLimit);
+    this.forbidden = new ForbiddenCheck(lifecycle, b.forbiddenCheckInterval, b.waitLimit);
   }
 
   public static Builder builder(OpenBaoClient client, AuthMethod auth) {
@@ -76,17 +75,17 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
    */
   @Override
   public SecretValue currentToken() {
-    return lifecycle.currentToken();
+    return lifecycle.state.currentToken();
   }
 
   /** Like {@link #currentToken()}, but waits up to {@code timeout} for a successful login. */
   public SecretValue awaitToken(Duration timeout) throws InterruptedException {
-    return lifecycle.awaitToken(timeout);
+    return lifecycle.state.awaitToken(timeout);
   }
 
   /** The current token and what OpenBao said about it at the last login or renewal. */
   public Optional<Token> current() {
-    return Optional.ofNullable(lifecycle.currentOrNull());
+    return Optional.ofNullable(lifecycle.state.currentOrNull());
   }
 
   /**
@@ -130,7 +129,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
    * @return whether OpenBao confirmed the revocation
    */
   public boolean revoke() {
-    Token t = lifecycle.currentOrNull();
+    Token t = lifecycle.state.currentOrNull();
     close();
     if (t == null) {
       return false;
