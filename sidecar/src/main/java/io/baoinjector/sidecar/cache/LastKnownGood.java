@@ -54,9 +54,8 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   private Map<String, List<Object>> lastWritten;
   private volatile String refusal;
 
-  private LastKnownGood(
-      Path path, CacheFormat format, Destination destination, SnapshotHub hub, Clock clock) {
-    this.path = path;
+  private LastKnownGood(CacheFormat format, Destination destination, SnapshotHub hub, Clock clock) {
+    this.path = destination.path();
     this.format = format;
     this.destination = destination;
     this.hub = hub;
@@ -83,7 +82,7 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
         Destination.check("cache", settings.path(), 0600, null, null, settings.allowDisk());
     CacheFormat f = new CacheFormat(CacheKey.read(settings.keyFile()), ConfigIdentity.of(config));
     d.probe();
-    return new LastKnownGood(d.path(), f, d, hub, clock);
+    return new LastKnownGood(f, d, hub, clock);
   }
 
   /** The cached values to offer, or empty (no cache yet, or refused with one warning). */

@@ -2,10 +2,15 @@ package io.baoinjector.sidecar.openbao;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import okhttp3.HttpUrl;
@@ -30,9 +35,6 @@ final class Transport {
    */
   static final int TOO_MANY_REQUESTS_PER_ADDRESS = 2;
 
-  /** The longest {@code Retry-After} honoured. */
-  private static final Duration RETRY_AFTER_CAP = Duration.ofMinutes(5);
-
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
   private final List<HttpUrl> addresses;
@@ -40,9 +42,8 @@ final class Transport {
   private final AtomicIntegerArray tooManyInARow;
   private final String namespace;
   private final OkHttpClient http;
-  private final Clock clock;
   private final RequestObserver observer;
-  private final ResponseReader reader = new ResponseReader();
+  private final ResponseReader reader;
 
   Transport(
       List<HttpUrl> addresses,
@@ -54,7 +55,7 @@ final class Transport {
     this.tooManyInARow = new AtomicIntegerArray(addresses.size());
     this.namespace = namespace;
     this.http = http;
-    this.clock = clock;
+    this.reader = new ResponseReader(clock);
     this.observer = observer;
   }
 
@@ -105,7 +106,7 @@ final class Transport {
           return unavailable(req, "interrupted", e, false);
         }
         observe(req, 0, RequestObserver.Outcome.CONNECTION_FAILURE, t0);
-        if (!ConnectFailures.isConnectFailure(e)) {
+        if (!isConnectFailure(e)) {
           // the request may have reached the server: retry the same address after a backoff
           return unavailable(req, describe(url, e), e, true);
         }
@@ -244,7 +245,23 @@ final class Transport {
     }
   }
 
-  Duration retryAfter(Response r) {
-    return RetryAfter.parse(r.header("Retry-After"), clock, RETRY_AFTER_CAP);
+  /**
+   * Tells "never reached this address" (safe to try the next HA address at once) from "reached it,
+   * then failed" (the request may have been processed; back off and retry).
+   */
+  private static boolean isConnectFailure(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnknownHostException) {
+        return true;
+      }
+      if (t instanceof SocketTimeoutException
+          && t.getMessage() != null
+          && t.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

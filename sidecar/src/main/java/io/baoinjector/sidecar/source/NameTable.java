@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -230,21 +231,15 @@ final class NameTable {
     if (names.isEmpty()) {
       return Map.of();
     }
-    envFrom.forEach(
-        e -> {
-          String n = "env-from:" + e.path().path();
-          if (!e.path().backend().isEmpty() && unresolved.contains(n)) {
-            names.get(e.path().backend()).add(n);
+    BiConsumer<String, String> add =
+        (backend, n) -> {
+          if (!backend.isEmpty() && unresolved.contains(n)) {
+            names.get(backend).add(n);
           }
-        });
-    for (Map<String, Reference> m : List.of(secrets, properties)) {
-      m.forEach(
-          (n, r) -> {
-            if (!r.backend().isEmpty() && unresolved.contains(n)) {
-              names.get(r.backend()).add(n);
-            }
-          });
-    }
+        };
+    envFrom.forEach(e -> add.accept(e.path().backend(), "env-from:" + e.path().path()));
+    secrets.forEach((n, r) -> add.accept(r.backend(), n));
+    properties.forEach((n, r) -> add.accept(r.backend(), n));
     Map<String, BackendStatus> out = new LinkedHashMap<>();
     names.forEach((b, l) -> out.put(b, new BackendStatus(down.contains(b), l)));
     return out;

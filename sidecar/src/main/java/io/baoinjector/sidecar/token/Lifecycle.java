@@ -42,23 +42,15 @@ final class Lifecycle {
   private boolean loginRunning;
   private boolean backingOff;
 
-  Lifecycle(
-      OpenBaoClient client,
-      AuthMethod auth,
-      Scheduler scheduler,
-      Clock clock,
-      Backoff backoff,
-      RenewalPolicy policy,
-      TokenObserver observer,
-      Duration credentialPoll) {
-    this.client = client;
-    this.auth = auth;
+  Lifecycle(TokenManager.Builder b, Scheduler scheduler) {
+    this.client = b.client;
+    this.auth = b.auth;
     this.scheduler = scheduler;
-    this.clock = clock;
-    this.backoff = backoff;
-    this.policy = policy;
-    this.observer = observer;
-    this.credentials = new CredentialWait(auth, clock, credentialPoll);
+    this.clock = b.clock;
+    this.backoff = b.backoff;
+    this.policy = new RenewalPolicy(b.random, b.minReloginMargin);
+    this.observer = b.observer;
+    this.credentials = new CredentialWait(auth, clock, b.credentialPoll);
     this.renewal = new Renewal(this);
   }
 

@@ -45,16 +45,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? Scheduler.daemon("bao-token") : b.scheduler;
     this.observer = b.observer;
-    this.lifecycle =
-        new Lifecycle(
-            client,
-            b.auth,
-            scheduler,
-            b.clock,
-            b.backoff,
-            new RenewalPolicy(b.random, b.minReloginMargin),
-            observer,
-            b.credentialPoll);
+    this.lifecycle = new Lifecycle(b, scheduler);
     this.forbidden = new ForbiddenCheck(lifecycle, b.forbiddenCheckInterval, b.waitLimit);
   }
 
@@ -155,17 +146,18 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
 
   /** Options; the defaults suit production. */
   public static final class Builder {
-    private final OpenBaoClient client;
-    private final AuthMethod auth;
-    private Scheduler scheduler;
-    private Clock clock = Clock.systemUTC();
-    private Backoff backoff = Backoff.standard();
-    private DoubleSupplier random = Math::random;
-    private TokenObserver observer = TokenObserver.NOOP;
-    private Duration forbiddenCheckInterval = Duration.ofSeconds(10);
-    private Duration waitLimit = Duration.ofSeconds(60);
-    private Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
-    private Duration credentialPoll = Duration.ofSeconds(2);
+    // read by the lifecycle it configures
+    final OpenBaoClient client;
+    final AuthMethod auth;
+    Scheduler scheduler;
+    Clock clock = Clock.systemUTC();
+    Backoff backoff = Backoff.standard();
+    DoubleSupplier random = Math::random;
+    TokenObserver observer = TokenObserver.NOOP;
+    Duration forbiddenCheckInterval = Duration.ofSeconds(10);
+    Duration waitLimit = Duration.ofSeconds(60);
+    Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
+    Duration credentialPoll = Duration.ofSeconds(2);
 
     private Builder(OpenBaoClient client, AuthMethod auth) {
       this.client = Objects.requireNonNull(client, "client == null");
