@@ -144,16 +144,12 @@ final class FileBackend implements Backend {
   /** A path's own failure, never the store's outage. */
   private static BackendException failed(Reference ref, String doing, IOException e) {
     if (e instanceof NoSuchFileException) {
-      return notFound(ref);
+      return new BackendException(BackendException.Kind.NOT_FOUND, ref.secret() + ": no such file");
     }
     if (e instanceof AccessDeniedException) {
       return new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     }
     return new BackendException(
         BackendException.Kind.INVALID, ref + ": cannot " + doing + ": " + why(e));
-  }
-
-  private static BackendException notFound(Reference ref) {
-    return new BackendException(BackendException.Kind.NOT_FOUND, ref.secret() + ": no such file");
   }
 }

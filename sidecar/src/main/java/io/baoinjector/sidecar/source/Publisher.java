@@ -95,7 +95,7 @@ final class Publisher {
       cached = null;
     }
     hub.leases(sources.leases());
-    NameTable.Resolved r = names.resolve(sources::state, hub.current());
+    NameTable.Resolved r = names.resolve(sources::slot, hub.current());
     hub.backends(names.backendStatus(r.unresolved(), down));
     everComplete |= r.complete() && !unreachable;
     // a name served from the fallback file has a value: the app may start, on stale values

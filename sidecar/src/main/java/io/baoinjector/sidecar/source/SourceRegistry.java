@@ -7,16 +7,15 @@ import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
-import io.baoinjector.sidecar.source.NameTable.SourceState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,12 +164,9 @@ final class SourceRegistry {
         });
   }
 
-  /** What the name table needs to know of {@code key}, or null for an unknown key. */
-  SourceState state(SourceKey key) {
-    SourceSlot t = slots.get(key);
-    return t == null
-        ? null
-        : new SourceState(t.lastGood(), t.failing(), t.confirmedAt(), t.answered());
+  /** The slot of {@code key}, or null for an unknown key. */
+  SourceSlot slot(SourceKey key) {
+    return slots.get(key);
   }
 
   /** The earliest time a slot (or a backend's retry) wants a round, if before {@code at}. */
@@ -186,13 +182,9 @@ final class SourceRegistry {
   }
 
   List<LeaseStatus> leases() {
-    List<LeaseStatus> l = new ArrayList<>();
-    for (SourceSlot t : slots.values()) {
-      if (t.source() instanceof DirectSource d) {
-        l.addAll(d.leases());
-      }
-    }
-    return l;
+    return slots.values().stream()
+        .flatMap(t -> t.source() instanceof DirectSource d ? d.leases().stream() : Stream.empty())
+        .toList();
   }
 
   Map<String, String> deniedPaths() {
@@ -207,14 +199,10 @@ final class SourceRegistry {
   }
 
   List<String> metadataDeniedPaths() {
-    List<String> l = new ArrayList<>();
-    slots.forEach(
-        (k, t) -> {
-          if (t.source() instanceof KvV2Source kv && kv.metadataDenied()) {
-            l.add(k.path());
-          }
-        });
-    return l;
+    return slots.entrySet().stream()
+        .filter(e -> e.getValue().source() instanceof KvV2Source kv && kv.metadataDenied())
+        .map(e -> e.getKey().path())
+        .toList();
   }
 
   /** The source reading {@code path} (current version), or null. */

@@ -23,7 +23,7 @@ final class Lifecycle {
   // logs under TokenManager: the name operators know
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
 
-  // the renew task shares these
+  // shared with the renew task and the 403 check
   final OpenBaoClient client;
   final Clock clock;
   final Backoff backoff;
