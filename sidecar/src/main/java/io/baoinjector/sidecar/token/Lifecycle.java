@@ -23,7 +23,7 @@ final class Lifecycle {
   // logs under TokenManager: the name operators know
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
 
-  // shared with the renew task and the 403 check
+  // shared with the renew task, the 403 check and the manager
   final OpenBaoClient client;
   final Clock clock;
   final Backoff backoff;

@@ -33,18 +33,14 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   static final String RENEW_SELF = "auth/token/renew-self";
   static final String REVOKE_SELF = "auth/token/revoke-self";
 
-  private final OpenBaoClient client;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
-  private final TokenObserver observer;
   private final Lifecycle lifecycle;
   private final ForbiddenCheck forbidden;
 
   private TokenManager(Builder b) {
-    this.client = b.client;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? Scheduler.daemon("bao-token") : b.scheduler;
-    this.observer = b.observer;
     this.lifecycle = new Lifecycle(b, scheduler);
     this.forbidden = new ForbiddenCheck(lifecycle, b.forbiddenCheckInterval, b.waitLimit);
   }
@@ -87,7 +83,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   public boolean isTokenAlive() {
     SecretValue t = currentToken();
     try {
-      client.get(LOOKUP_SELF, t);
+      lifecycle.client.get(LOOKUP_SELF, t);
       return true;
     } catch (PermissionDeniedException e) {
       return false;
@@ -109,7 +105,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   @Override
   public ForbiddenVerdict onForbidden(SecretValue tokenUsed) {
     ForbiddenVerdict v = forbidden.check(tokenUsed);
-    Lifecycle.safely(() -> observer.onForbiddenChecked(v));
+    Lifecycle.safely(() -> lifecycle.observer.onForbiddenChecked(v));
     return v;
   }
 
@@ -126,7 +122,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
       return false;
     }
     try {
-      client.post(REVOKE_SELF, Map.of(), t.clientToken());
+      lifecycle.client.post(REVOKE_SELF, Map.of(), t.clientToken());
       log.info("revoked token {}", t);
       return true;
     } catch (OpenBaoException e) {
