@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.TestSettings;
+import io.baoinjector.testkit.OpenBao;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -387,7 +387,7 @@ class OpenBaoClientTest {
 
   @Test
   void failsOverToTheNextAddressAndRemembersIt() throws Exception {
-    URI dead = URI.create("http://127.0.0.1:" + closedPort());
+    URI dead = URI.create("http://127.0.0.1:" + OpenBao.freePort());
     OpenBaoClient c = builder("", dead, server.url("/").uri()).build();
     server.enqueue(json(200, "{\"n\":1}"));
     server.enqueue(json(200, "{\"n\":2}"));
@@ -418,7 +418,7 @@ class OpenBaoClientTest {
 
   @Test
   void allAddressesDownIsUnavailableAfterRetries() throws Exception {
-    URI dead = URI.create("http://127.0.0.1:" + closedPort());
+    URI dead = URI.create("http://127.0.0.1:" + OpenBao.freePort());
     OpenBaoClient c = builder("", dead).maxAttempts(2).build();
     UnavailableException e = assertThrows(UnavailableException.class, () -> c.get("a", TOKEN));
     assertEquals(0, e.status());
@@ -563,11 +563,5 @@ class OpenBaoClientTest {
     assertEquals(404, e.status());
     assertEquals(RequestObserver.Outcome.ERROR, e.outcome());
     assertInstanceOf(Duration.class, e.duration());
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
