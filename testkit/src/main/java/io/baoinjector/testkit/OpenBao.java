@@ -272,7 +272,8 @@ public final class OpenBao implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  /** A loopback TCP port that was free a moment ago. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

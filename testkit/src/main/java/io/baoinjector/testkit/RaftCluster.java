@@ -127,6 +127,19 @@ public final class RaftCluster implements AutoCloseable {
     throw new IllegalStateException("no active node after " + timeout + "\n" + logs());
   }
 
+  /** Waits up to 60 s for a node other than {@code old} to be active; returns its index. */
+  public int awaitNewLeader(int old) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      int l = awaitLeader(Duration.ofSeconds(60));
+      if (l != old) {
+        return l;
+      }
+      OpenBao.sleep(100);
+    }
+    throw new AssertionError("leadership never moved from node " + old + "\n" + logs());
+  }
+
   /** {@code bao operator step-down} on the active node; returns the index that stepped down. */
   public int stepDown() {
     int l = leader();

@@ -24,13 +24,7 @@ class DurableServersTest {
       assertFalse(bao.isRunning());
       bao.restart();
       assertEquals(port, bao.port());
-      assertEquals(
-          "one",
-          bao.api("GET", "secret/data/app/db", null)
-              .path("data")
-              .path("data")
-              .path("password")
-              .asText());
+      assertEquals("one", password(bao));
       assertEquals(
           200,
           bao.raw(token, "GET", "auth/token/lookup-self", null).statusCode(),
@@ -38,13 +32,7 @@ class DurableServersTest {
       bao.seal();
       assertEquals(503, bao.raw(bao.rootToken(), "GET", "secret/data/app/db", null).statusCode());
       bao.unseal();
-      assertEquals(
-          "one",
-          bao.api("GET", "secret/data/app/db", null)
-              .path("data")
-              .path("data")
-              .path("password")
-              .asText());
+      assertEquals("one", password(bao));
     }
   }
 
@@ -55,35 +43,24 @@ class DurableServersTest {
       c.leaderClient().put("app/db", Map.of("password", "one"));
 
       c.stepDown();
-      int second = awaitNewLeader(c, first);
+      int second = c.awaitNewLeader(first);
       assertNotEquals(first, second);
 
       c.kill(second);
-      int third = awaitNewLeader(c, second);
+      int third = c.awaitNewLeader(second);
       assertNotEquals(second, third);
-      assertEquals(
-          "one",
-          c.client(third)
-              .api("GET", "secret/data/app/db", null)
-              .path("data")
-              .path("data")
-              .path("password")
-              .asText());
+      assertEquals("one", password(c.client(third)));
 
       c.restart(second);
       c.waitHealthy(Duration.ofSeconds(60));
     }
   }
 
-  static int awaitNewLeader(RaftCluster c, int old) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      int l = c.awaitLeader(Duration.ofSeconds(60));
-      if (l != old) {
-        return l;
-      }
-      OpenBao.sleep(100);
-    }
-    throw new AssertionError("leadership never moved from node " + old + "\n" + c.logs());
+  private static String password(OpenBao bao) {
+    return bao.api("GET", "secret/data/app/db", null)
+        .path("data")
+        .path("data")
+        .path("password")
+        .asText();
   }
 }

@@ -48,7 +48,7 @@ public interface AuthMethod {
               settings.keepSecretIdFile());
       case JWT -> new JwtAuth(mount, settings.role(), settings.jwtFile());
       case KUBERNETES ->
-          new KubernetesAuth(
+          JwtAuth.kubernetes(
               mount,
               settings.role(),
               settings.jwtFile() == null
@@ -58,13 +58,7 @@ public interface AuthMethod {
   }
 
   private static String trimSlashes(String mount) {
-    String m = mount.trim();
-    while (m.startsWith("/")) {
-      m = m.substring(1);
-    }
-    while (m.endsWith("/")) {
-      m = m.substring(0, m.length() - 1);
-    }
+    String m = mount.trim().replaceAll("^/+|/+$", "");
     return m.startsWith("auth/") ? m.substring("auth/".length()) : m;
   }
 }

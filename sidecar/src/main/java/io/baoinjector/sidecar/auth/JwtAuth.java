@@ -14,17 +14,27 @@ public final class JwtAuth implements AuthMethod {
   private final String mount;
   private final String role;
   private final Path jwtFile;
-  private final String key;
+  private final String description;
 
   public JwtAuth(String mount, String role, Path jwtFile) {
-    this(mount, role, jwtFile, "auth.jwt-file");
+    this(mount, role, jwtFile, "role " + role + " at auth/" + mount + " with " + jwtFile);
   }
 
-  JwtAuth(String mount, String role, Path jwtFile, String key) {
+  private JwtAuth(String mount, String role, Path jwtFile, String description) {
     this.mount = Objects.requireNonNull(mount, "mount == null");
     this.role = role;
     this.jwtFile = jwtFile;
-    this.key = key;
+    this.description = description;
+  }
+
+  /**
+   * Kubernetes auth: {@code role} plus the pod's service-account token, re-read at every login
+   * (projected tokens are rotated by the kubelet). OpenBao checks it with the cluster's TokenReview
+   * API: the same wire protocol as JWT auth.
+   */
+  public static JwtAuth kubernetes(String mount, String role, Path serviceAccountTokenFile) {
+    return new JwtAuth(
+        mount, role, serviceAccountTokenFile, "kubernetes role " + role + " at auth/" + mount);
   }
 
   @Override
@@ -32,7 +42,7 @@ public final class JwtAuth implements AuthMethod {
     if (role == null || role.isBlank()) {
       throw new AuthException("auth.role: not set; name the " + mount + " role to log in as");
     }
-    SecretValue jwt = CredentialFiles.read(key, jwtFile);
+    SecretValue jwt = CredentialFiles.read("auth.jwt-file", jwtFile);
     String path = "auth/" + mount + "/login";
     return Token.fromAuth(
         client.login(path, Map.of("role", role, "jwt", jwt.reveal())), "POST", path);
@@ -45,6 +55,6 @@ public final class JwtAuth implements AuthMethod {
 
   @Override
   public String describe() {
-    return "role " + role + " at auth/" + mount + " with " + jwtFile;
+    return description;
   }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Finds a cloud backend's jar and opens it on its own class loader, so its SDK is loaded only by a
@@ -90,25 +92,23 @@ final class BackendJars {
 
   private static List<Path> dirs() {
     String env = System.getenv(DIR_ENV);
-    List<Path> dirs = new ArrayList<>();
-    if (env != null && !env.isBlank()) {
-      for (String d : env.split(":")) {
-        if (!d.isBlank()) {
-          dirs.add(Path.of(d).toAbsolutePath());
-        }
-      }
-      if (!dirs.isEmpty()) {
-        return dirs; // only separators: as if unset
-      }
+    List<Path> dirs =
+        env == null
+            ? List.of()
+            : Stream.of(env.split(":"))
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d).toAbsolutePath())
+                .toList();
+    if (!dirs.isEmpty()) {
+      return dirs; // blank, or only separators: as if unset
     }
     try {
       Path self =
           Path.of(BackendJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      dirs.add((Files.isDirectory(self) ? self : self.getParent()).resolve("backends"));
+      return List.of((Files.isDirectory(self) ? self : self.getParent()).resolve("backends"));
     } catch (URISyntaxException | RuntimeException e) {
-      dirs.add(Path.of("backends").toAbsolutePath());
+      return List.of(Path.of("backends").toAbsolutePath());
     }
-    return dirs;
   }
 
   private static Path find(List<Path> dirs, String stem, String type) {
@@ -128,8 +128,7 @@ final class BackendJars {
         // no such directory: said below
       }
     }
-    String dir =
-        dirs.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(":"));
+    String dir = dirs.stream().map(Path::toString).collect(Collectors.joining(":"));
     if (found.size() != 1) {
       throw new BackendException(
           BackendException.Kind.INVALID,

@@ -55,9 +55,7 @@ public final class Backends implements AutoCloseable {
                 try {
                   BackendJars.factory(s.type());
                 } catch (BackendException x) {
-                  throw configError(
-                      config,
-                      new BackendException(x.kind(), "backends." + name + ": " + x.getMessage()));
+                  throw configError(config, named(name, x));
                 }
               }
             });
@@ -99,10 +97,7 @@ public final class Backends implements AutoCloseable {
           }
           m.put(e.getKey(), f.open(e.getKey(), s));
         } catch (BackendException x) {
-          String at = "backends." + e.getKey();
-          String said = String.valueOf(x.getMessage());
-          // a factory that names the key itself (backends.gcp.project: …) is said as it is
-          throw new BackendException(x.kind(), said.startsWith(at) ? said : at + ": " + said, x);
+          throw named(e.getKey(), x);
         } catch (RuntimeException | LinkageError x) {
           // a factory's own failure: its message may quote a credential file, so only its kind
           throw new BackendException(
@@ -122,6 +117,13 @@ public final class Backends implements AutoCloseable {
       throw e;
     }
     return new Backends(m);
+  }
+
+  /** {@code x} as block {@code name}'s failure; one that names the key itself is said as it is. */
+  private static BackendException named(String name, BackendException x) {
+    String at = "backends." + name;
+    String said = String.valueOf(x.getMessage());
+    return new BackendException(x.kind(), said.startsWith(at) ? said : at + ": " + said, x);
   }
 
   private static boolean usesFile(SidecarConfig c) {

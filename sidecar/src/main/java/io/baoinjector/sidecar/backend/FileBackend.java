@@ -4,6 +4,7 @@ import io.baoinjector.shared.Reference;
 import io.baoinjector.shared.ShellDotenv;
 import io.baoinjector.shared.wire.Utf8;
 import io.baoinjector.shared.wire.WireFormatException;
+import io.baoinjector.sidecar.SecretValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -74,10 +75,10 @@ final class FileBackend implements Backend {
       } else {
         log.debug("{}: not a dotenv file ({}); only the whole file is served", ref, e.getMessage());
       }
-      return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), Map.of(), version);
+      keys = Map.of();
     }
-    BackendSecret keyed = BackendSecret.ofKeys(keys, version);
-    return new BackendSecret(io.baoinjector.sidecar.SecretValue.of(text), keyed.keys(), version);
+    return new BackendSecret(
+        SecretValue.of(text), BackendSecret.ofKeys(keys, version).keys(), version);
   }
 
   @Override
@@ -143,16 +144,12 @@ final class FileBackend implements Backend {
   /** A path's own failure, never the store's outage. */
   private static BackendException failed(Reference ref, String doing, IOException e) {
     if (e instanceof NoSuchFileException) {
-      return notFound(ref);
+      return new BackendException(BackendException.Kind.NOT_FOUND, ref.secret() + ": no such file");
     }
     if (e instanceof AccessDeniedException) {
       return new BackendException(BackendException.Kind.DENIED, ref + ": permission denied");
     }
     return new BackendException(
         BackendException.Kind.INVALID, ref + ": cannot " + doing + ": " + why(e));
-  }
-
-  private static BackendException notFound(Reference ref) {
-    return new BackendException(BackendException.Kind.NOT_FOUND, ref.secret() + ": no such file");
   }
 }

@@ -68,7 +68,7 @@ final class CacheFormat {
       random.nextBytes(nonce);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-      byte[] header = header(VERSION, fingerprint);
+      byte[] header = ByteBuffer.allocate(HEADER).put(MAGIC).put(VERSION).put(fingerprint).array();
       c.updateAAD(header);
       byte[] sealed = c.doFinal(plain);
       return ByteBuffer.allocate(header.length + NONCE + sealed.length)
@@ -121,10 +121,6 @@ final class CacheFormat {
     } catch (GeneralSecurityException e) {
       throw new Refused("cannot be decrypted: " + e.getClass().getSimpleName());
     }
-  }
-
-  private static byte[] header(byte version, byte[] fingerprint) {
-    return ByteBuffer.allocate(HEADER).put(MAGIC).put(version).put(fingerprint).array();
   }
 
   private static ObjectNode toJson(CachedValues v) {

@@ -10,13 +10,11 @@ import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.source.CachedValues;
 import io.baoinjector.sidecar.source.CachedValues.Cached;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LastKnownGood.class);
-  private static final long MAX_FILE = 64L << 20;
+  private static final int MAX_FILE = 64 << 20;
 
   private final Path path;
   private final CacheFormat format;
@@ -56,9 +54,8 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
   private Map<String, List<Object>> lastWritten;
   private volatile String refusal;
 
-  private LastKnownGood(
-      Path path, CacheFormat format, Destination destination, SnapshotHub hub, Clock clock) {
-    this.path = path;
+  private LastKnownGood(CacheFormat format, Destination destination, SnapshotHub hub, Clock clock) {
+    this.path = destination.path();
     this.format = format;
     this.destination = destination;
     this.hub = hub;
@@ -85,7 +82,7 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
         Destination.check("cache", settings.path(), 0600, null, null, settings.allowDisk());
     CacheFormat f = new CacheFormat(CacheKey.read(settings.keyFile()), ConfigIdentity.of(config));
     d.probe();
-    return new LastKnownGood(d.path(), f, d, hub, clock);
+    return new LastKnownGood(f, d, hub, clock);
   }
 
   /** The cached values to offer, or empty (no cache yet, or refused with one warning). */
@@ -134,16 +131,11 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     if (!a.isRegularFile()) {
       throw new IOException("not a regular file");
     }
-    try (SeekableByteChannel ch =
-        Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      if (ch.size() > MAX_FILE) {
-        throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
-      }
-      ByteBuffer b = ByteBuffer.allocate((int) ch.size());
-      while (b.hasRemaining() && ch.read(b) > 0) {
-        // read it all
-      }
-      return Arrays.copyOf(b.array(), b.position());
+    if (a.size() > MAX_FILE) {
+      throw new IOException("larger than " + (MAX_FILE >> 20) + " MiB");
+    }
+    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+      return in.readNBytes(MAX_FILE); // one grown since is cut short: it fails its integrity check
     }
   }
 

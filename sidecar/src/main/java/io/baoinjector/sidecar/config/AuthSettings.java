@@ -43,6 +43,11 @@ public record AuthSettings(
     jwtFile = jwtFile == null && method == Method.KUBERNETES ? KUBERNETES_DEFAULT_JWT : jwtFile;
   }
 
+  /** {@code auth.method: token} with {@code token}, as the environment's token gives it. */
+  public static AuthSettings token(SecretValue token) {
+    return new AuthSettings(Method.TOKEN, null, token, null, null, null, false, false, null, null);
+  }
+
   public enum Method {
     TOKEN("token"),
     APPROLE("approle"),

@@ -25,6 +25,9 @@ public record OutputSettings(
     @JsonPropertyDescription("[{path: /run/secrets/app.env, format: dotenv}]")
         List<FileSpec> files) {
 
+  /** No socket, no HTTP listener, no files: what a config without {@code outputs:} has. */
+  public static final OutputSettings NONE = new OutputSettings(null, null, null);
+
   public OutputSettings {
     // null items stay until the validator names them
     files = files == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(files));

@@ -13,7 +13,7 @@ final class OutputsValidator {
 
   static OutputSettings check(OutputSettings o, LoadContext ctx) {
     if (o == null) {
-      return new OutputSettings(null, null, null);
+      return OutputSettings.NONE;
     }
     if (o.socket() != null) {
       socket(o.socket(), ctx);
@@ -32,7 +32,7 @@ final class OutputsValidator {
       }
       file(o.files().get(i), ctx, at);
     }
-    return new OutputSettings(o.socket(), o.http(), List.copyOf(o.files()));
+    return o;
   }
 
   private static void socket(OutputSettings.Socket s, LoadContext ctx) {

@@ -55,7 +55,7 @@ public record SidecarConfig(
    */
   @JsonCreator
   public SidecarConfig {
-    refresh = refresh == null ? new RefreshSettings(null) : refresh;
+    refresh = refresh == null ? RefreshSettings.DEFAULTS : refresh;
     leases = leases == null ? LeaseSettings.DEFAULTS : leases;
     mask = mask == null ? MaskSettings.OFF : mask;
     backends = backends == null ? Map.of() : backends;

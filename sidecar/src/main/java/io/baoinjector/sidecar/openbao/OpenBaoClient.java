@@ -72,7 +72,6 @@ public final class OpenBaoClient {
             b.settings.namespace() == null ? "" : b.settings.namespace(),
             ok.build(),
             b.clock,
-            b.retryAfterCap,
             b.observer);
   }
 
@@ -85,11 +84,6 @@ public final class OpenBaoClient {
   /** GET; the JSON body, or null for 204. */
   public JsonNode get(String path, SecretValue token) {
     return send(new OpenBaoRequest("GET", path, null, token)).body();
-  }
-
-  /** LIST (as {@code GET ?list=true}). */
-  public JsonNode list(String path, SecretValue token) {
-    return get(path + (path.contains("?") ? "&" : "?") + "list=true", token);
   }
 
   public JsonNode post(String path, Object body, SecretValue token) {
@@ -187,7 +181,6 @@ public final class OpenBaoClient {
         () -> new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Clock clock = Clock.systemUTC();
-    private Duration retryAfterCap = Duration.ofMinutes(5);
     private RequestObserver observer = RequestObserver.NOOP;
 
     private Builder(OpenBaoSettings settings) {
@@ -233,12 +226,6 @@ public final class OpenBaoClient {
     /** For {@code Retry-After} HTTP dates. */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c, "clock == null");
-      return this;
-    }
-
-    /** The longest {@code Retry-After} honoured (default 5 minutes). */
-    public Builder retryAfterCap(Duration d) {
-      this.retryAfterCap = Objects.requireNonNull(d, "retryAfterCap == null");
       return this;
     }
 

@@ -27,14 +27,6 @@ public record OpenBaoRequest(
     }
   }
 
-  public static OpenBaoRequest get(String path, SecretValue token) {
-    return new OpenBaoRequest("GET", path, null, token);
-  }
-
-  public static OpenBaoRequest post(String path, Object body, SecretValue token) {
-    return new OpenBaoRequest("POST", path, body, token);
-  }
-
   /** The path without its query string, for messages and metrics. */
   public String pathLabel() {
     int q = path.indexOf('?');

@@ -2,7 +2,11 @@ package io.baoinjector.sidecar.openbao;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +16,18 @@ import okhttp3.Response;
 final class ResponseReader {
   private static final int MAX_ERROR_CHARS = 300;
 
+  /** The longest {@code Retry-After} honoured. */
+  private static final Duration RETRY_AFTER_CAP = Duration.ofMinutes(5);
+
+  private final Clock clock;
+
+  ResponseReader(Clock clock) {
+    this.clock = clock;
+  }
+
   Attempt read(Transport c, OpenBaoRequest req, Response r, long t0) throws IOException {
     int code = r.code();
-    String text = Transport.bodyString(r.body());
+    String text = r.body() == null ? "" : r.body().string();
     String m = req.method();
     String p = req.pathLabel();
     if (code / 100 == 2) {
@@ -40,7 +53,7 @@ final class ResponseReader {
     c.observe(
         req, code, retryable ? RequestObserver.Outcome.RETRY : RequestObserver.Outcome.ERROR, t0);
     String detail = json == null && !text.isBlank() ? "non-JSON error body" : null;
-    Duration retryAfter = retryable ? c.retryAfter(r) : null;
+    Duration retryAfter = retryable ? retryAfter(r.header("Retry-After")) : null;
     OpenBaoException e =
         switch (code) {
           case 403 -> new PermissionDeniedException(m, p, errors);
@@ -94,5 +107,31 @@ final class ResponseReader {
 
   private static boolean isSealed(List<String> errors) {
     return errors.stream().anyMatch(e -> e.toLowerCase(Locale.ROOT).contains("sealed"));
+  }
+
+  /**
+   * The delay {@code Retry-After} asks for (delta seconds or an HTTP date, RFC 9110 section
+   * 10.2.3), capped; null when absent or unparseable.
+   */
+  private Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String h = header.trim();
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Math.max(0, Long.parseLong(h)));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+        d = Duration.between(clock.instant(), at.toInstant());
+        if (d.isNegative()) {
+          d = Duration.ZERO;
+        }
+      } catch (DateTimeParseException notDate) {
+        return null;
+      }
+    }
+    return d.compareTo(RETRY_AFTER_CAP) > 0 ? RETRY_AFTER_CAP : d;
   }
 }

@@ -2,10 +2,15 @@ package io.baoinjector.sidecar.openbao;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import okhttp3.HttpUrl;
@@ -14,7 +19,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,24 +42,20 @@ final class Transport {
   private final AtomicIntegerArray tooManyInARow;
   private final String namespace;
   private final OkHttpClient http;
-  private final Clock clock;
-  private final Duration retryAfterCap;
   private final RequestObserver observer;
-  private final ResponseReader reader = new ResponseReader();
+  private final ResponseReader reader;
 
   Transport(
       List<HttpUrl> addresses,
       String namespace,
       OkHttpClient http,
       Clock clock,
-      Duration retryAfterCap,
       RequestObserver observer) {
     this.addresses = addresses;
     this.tooManyInARow = new AtomicIntegerArray(addresses.size());
     this.namespace = namespace;
     this.http = http;
-    this.clock = clock;
-    this.retryAfterCap = retryAfterCap;
+    this.reader = new ResponseReader(clock);
     this.observer = observer;
   }
 
@@ -103,20 +103,12 @@ final class Transport {
         return a;
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) {
-          return Attempt.fail(
-              new UnavailableException(
-                  req.method(), req.pathLabel(), 0, List.of(), "interrupted", e),
-              false,
-              null);
+          return unavailable(req, "interrupted", e, false);
         }
         observe(req, 0, RequestObserver.Outcome.CONNECTION_FAILURE, t0);
-        if (!ConnectFailures.isConnectFailure(e)) {
+        if (!isConnectFailure(e)) {
           // the request may have reached the server: retry the same address after a backoff
-          return Attempt.fail(
-              new UnavailableException(
-                  req.method(), req.pathLabel(), 0, List.of(), describe(url, e), e),
-              true,
-              null);
+          return unavailable(req, describe(url, e), e, true);
         }
         lastConnectFailure = e;
         if (addresses.size() > 1) {
@@ -136,11 +128,7 @@ final class Transport {
                 + describe(
                     addresses.get((start + addresses.size() - 1) % addresses.size()),
                     lastConnectFailure);
-    return Attempt.fail(
-        new UnavailableException(
-            req.method(), req.pathLabel(), 0, List.of(), detail, lastConnectFailure),
-        true,
-        null);
+    return unavailable(req, detail, lastConnectFailure, true);
   }
 
   /**
@@ -169,36 +157,37 @@ final class Transport {
           null);
     }
     if (from.isHttps() && !to.isHttps()) {
-      return Attempt.fail(
-          new OpenBaoException(
-              req.method(),
-              req.pathLabel(),
-              307,
-              List.of(),
-              "refusing redirect from https to http (" + to.host() + ":" + to.port() + ")",
-              null),
-          false,
-          null);
+      return refused(
+          req, "refusing redirect from https to http (" + to.host() + ":" + to.port() + ")");
     }
     long t0 = System.nanoTime();
     try (Response r = http.newCall(request(to, req, body)).execute()) {
       if (r.code() == 307) {
         observe(req, 307, RequestObserver.Outcome.ERROR, t0);
-        return Attempt.fail(
-            new OpenBaoException(
-                req.method(), req.pathLabel(), 307, List.of(), "redirected more than once", null),
-            false,
-            null);
+        return refused(req, "redirected more than once");
       }
       return reader.read(this, req, r, t0);
     } catch (IOException e) {
       observe(req, 0, RequestObserver.Outcome.CONNECTION_FAILURE, t0);
-      return Attempt.fail(
-          new UnavailableException(
-              req.method(), req.pathLabel(), 0, List.of(), "redirect: " + describe(to, e), e),
-          true,
-          null);
+      return unavailable(req, "redirect: " + describe(to, e), e, true);
     }
+  }
+
+  /** No answer (status 0); {@code retryable} unless the thread was interrupted. */
+  private static Attempt unavailable(
+      OpenBaoRequest req, String detail, IOException cause, boolean retryable) {
+    return Attempt.fail(
+        new UnavailableException(req.method(), req.pathLabel(), 0, List.of(), detail, cause),
+        retryable,
+        null);
+  }
+
+  /** A 307 not followed: final, not retried. */
+  private static Attempt refused(OpenBaoRequest req, String detail) {
+    return Attempt.fail(
+        new OpenBaoException(req.method(), req.pathLabel(), 307, List.of(), detail, null),
+        false,
+        null);
   }
 
   private Request request(HttpUrl url, OpenBaoRequest req, byte[] body) {
@@ -256,11 +245,23 @@ final class Transport {
     }
   }
 
-  Duration retryAfter(Response r) {
-    return RetryAfter.parse(r.header("Retry-After"), clock, retryAfterCap);
-  }
-
-  static String bodyString(ResponseBody b) throws IOException {
-    return b == null ? "" : b.string();
+  /**
+   * Tells "never reached this address" (safe to try the next HA address at once) from "reached it,
+   * then failed" (the request may have been processed; back off and retry).
+   */
+  private static boolean isConnectFailure(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnknownHostException) {
+        return true;
+      }
+      if (t instanceof SocketTimeoutException
+          && t.getMessage() != null
+          && t.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

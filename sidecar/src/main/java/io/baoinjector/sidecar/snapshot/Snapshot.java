@@ -68,23 +68,18 @@ public record Snapshot(
 
   /** The plain values by name, for the one place that hands them to a consumer. */
   public Map<String, String> revealValues() {
-    Map<String, String> m = new LinkedHashMap<>();
-    values.forEach((k, v) -> m.put(k, v.value().reveal()));
-    return m;
+    return reveal(values);
   }
 
   /** The plain property values by name. */
   public Map<String, String> revealProperties() {
-    Map<String, String> m = new LinkedHashMap<>();
-    properties.forEach((k, v) -> m.put(k, v.value().reveal()));
-    return m;
+    return reveal(properties);
   }
 
-  /** True when any value or property differs from {@code other}'s (names or values). */
-  public boolean contentDiffers(Snapshot other) {
-    return other == null
-        || !sameValues(values, other.values)
-        || !sameValues(properties, other.properties);
+  private static Map<String, String> reveal(Map<String, Entry> entries) {
+    Map<String, String> m = new LinkedHashMap<>();
+    entries.forEach((k, v) -> m.put(k, v.value().reveal()));
+    return m;
   }
 
   /** Same names with the same values; versions and fetch times do not count. */

@@ -140,29 +140,19 @@ public final class SnapshotHub {
     Snapshot next;
     synchronized (lock) {
       prev = current;
-      Snapshot candidate =
+      boolean changed =
+          !Snapshot.sameValues(values, prev.values())
+              || !Snapshot.sameValues(properties, prev.properties());
+      next =
           new Snapshot(
               instanceId,
-              prev.revision(),
+              changed ? prev.revision() + 1 : prev.revision(),
               values,
               properties,
               unresolved,
               stale,
               ready,
               clock.instant());
-      long rev = candidate.contentDiffers(prev) ? prev.revision() + 1 : prev.revision();
-      next =
-          rev == prev.revision()
-              ? candidate
-              : new Snapshot(
-                  instanceId,
-                  rev,
-                  values,
-                  properties,
-                  unresolved,
-                  stale,
-                  ready,
-                  candidate.updatedAt());
       current = next;
       if (!stale) {
         lastGoodAt = next.updatedAt();

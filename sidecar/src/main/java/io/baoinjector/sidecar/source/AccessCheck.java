@@ -36,12 +36,12 @@ public final class AccessCheck {
             + apiPath
             + " (grant \"read\" on it in the policy)";
       }
-      return metadataReadable
-          ? "ok      " + path
-          : "ok      "
-              + path
-              + " (no read on its metadata: versions are not checked, the data is re-read every"
-              + " refresh)";
+      return "ok      "
+          + path
+          + (metadataReadable
+              ? ""
+              : " (no read on its metadata: versions are not checked, the data is re-read every"
+                  + " refresh)");
     }
   }
 

@@ -71,7 +71,7 @@ final class BackendSource implements SecretSource {
     observer.backendRequest(secret.backend(), e.kind().name().toLowerCase(Locale.ROOT));
     if (e.kind() == BackendException.Kind.NOT_FOUND) {
       version = null;
-      last = new SecretData(java.util.Map.of(), null, false, Set.of(), e.getMessage(), null);
+      last = SecretData.absent(null, e.getMessage());
       return last;
     }
     throw translate(e);
@@ -87,10 +87,7 @@ final class BackendSource implements SecretSource {
 
   private OpenBaoException translate(BackendException e) {
     String where = secret.toString();
-    String m =
-        e.getMessage() == null
-            ? e.kind().name().toLowerCase(java.util.Locale.ROOT)
-            : e.getMessage();
+    String m = e.getMessage() == null ? e.kind().name().toLowerCase(Locale.ROOT) : e.getMessage();
     String said = m.startsWith(where + ": ") ? m.substring(where.length() + 2) : m;
     return switch (e.kind()) {
       case UNAVAILABLE -> new UnavailableException("read", where, 0, List.of(), said, null);
@@ -102,11 +99,6 @@ final class BackendSource implements SecretSource {
   @Override
   public SecretData last() {
     return last;
-  }
-
-  @Override
-  public Instant due() {
-    return null;
   }
 
   @Override

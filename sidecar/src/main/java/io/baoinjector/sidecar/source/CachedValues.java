@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Last-known-good values from an earlier process (the {@code cache:}), served stale until a round
@@ -48,34 +49,22 @@ public record CachedValues(
 
   /** This set without the entries whose lease has expired at {@code now}. */
   public CachedValues liveAt(Instant now) {
-    Map<String, Cached> v = new LinkedHashMap<>();
-    values.forEach(
-        (k, c) -> {
-          if (c.liveAt(now)) {
-            v.put(k, c);
-          }
-        });
-    Map<String, Cached> p = new LinkedHashMap<>();
-    properties.forEach(
-        (k, c) -> {
-          if (c.liveAt(now)) {
-            p.put(k, c);
-          }
-        });
-    return new CachedValues(v, p, writtenAt, origin);
+    return new CachedValues(live(values, now), live(properties, now), writtenAt, origin);
+  }
+
+  private static Map<String, Cached> live(Map<String, Cached> m, Instant now) {
+    Map<String, Cached> out = new LinkedHashMap<>(m);
+    out.values().removeIf(c -> !c.liveAt(now));
+    return out;
   }
 
   /** The earliest lease expiry of any entry, or null when none is leased. */
   Instant earliestExpiry() {
-    Instant at = null;
-    for (Map<String, Cached> m : java.util.List.of(values, properties)) {
-      for (Cached c : m.values()) {
-        if (c.leaseExpiry() != null && (at == null || c.leaseExpiry().isBefore(at))) {
-          at = c.leaseExpiry();
-        }
-      }
-    }
-    return at;
+    return Stream.concat(values.values().stream(), properties.values().stream())
+        .map(Cached::leaseExpiry)
+        .filter(Objects::nonNull)
+        .min(Instant::compareTo)
+        .orElse(null);
   }
 
   static Map<String, Snapshot.Entry> entries(Map<String, Cached> m) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +48,6 @@ final class DirectSource implements SecretSource {
     this.revokeReplaced = leases.revokeReplaced();
   }
 
-  DirectSource(String path, Reader reader, RefreshObserver observer) {
-    this(path, reader, observer, LeaseSettings.DEFAULTS);
-  }
-
   @Override
   public String path() {
     return path;
@@ -65,19 +63,12 @@ final class DirectSource implements SecretSource {
     if (current == null) {
       return null;
     }
-    Instant at = current.successorAt(overlap);
-    at = earliest(at, current.renewTime());
-    at = earliest(at, current.expiresAt());
+    Stream<Instant> at =
+        Stream.of(current.successorAt(overlap), current.renewTime(), current.expiresAt());
     if (retiring != null) {
-      at = earliest(at, revokeAt);
-      at = earliest(at, retiring.expiresAt());
-      at = earliest(at, retiring.renewTime());
+      at = Stream.concat(at, Stream.of(revokeAt, retiring.expiresAt(), retiring.renewTime()));
     }
-    return at;
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    return at.filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
   }
 
   /** How many times the current lease was renewed (for tests and logs). */

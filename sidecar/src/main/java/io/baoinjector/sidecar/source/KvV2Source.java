@@ -52,11 +52,6 @@ final class KvV2Source implements SecretSource {
     return last;
   }
 
-  @Override
-  public Instant due() {
-    return null;
-  }
-
   /** True once a policy denied {@code metadata/} and this source re-reads data every round. */
   boolean metadataDenied() {
     return metadataDenied;
@@ -174,10 +169,8 @@ final class KvV2Source implements SecretSource {
     try {
       JsonNode d = reader.get(api).path("data");
       JsonNode data = d.path("data");
-      Integer version =
-          d.path("metadata").path("version").isNumber()
-              ? d.path("metadata").path("version").asInt()
-              : null;
+      JsonNode v = d.path("metadata").path("version");
+      Integer version = v.isNumber() ? v.asInt() : null;
       if (!data.isObject()) {
         return SecretData.absentVersion(d.path("metadata")); // servers that answer 200
       }

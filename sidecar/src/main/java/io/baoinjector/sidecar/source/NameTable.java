@@ -6,13 +6,13 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.SidecarConfig;
 import io.baoinjector.sidecar.snapshot.BackendStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +46,6 @@ final class NameTable {
       return backendSecret == null ? "" : backendSecret.backend();
     }
   }
-
-  /**
-   * The state of one source as the resolver sees it.
-   *
-   * @param answered its store has answered since start (data, a refusal, not found): the fallback
-   *     no longer stands in for it
-   */
-  record SourceState(SecretData lastGood, boolean failing, Instant confirmedAt, boolean answered) {}
 
   /**
    * @param fallback some name is served from the {@code fallback:} file (its store never answered)
@@ -105,7 +97,7 @@ final class NameTable {
     return s;
   }
 
-  Resolved resolve(Function<SourceKey, SourceState> states, Snapshot prev) {
+  Resolved resolve(Function<SourceKey, SourceSlot> slots, Snapshot prev) {
     fallbackServed = false;
     Map<String, Snapshot.Entry> values = new LinkedHashMap<>();
     Set<String> unresolved = new LinkedHashSet<>();
@@ -113,7 +105,7 @@ final class NameTable {
     Map<String, String> envFromOwner = new LinkedHashMap<>();
     for (SidecarConfig.EnvFrom e : envFrom) {
       SourceKey key = SourceKey.of(e.path());
-      SourceState st = states.apply(key);
+      SourceSlot st = slots.apply(key);
       if (st == null || st.lastGood() == null || st.failing()) {
         unresolved.add("env-from:" + e.path().path());
         complete = false;
@@ -158,22 +150,22 @@ final class NameTable {
                 st.confirmedAt()));
       }
     }
-    complete &= resolveExplicit(secrets, states, prev.values(), values, unresolved);
+    complete &= resolveExplicit(secrets, slots, prev.values(), values, unresolved);
     Map<String, Snapshot.Entry> props = new LinkedHashMap<>();
-    complete &= resolveExplicit(properties, states, prev.properties(), props, unresolved);
-    warnUnusableFallback(states);
+    complete &= resolveExplicit(properties, slots, prev.properties(), props, unresolved);
+    warnUnusableFallback(slots);
     return new Resolved(values, props, unresolved, complete, fallbackServed);
   }
 
   private boolean resolveExplicit(
       Map<String, Reference> names,
-      Function<SourceKey, SourceState> states,
+      Function<SourceKey, SourceSlot> slots,
       Map<String, Snapshot.Entry> previous,
       Map<String, Snapshot.Entry> out,
       Set<String> unresolved) {
     boolean complete = true;
     for (Map.Entry<String, Reference> n : names.entrySet()) {
-      SourceState st = states.apply(SourceKey.of(n.getValue()));
+      SourceSlot st = slots.apply(SourceKey.of(n.getValue()));
       SecretValue v =
           st == null || st.lastGood() == null ? null : st.lastGood().value(n.getValue().key());
       if (v != null) {
@@ -191,7 +183,7 @@ final class NameTable {
         if (st != null && st.lastGood() != null && !st.failing()) {
           unresolvedWarnings.warn(n.getKey(), n.getValue(), st.lastGood());
         }
-        SourceState fb = fallback == null ? null : states.apply(fallback);
+        SourceSlot fb = fallback == null ? null : slots.apply(fallback);
         SecretValue spare =
             neverAnswered(st) && fb != null && fb.lastGood() != null
                 ? fb.lastGood().data().get(n.getKey())
@@ -230,29 +222,23 @@ final class NameTable {
     if (names.isEmpty()) {
       return Map.of();
     }
-    envFrom.forEach(
-        e -> {
-          String n = "env-from:" + e.path().path();
-          if (!e.path().backend().isEmpty() && unresolved.contains(n)) {
-            names.get(e.path().backend()).add(n);
+    BiConsumer<String, String> add =
+        (backend, n) -> {
+          if (!backend.isEmpty() && unresolved.contains(n)) {
+            names.get(backend).add(n);
           }
-        });
-    for (Map<String, Reference> m : List.of(secrets, properties)) {
-      m.forEach(
-          (n, r) -> {
-            if (!r.backend().isEmpty() && unresolved.contains(n)) {
-              names.get(r.backend()).add(n);
-            }
-          });
-    }
+        };
+    envFrom.forEach(e -> add.accept(e.path().backend(), "env-from:" + e.path().path()));
+    secrets.forEach((n, r) -> add.accept(r.backend(), n));
+    properties.forEach((n, r) -> add.accept(r.backend(), n));
     Map<String, BackendStatus> out = new LinkedHashMap<>();
     names.forEach((b, l) -> out.put(b, new BackendStatus(down.contains(b), l)));
     return out;
   }
 
   /** A fallback with a typo in its path, or not dotenv, would be found out only in an outage. */
-  private void warnUnusableFallback(Function<SourceKey, SourceState> states) {
-    SourceState fb = fallback == null ? null : states.apply(fallback);
+  private void warnUnusableFallback(Function<SourceKey, SourceSlot> slots) {
+    SourceSlot fb = fallback == null ? null : slots.apply(fallback);
     if (fb == null || fb.lastGood() == null) {
       return; // not read yet, or failing: the refresher says why
     }
@@ -277,7 +263,7 @@ final class NameTable {
    * Unreachable since start. A store that refused (a denied path) answered: serving the fallback
    * then would hide a policy mistake behind values that look like the real ones.
    */
-  private static boolean neverAnswered(SourceState st) {
+  private static boolean neverAnswered(SourceSlot st) {
     return st == null || (st.lastGood() == null && !st.answered());
   }
 

@@ -81,10 +81,6 @@ final class Publisher {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  synchronized Snapshot publish(SourceRegistry sources, boolean unreachable, Instant now) {
-    return publish(sources, unreachable, Set.of(), now);
-  }
-
   /** {@code down}: the backends that could not be reached (their names are stale). */
   synchronized Snapshot publish(
       SourceRegistry sources, boolean unreachable, Set<String> down, Instant now) {
@@ -99,7 +95,7 @@ final class Publisher {
       cached = null;
     }
     hub.leases(sources.leases());
-    NameTable.Resolved r = names.resolve(sources::state, hub.current());
+    NameTable.Resolved r = names.resolve(sources::slot, hub.current());
     hub.backends(names.backendStatus(r.unresolved(), down));
     everComplete |= r.complete() && !unreachable;
     // a name served from the fallback file has a value: the app may start, on stale values

@@ -3,13 +3,13 @@ package io.baoinjector.sidecar.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
+import io.baoinjector.sidecar.openbao.OpenBaoRequest;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.token.ForbiddenVerdict;
 import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * Reads with the current token and the one 403 rule: a 403 is either a dead token or a policy that
@@ -30,26 +30,25 @@ class Reader {
   }
 
   JsonNode get(String apiPath) {
-    return call("GET", apiPath, (path, token) -> client.get(path, token));
+    return call("GET", apiPath, null);
   }
 
   JsonNode post(String apiPath, Object body) {
-    return call("POST", apiPath, (path, token) -> client.post(path, body, token));
+    return call("POST", apiPath, body);
   }
 
   JsonNode put(String apiPath, Object body) {
-    return call("PUT", apiPath, (path, token) -> client.put(path, body, token));
+    return call("PUT", apiPath, body);
   }
 
-  private JsonNode call(
-      String method, String apiPath, BiFunction<String, SecretValue, JsonNode> send) {
+  private JsonNode call(String method, String apiPath, Object body) {
     SecretValue token = tokens.currentToken();
     try {
-      return send.apply(apiPath, token);
+      return client.send(new OpenBaoRequest(method, apiPath, body, token)).body();
     } catch (PermissionDeniedException e) {
       ForbiddenVerdict v = tokens.onForbidden(token);
       if (v == ForbiddenVerdict.RETRY) {
-        return send.apply(apiPath, tokens.currentToken());
+        return client.send(new OpenBaoRequest(method, apiPath, body, tokens.currentToken())).body();
       }
       if (v == ForbiddenVerdict.TOKEN_INVALID) {
         throw new TokenInvalidException(method, e.path(), "logging in again", e);

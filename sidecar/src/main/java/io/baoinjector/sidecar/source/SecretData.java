@@ -31,25 +31,17 @@ record SecretData(
     nullKeys = Collections.unmodifiableSet(new LinkedHashSet<>(nullKeys));
   }
 
-  SecretData(
-      Map<String, SecretValue> data,
-      Integer version,
-      boolean present,
-      Set<String> nullKeys,
-      String gone) {
-    this(data, version, present, nullKeys, gone, null);
-  }
-
-  SecretData(Map<String, SecretValue> data, Integer version, boolean present) {
-    this(data, version, present, Set.of(), null);
-  }
-
   /** The value {@code key} names, or the whole payload for a null key. */
   SecretValue value(String key) {
     return key == null ? whole : data.get(key);
   }
 
-  static final SecretData ABSENT = new SecretData(Map.of(), null, false);
+  static final SecretData ABSENT = absent(null, null);
+
+  /** No such secret; {@code version} and {@code gone} as above, or null. */
+  static SecretData absent(Integer version, String gone) {
+    return new SecretData(Map.of(), version, false, Set.of(), gone, null);
+  }
 
   /** A present secret from a JSON object of strings (other values are kept as JSON text). */
   static SecretData of(JsonNode obj, Integer version) {
@@ -67,7 +59,7 @@ record SecretData(
                     SecretValue.of(wellFormed(v.isTextual() ? v.asText() : v.toString())));
               }
             });
-    return new SecretData(m, version, true, nulls, null);
+    return new SecretData(m, version, true, nulls, null, null);
   }
 
   /**
@@ -109,14 +101,12 @@ record SecretData(
       return ABSENT;
     }
     int v = metadata.path("version").asInt();
-    String why;
     if (metadata.path("destroyed").asBoolean(false)) {
-      why = "version " + v + " was destroyed";
-    } else if (!metadata.path("deletion_time").asText("").isEmpty()) {
-      why = "version " + v + " was deleted";
-    } else {
-      return ABSENT;
+      return absent(v, "version " + v + " was destroyed");
     }
-    return new SecretData(Map.of(), v, false, Set.of(), why);
+    if (!metadata.path("deletion_time").asText("").isEmpty()) {
+      return absent(v, "version " + v + " was deleted");
+    }
+    return ABSENT;
   }
 }

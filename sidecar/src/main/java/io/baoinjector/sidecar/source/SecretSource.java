@@ -25,7 +25,9 @@ interface SecretSource {
    * When this source next needs attention on its own schedule (a lease), or null to follow the
    * refresh interval.
    */
-  Instant due();
+  default Instant due() {
+    return null;
+  }
 
   /**
    * Forgets what makes a read skippable (a cached version), so the next refresh reads the data.

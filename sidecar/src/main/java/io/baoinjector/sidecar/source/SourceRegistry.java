@@ -7,16 +7,15 @@ import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.source.NameTable.SourceKey;
-import io.baoinjector.sidecar.source.NameTable.SourceState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +37,6 @@ final class SourceRegistry {
   private final BackendOutages down;
 
   SourceRegistry(
-      Collection<SourceKey> keys, Reader reader, RefreshObserver observer, LeaseSettings leases) {
-    this(keys, reader, observer, leases, Backends.none(), Duration.ofSeconds(30));
-  }
-
-  SourceRegistry(
       Collection<SourceKey> keys,
       Reader reader,
       RefreshObserver observer,
@@ -56,10 +50,6 @@ final class SourceRegistry {
     this.observer = observer;
     this.leases = leases;
     keys.forEach(k -> slots.put(k, new SourceSlot()));
-  }
-
-  Map<SourceKey, SourceSlot> slots() {
-    return slots;
   }
 
   /**
@@ -122,7 +112,7 @@ final class SourceRegistry {
   }
 
   /** The slot's source, made first when the slot has none (which asks OpenBao for the mount). */
-  SecretSource sourceOf(SourceKey key, SourceSlot slot) {
+  private SecretSource sourceOf(SourceKey key, SourceSlot slot) {
     if (slot.source() == null) {
       create(key, slot);
     }
@@ -155,7 +145,7 @@ final class SourceRegistry {
   }
 
   /** After a failed read: drops a source whose engine may be misjudged, and its cached mount. */
-  void dropIfMisjudged(SourceKey key, SourceSlot slot) {
+  private void dropIfMisjudged(SourceKey key, SourceSlot slot) {
     if (key.backendSecret() == null && slot.dropIfMisjudged()) {
       mounts.forget(key.path());
     }
@@ -174,12 +164,9 @@ final class SourceRegistry {
         });
   }
 
-  /** What the name table needs to know of {@code key}, or null for an unknown key. */
-  SourceState state(SourceKey key) {
-    SourceSlot t = slots.get(key);
-    return t == null
-        ? null
-        : new SourceState(t.lastGood(), t.failing(), t.confirmedAt(), t.answered());
+  /** The slot of {@code key}, or null for an unknown key. */
+  SourceSlot slot(SourceKey key) {
+    return slots.get(key);
   }
 
   /** The earliest time a slot (or a backend's retry) wants a round, if before {@code at}. */
@@ -195,13 +182,9 @@ final class SourceRegistry {
   }
 
   List<LeaseStatus> leases() {
-    List<LeaseStatus> l = new ArrayList<>();
-    for (SourceSlot t : slots.values()) {
-      if (t.source() instanceof DirectSource d) {
-        l.addAll(d.leases());
-      }
-    }
-    return l;
+    return slots.values().stream()
+        .flatMap(t -> t.source() instanceof DirectSource d ? d.leases().stream() : Stream.empty())
+        .toList();
   }
 
   Map<String, String> deniedPaths() {
@@ -216,14 +199,10 @@ final class SourceRegistry {
   }
 
   List<String> metadataDeniedPaths() {
-    List<String> l = new ArrayList<>();
-    slots.forEach(
-        (k, t) -> {
-          if (t.source() instanceof KvV2Source kv && kv.metadataDenied()) {
-            l.add(k.path());
-          }
-        });
-    return l;
+    return slots.entrySet().stream()
+        .filter(e -> e.getValue().source() instanceof KvV2Source kv && kv.metadataDenied())
+        .map(e -> e.getKey().path())
+        .toList();
   }
 
   /** The source reading {@code path} (current version), or null. */

@@ -81,7 +81,10 @@ final class SourceSlot {
     return source == null ? null : source.due();
   }
 
-  /** Its store has answered for it since start: with data, a refusal or "not found". */
+  /**
+   * Its store has answered for it since start (with data, a refusal or "not found"): the fallback
+   * no longer stands in for it.
+   */
   boolean answered() {
     return answered;
   }

@@ -52,6 +52,7 @@ final class UnresolvedWarnings {
       }
       return;
     }
+    String at = r.path() + (r.pinned() ? " version " + r.version() : "");
     if (!d.present() && d.gone() != null) {
       once.warn(
           name + "#gone",
@@ -70,17 +71,13 @@ final class UnresolvedWarnings {
           r.path());
     } else if (d.nullKeys().contains(r.key())) {
       once.warn(
-          name + "#null",
-          "{}: key \"{}\" of {} is null (write a string value)",
-          name,
-          r.key(),
-          r.path() + (r.pinned() ? " version " + r.version() : ""));
+          name + "#null", "{}: key \"{}\" of {} is null (write a string value)", name, r.key(), at);
     } else {
       once.warn(
           name + "#nokey",
           "{}: {} has no key \"{}\" (its keys: {})",
           name,
-          r.path() + (r.pinned() ? " version " + r.version() : ""),
+          at,
           r.key(),
           String.join(", ", d.data().keySet()));
     }

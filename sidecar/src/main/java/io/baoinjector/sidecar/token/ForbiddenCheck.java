@@ -2,11 +2,9 @@ package io.baoinjector.sidecar.token;
 
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.Token;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +23,6 @@ final class ForbiddenCheck {
   private static final Logger log = LoggerFactory.getLogger(ForbiddenCheck.class);
 
   private final Lifecycle manager;
-  private final OpenBaoClient client;
-  private final Clock clock;
   private final Duration aliveFor;
   private final Duration waitLimit;
 
@@ -35,17 +31,14 @@ final class ForbiddenCheck {
   private SecretValue aliveToken;
   private Instant aliveAt;
 
-  ForbiddenCheck(
-      Lifecycle manager, OpenBaoClient client, Clock clock, Duration aliveFor, Duration waitLimit) {
+  ForbiddenCheck(Lifecycle manager, Duration aliveFor, Duration waitLimit) {
     this.manager = manager;
-    this.client = client;
-    this.clock = clock;
     this.aliveFor = aliveFor;
     this.waitLimit = waitLimit;
   }
 
   ForbiddenVerdict check(SecretValue used) {
-    Token current = manager.currentOrNull();
+    Token current = manager.state.currentOrNull();
     if (current == null) {
       return ForbiddenVerdict.UNAVAILABLE;
     }
@@ -57,11 +50,11 @@ final class ForbiddenCheck {
     boolean mine = false;
     synchronized (this) {
       // a check that finished a moment ago may have replaced the token meanwhile
-      Token now = manager.currentOrNull();
+      Token now = manager.state.currentOrNull();
       if (now != null && !token.equals(now.clientToken())) {
         return ForbiddenVerdict.RETRY;
       }
-      if (token.equals(aliveToken) && clock.instant().isBefore(aliveAt.plus(aliveFor))) {
+      if (token.equals(aliveToken) && manager.clock.instant().isBefore(aliveAt.plus(aliveFor))) {
         return ForbiddenVerdict.DENIED;
       }
       if (inFlight == null) {
@@ -88,10 +81,10 @@ final class ForbiddenCheck {
 
   private ForbiddenVerdict ask(SecretValue token) {
     try {
-      client.get(TokenManager.LOOKUP_SELF, token);
+      manager.client.get(TokenManager.LOOKUP_SELF, token);
       synchronized (this) {
         aliveToken = token;
-        aliveAt = clock.instant();
+        aliveAt = manager.clock.instant();
       }
       return ForbiddenVerdict.DENIED;
     } catch (PermissionDeniedException dead) {

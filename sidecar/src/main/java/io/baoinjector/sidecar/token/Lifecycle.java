@@ -23,15 +23,17 @@ final class Lifecycle {
   // logs under TokenManager: the name operators know
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
 
-  private final OpenBaoClient client;
+  // shared with the renew task, the 403 check and the manager
+  final OpenBaoClient client;
+  final Clock clock;
+  final Backoff backoff;
+  final RenewalPolicy policy;
+  final TokenObserver observer;
+  final TokenState state = new TokenState();
+
   private final AuthMethod auth;
   private final Scheduler scheduler;
-  private final Clock clock;
-  private final Backoff backoff;
-  private final RenewalPolicy policy;
-  private final TokenObserver observer;
   private final CredentialWait credentials;
-  private final TokenState state = new TokenState();
   private final Renewal renewal;
 
   // guarded by state
@@ -40,24 +42,16 @@ final class Lifecycle {
   private boolean loginRunning;
   private boolean backingOff;
 
-  Lifecycle(
-      OpenBaoClient client,
-      AuthMethod auth,
-      Scheduler scheduler,
-      Clock clock,
-      Backoff backoff,
-      RenewalPolicy policy,
-      TokenObserver observer,
-      Duration credentialPoll) {
-    this.client = client;
-    this.auth = auth;
+  Lifecycle(TokenManager.Builder b, Scheduler scheduler) {
+    this.client = b.client;
+    this.auth = b.auth;
     this.scheduler = scheduler;
-    this.clock = clock;
-    this.backoff = backoff;
-    this.policy = policy;
-    this.observer = observer;
-    this.credentials = new CredentialWait(auth, clock, credentialPoll);
-    this.renewal = new Renewal(this, state, client, clock, backoff, policy, observer);
+    this.clock = b.clock;
+    this.backoff = b.backoff;
+    this.policy = new RenewalPolicy(b.random, b.minReloginMargin);
+    this.observer = b.observer;
+    this.credentials = new CredentialWait(auth, clock, b.credentialPoll);
+    this.renewal = new Renewal(this);
   }
 
   void start() {
@@ -65,18 +59,6 @@ final class Lifecycle {
       state.start();
       scheduleLogin(Duration.ZERO, false);
     }
-  }
-
-  SecretValue currentToken() {
-    return state.currentToken();
-  }
-
-  SecretValue awaitToken(Duration timeout) throws InterruptedException {
-    return state.awaitToken(timeout);
-  }
-
-  Token currentOrNull() {
-    return state.currentOrNull();
   }
 
   void close() {

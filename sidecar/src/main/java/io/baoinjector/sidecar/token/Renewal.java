@@ -1,11 +1,8 @@
 package io.baoinjector.sidecar.token;
 
-import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.auth.Token;
-import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -24,27 +21,10 @@ final class Renewal {
 
   private final Lifecycle lifecycle;
   private final TokenState state;
-  private final OpenBaoClient client;
-  private final Clock clock;
-  private final Backoff backoff;
-  private final RenewalPolicy policy;
-  private final TokenObserver observer;
 
-  Renewal(
-      Lifecycle lifecycle,
-      TokenState state,
-      OpenBaoClient client,
-      Clock clock,
-      Backoff backoff,
-      RenewalPolicy policy,
-      TokenObserver observer) {
+  Renewal(Lifecycle lifecycle) {
     this.lifecycle = lifecycle;
-    this.state = state;
-    this.client = client;
-    this.clock = clock;
-    this.backoff = backoff;
-    this.policy = policy;
-    this.observer = observer;
+    this.state = lifecycle.state;
   }
 
   void run() {
@@ -57,7 +37,7 @@ final class Renewal {
       t = state.currentOrNull();
       exp = state.expiry();
     }
-    Instant now = clock.instant();
+    Instant now = lifecycle.clock.instant();
     if (exp != null && !now.isBefore(exp)) {
       log.warn("token {} expired before it could be renewed; logging in again", t);
       lifecycle.runLogin();
@@ -67,7 +47,7 @@ final class Renewal {
     try {
       Token answer =
           Token.fromAuth(
-              client.post(TokenManager.RENEW_SELF, Map.of(), t.clientToken()),
+              lifecycle.client.post(TokenManager.RENEW_SELF, Map.of(), t.clientToken()),
               "POST",
               TokenManager.RENEW_SELF);
       Token renewed = t.withTtl(answer.ttl(), answer.renewable());
@@ -75,24 +55,24 @@ final class Renewal {
         if (state.closed() || state.currentOrNull() != t) {
           return;
         }
-        state.renewed(renewed, clock.instant());
-        backoff.reset();
+        state.renewed(renewed, lifecycle.clock.instant());
+        lifecycle.backoff.reset();
         Duration loginTtl = state.loginTtl();
         if (lifecycle.loginPending()) {
           // a re-login was requested meanwhile (a 403 found the token dead): let it run
         } else if (!renewed.renewable() || RenewalPolicy.capped(loginTtl, before, renewed.ttl())) {
-          Duration d = policy.reloginDelay(loginTtl, renewed.ttl());
+          Duration d = lifecycle.policy.reloginDelay(loginTtl, renewed.ttl());
           log.info(
               "token {} reached its max TTL; logging in again in {} ms", renewed, d.toMillis());
           lifecycle.scheduleLogin(d, false);
         } else {
-          lifecycle.schedule(policy.nextDelay(renewed.ttl()), this::run);
+          lifecycle.schedule(lifecycle.policy.nextDelay(renewed.ttl()), this::run);
         }
       }
-      Lifecycle.safely(() -> observer.onRenewal(renewed));
+      Lifecycle.safely(() -> lifecycle.observer.onRenewal(renewed));
       log.debug("renewed token {}", renewed);
     } catch (PermissionDeniedException e) {
-      Lifecycle.safely(() -> observer.onRenewalFailure(e));
+      Lifecycle.safely(() -> lifecycle.observer.onRenewalFailure(e));
       log.warn(
           "token {}: {} (renew-self answered 403); logging in again",
           t,
@@ -103,14 +83,14 @@ final class Renewal {
         }
       }
     } catch (RuntimeException e) {
-      Lifecycle.safely(() -> observer.onRenewalFailure(e));
+      Lifecycle.safely(() -> lifecycle.observer.onRenewalFailure(e));
       Duration d;
       synchronized (state) {
         if (state.closed()) {
           return;
         }
-        Duration left = exp == null ? null : Duration.between(clock.instant(), exp);
-        d = RenewalPolicy.beforeExpiry(backoff.next(), left, state.loginTtl());
+        Duration left = exp == null ? null : Duration.between(lifecycle.clock.instant(), exp);
+        d = RenewalPolicy.beforeExpiry(lifecycle.backoff.next(), left, state.loginTtl());
         if (!lifecycle.loginPending()) {
           lifecycle.schedule(d, this::run);
         }

@@ -33,34 +33,16 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   static final String RENEW_SELF = "auth/token/renew-self";
   static final String REVOKE_SELF = "auth/token/revoke-self";
 
-  private final OpenBaoClient client;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
-  private final TokenObserver observer;
   private final Lifecycle lifecycle;
   private final ForbiddenCheck forbidden;
 
-  public TokenManager(OpenBaoClient client, AuthMethod auth) {
-    this(builder(client, auth));
-  }
-
   private TokenManager(Builder b) {
-    this.client = b.client;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? Scheduler.daemon("bao-token") : b.scheduler;
-    this.observer = b.observer;
-    this.lifecycle =
-        new Lifecycle(
-            client,
-            b.auth,
-            scheduler,
-            b.clock,
-            b.backoff,
-            new RenewalPolicy(b.random, b.minReloginMargin),
-            observer,
-            b.credentialPoll);
-    this.forbidden =
-        new ForbiddenCheck(lifecycle, client, b.clock, b.forbiddenCheckInterval, b.waitLimit);
+    this.lifecycle = new Lifecycle(b, scheduler);
+    this.forbidden = new ForbiddenCheck(lifecycle, b.forbiddenCheckInterval, b.waitLimit);
   }
 
   public static Builder builder(OpenBaoClient client, AuthMethod auth) {
@@ -80,17 +62,17 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
    */
   @Override
   public SecretValue currentToken() {
-    return lifecycle.currentToken();
+    return lifecycle.state.currentToken();
   }
 
   /** Like {@link #currentToken()}, but waits up to {@code timeout} for a successful login. */
   public SecretValue awaitToken(Duration timeout) throws InterruptedException {
-    return lifecycle.awaitToken(timeout);
+    return lifecycle.state.awaitToken(timeout);
   }
 
   /** The current token and what OpenBao said about it at the last login or renewal. */
   public Optional<Token> current() {
-    return Optional.ofNullable(lifecycle.currentOrNull());
+    return Optional.ofNullable(lifecycle.state.currentOrNull());
   }
 
   /**
@@ -101,7 +83,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   public boolean isTokenAlive() {
     SecretValue t = currentToken();
     try {
-      client.get(LOOKUP_SELF, t);
+      lifecycle.client.get(LOOKUP_SELF, t);
       return true;
     } catch (PermissionDeniedException e) {
       return false;
@@ -123,7 +105,7 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
   @Override
   public ForbiddenVerdict onForbidden(SecretValue tokenUsed) {
     ForbiddenVerdict v = forbidden.check(tokenUsed);
-    Lifecycle.safely(() -> observer.onForbiddenChecked(v));
+    Lifecycle.safely(() -> lifecycle.observer.onForbiddenChecked(v));
     return v;
   }
 
@@ -134,13 +116,13 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
    * @return whether OpenBao confirmed the revocation
    */
   public boolean revoke() {
-    Token t = lifecycle.currentOrNull();
+    Token t = lifecycle.state.currentOrNull();
     close();
     if (t == null) {
       return false;
     }
     try {
-      client.post(REVOKE_SELF, Map.of(), t.clientToken());
+      lifecycle.client.post(REVOKE_SELF, Map.of(), t.clientToken());
       log.info("revoked token {}", t);
       return true;
     } catch (OpenBaoException e) {
@@ -160,17 +142,18 @@ public final class TokenManager implements TokenProvider, AutoCloseable {
 
   /** Options; the defaults suit production. */
   public static final class Builder {
-    private final OpenBaoClient client;
-    private final AuthMethod auth;
-    private Scheduler scheduler;
-    private Clock clock = Clock.systemUTC();
-    private Backoff backoff = Backoff.standard();
-    private DoubleSupplier random = Math::random;
-    private TokenObserver observer = TokenObserver.NOOP;
-    private Duration forbiddenCheckInterval = Duration.ofSeconds(10);
-    private Duration waitLimit = Duration.ofSeconds(60);
-    private Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
-    private Duration credentialPoll = Duration.ofSeconds(2);
+    // read by the lifecycle it configures
+    final OpenBaoClient client;
+    final AuthMethod auth;
+    Scheduler scheduler;
+    Clock clock = Clock.systemUTC();
+    Backoff backoff = Backoff.standard();
+    DoubleSupplier random = Math::random;
+    TokenObserver observer = TokenObserver.NOOP;
+    Duration forbiddenCheckInterval = Duration.ofSeconds(10);
+    Duration waitLimit = Duration.ofSeconds(60);
+    Duration minReloginMargin = RenewalPolicy.MIN_RELOGIN_MARGIN;
+    Duration credentialPoll = Duration.ofSeconds(2);
 
     private Builder(OpenBaoClient client, AuthMethod auth) {
       this.client = Objects.requireNonNull(client, "client == null");

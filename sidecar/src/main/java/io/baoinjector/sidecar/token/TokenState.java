@@ -30,44 +30,35 @@ final class TokenState {
   }
 
   /** The token, after waiting for the first login attempt; that attempt's failure if it failed. */
-  SecretValue currentToken() {
-    synchronized (this) {
-      if (!started) {
-        throw new IllegalStateException("TokenManager not started");
-      }
-      boolean interrupted = false;
-      while (!attempted && !closed) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-          break;
-        }
-      }
-      if (interrupted) {
+  synchronized SecretValue currentToken() {
+    if (!started) {
+      throw new IllegalStateException("TokenManager not started");
+    }
+    while (!attempted && !closed) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the first login");
       }
-      if (token != null) {
-        return token.clientToken();
-      }
-      if (lastFailure != null) {
-        throw lastFailure;
-      }
-      throw new IllegalStateException("TokenManager closed before logging in");
     }
+    if (token != null) {
+      return token.clientToken();
+    }
+    if (lastFailure != null) {
+      throw lastFailure;
+    }
+    throw new IllegalStateException("TokenManager closed before logging in");
   }
 
-  SecretValue awaitToken(Duration timeout) throws InterruptedException {
+  synchronized SecretValue awaitToken(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (this) {
-      while (token == null && !closed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        wait(Math.max(1, left / 1_000_000));
+    while (token == null && !closed) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
       }
+      wait(Math.max(1, left / 1_000_000));
     }
     return currentToken();
   }

@@ -48,20 +48,7 @@ class AuthMethodsTest {
     Fixtures.secretAndPolicy(bao, "pw-token");
     String t = bao.createToken(Map.of("policies", List.of(Fixtures.POLICY), "ttl", "1h"));
     OpenBaoClient client = Fixtures.client(bao);
-    Token token =
-        AuthMethod.create(
-                new AuthSettings(
-                    AuthSettings.Method.TOKEN,
-                    null,
-                    SecretValue.of(t),
-                    null,
-                    null,
-                    null,
-                    false,
-                    false,
-                    null,
-                    null))
-            .login(client);
+    Token token = AuthMethod.create(AuthSettings.token(SecretValue.of(t))).login(client);
     assertEquals(t, token.clientToken().reveal());
     assertTrue(token.renewable());
     assertTrue(token.ttl().compareTo(Duration.ofMinutes(50)) > 0, token.toString());

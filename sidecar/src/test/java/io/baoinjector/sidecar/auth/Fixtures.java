@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.testkit.OpenBao;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /** Shared setup for auth and token tests against a real OpenBao. */
@@ -35,7 +35,7 @@ public final class Fixtures {
   }
 
   public static OpenBaoSettings settings(OpenBao bao) {
-    return new OpenBaoSettings(List.of(URI.create(bao.address())), "", null, false);
+    return TestSettings.openbao(URI.create(bao.address()));
   }
 
   /** Reads the fixture secret with {@code token}; throws if it cannot. */

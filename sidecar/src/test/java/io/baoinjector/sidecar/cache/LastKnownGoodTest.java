@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.config.CacheSettings;
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
@@ -326,7 +326,7 @@ class LastKnownGoodTest {
             IOException.class,
             () ->
                 LastKnownGood.open(
-                    new CacheSettings(onDisk, key, false),
+                    TestSettings.cache(onDisk, key, false),
                     c,
                     new SnapshotHub(),
                     Clock.systemUTC()));
@@ -340,7 +340,7 @@ class LastKnownGoodTest {
             + " cache.allow-disk: true",
         e.getMessage());
     LastKnownGood.open(
-            new CacheSettings(onDisk, key, true), c, new SnapshotHub(), Clock.systemUTC())
+            TestSettings.cache(onDisk, key, true), c, new SnapshotHub(), Clock.systemUTC())
         .close();
   }
 

@@ -36,7 +36,7 @@ class GoodConfigTest {
     SidecarConfig expected =
         new SidecarConfig(
             file,
-            new OpenBaoSettings(
+            TestSettings.openbao(
                 List.of(
                     URI.create("https://bao-0.example:8200"),
                     URI.create("https://bao-1.example:8200")),
@@ -63,7 +63,7 @@ class GoodConfigTest {
                 new SidecarConfig.EnvFrom(
                     Reference.wholeSecret("secret/app/shorthand"), "", false)),
             Map.of("spring.datasource.password", Reference.parse("secret/app/db#password")),
-            new RefreshSettings(Duration.ofSeconds(90)),
+            TestSettings.refresh(Duration.ofSeconds(90)),
             new OutputSettings(
                 new OutputSettings.Socket(
                     Path.of("/run/bao-injector/agent.sock"),
@@ -94,9 +94,9 @@ class GoodConfigTest {
                         DIR.resolve("config.json.tmpl")),
                     file("/run/secrets/app.properties", Format.PROPERTIES, null, null),
                     file("/run/secrets/all.json", Format.JSON, null, null))),
-            new LeaseSettings(Duration.ofSeconds(45), false),
+            TestSettings.leases(Duration.ofSeconds(45), false),
             true,
-            new CacheSettings(
+            TestSettings.cache(
                 Path.of("/run/bao-injector-cache/values"),
                 Path.of("/etc/bao-injector/cache-key"),
                 false),
@@ -136,8 +136,8 @@ class GoodConfigTest {
     assertEquals("token", c.auth().mount());
     assertEquals(SecretValue.of(Fixtures.CANARY_TOKEN), c.auth().token());
     assertEquals(Duration.ofSeconds(30), c.refresh().interval());
-    assertEquals(new LeaseSettings(Duration.ofSeconds(60), true), c.leases());
-    assertEquals(new OutputSettings(null, null, List.of()), c.outputs());
+    assertEquals(TestSettings.leases(Duration.ofSeconds(60), true), c.leases());
+    assertEquals(OutputSettings.NONE, c.outputs());
     assertEquals(false, c.revokeOnExit());
   }
 

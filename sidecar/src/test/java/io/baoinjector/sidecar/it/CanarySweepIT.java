@@ -129,16 +129,12 @@ class CanarySweepIT {
     Path tokenCfg = work.resolve("token.yaml");
     Files.writeString(
         tokenCfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-          DENIED: secret/app/denied#password
-        """
-            .formatted(bao.address()));
+        TokenConfig.yaml(
+            bao.address(),
+            """
+              DB_PASSWORD: secret/app/db#password
+              DENIED: secret/app/denied#password
+            """));
     SidecarProcess.Result ok = traced(work, token, "check", "--online", "-c", tokenCfg.toString());
     assertNotEquals(0, ok.exit(), "check --online names the denied path: " + ok.stderr());
     traced(work, "s.CANARY-unknown-token-3e9a", "check", "--online", "-c", tokenCfg.toString());

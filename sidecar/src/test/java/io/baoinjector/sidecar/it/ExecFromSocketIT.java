@@ -62,8 +62,10 @@ class ExecFromSocketIT {
         .formatted(extraSecrets, socket, socketExtra);
   }
 
-  /** AppRole files in {@code work}; the sidecar's environment: only BAO_ADDR. */
-  static Map<String, String> appRole(OpenBao bao, Path work) throws IOException {
+  /** Seeds app/db (P1) and app/stripe, AppRole files in {@code work}; the env: only BAO_ADDR. */
+  static Map<String, String> seedAndAppRole(OpenBao bao, Path work) throws IOException {
+    bao.put("app/db", Map.of("username", "app", "password", P1));
+    bao.put("app/stripe", Map.of("api_key", "sk_test_1"));
     bao.writePolicy(
         "exec-socket",
         "path \"secret/data/app/*\" { capabilities = [\"read\"] }\n"
@@ -132,9 +134,7 @@ class ExecFromSocketIT {
   @Test
   void valuesAndRotationsReachTheChildWithoutCredentialsAcrossASidecarRestart(
       OpenBao bao, @TempDir Path work) throws Exception {
-    bao.put("app/db", Map.of("username", "app", "password", P1));
-    bao.put("app/stripe", Map.of("api_key", "sk_test_1"));
-    Map<String, String> sidecarEnv = appRole(bao, work);
+    Map<String, String> sidecarEnv = seedAndAppRole(bao, work);
     String roleId = Files.readString(work.resolve("role-id"));
     String secretId = Files.readString(work.resolve("secret-id"));
     Path kids = Files.createDirectories(work.resolve("kids"));
@@ -256,9 +256,7 @@ class ExecFromSocketIT {
   @Test
   void signalPolicySignalsTheChildAndStartsNoOther(OpenBao bao, @TempDir Path work)
       throws Exception {
-    bao.put("app/db", Map.of("username", "app", "password", P1));
-    bao.put("app/stripe", Map.of("api_key", "sk_test_1"));
-    Map<String, String> sidecarEnv = appRole(bao, work);
+    Map<String, String> sidecarEnv = seedAndAppRole(bao, work);
     Path kids = Files.createDirectories(work.resolve("kids"));
     Path hups = kids.resolve("hups");
     try (TmpfsDir t = new TmpfsDir()) {
@@ -304,9 +302,7 @@ class ExecFromSocketIT {
   @Test
   void noSidecarAStartingOneAndARefusingOneAreOneLineEach(OpenBao bao, @TempDir Path work)
       throws Exception {
-    bao.put("app/db", Map.of("username", "app", "password", P1));
-    bao.put("app/stripe", Map.of("api_key", "sk_test_1"));
-    Map<String, String> sidecarEnv = appRole(bao, work);
+    Map<String, String> sidecarEnv = seedAndAppRole(bao, work);
     try (TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
 

@@ -121,16 +121,8 @@ class ExecMaskIT {
             "  DB_PASSWORD: secret/app/db#password\n  DB_PORT: secret/app/db#port",
             "mask:\n  min-length: 4");
     SidecarProcess.Result r =
-        SidecarProcess.runToEnd(
-            work,
-            Map.of("BAO_TOKEN", bao.rootToken()),
-            "exec",
-            "-c",
-            cfg.toString(),
-            "--",
-            "sh",
-            "-c",
-            "echo \"$DB_PASSWORD:$DB_PORT\"; exit 5");
+        OneShotCommandsIT.asRoot(
+            bao, work, cfg, "exec", "--", "sh", "-c", "echo \"$DB_PASSWORD:$DB_PORT\"; exit 5");
     assertEquals(5, r.exit(), r.stderr());
     assertEquals(MARKER + ":" + MARKER + "\n", r.stdout(), "a 4-character value too, as asked");
   }

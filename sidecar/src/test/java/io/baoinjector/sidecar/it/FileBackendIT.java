@@ -50,20 +50,17 @@ class FileBackendIT {
   private static Path config(Path work, OpenBao bao, Path sock, String moreSecrets, String extra)
       throws Exception {
     String yaml =
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-        %srefresh:
-          interval: 1s
-        outputs:
-          socket:
-            path: %s
-        %s"""
-            .formatted(bao.address(), moreSecrets, sock, extra);
+        TokenConfig.yaml(
+            bao.address(),
+            """
+              DB_PASSWORD: secret/app/db#password
+            %srefresh:
+              interval: 1s
+            outputs:
+              socket:
+                path: %s
+            %s"""
+                .formatted(moreSecrets, sock, extra));
     return Files.writeString(work.resolve("sidecar.yaml"), yaml);
   }
 

@@ -26,18 +26,7 @@ class OneShotCommandsIT {
 
   static Path config(Path work, OpenBao bao, String secrets, String outputs) throws Exception {
     Path cfg = work.resolve("sidecar.yaml");
-    Files.writeString(
-        cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-        %s
-        %s
-        """
-            .formatted(bao.address(), secrets, outputs));
+    Files.writeString(cfg, TokenConfig.yaml(bao.address(), secrets + "\n" + outputs + "\n"));
     return cfg;
   }
 

@@ -63,23 +63,20 @@ class OpenBaoOnlyClassesIT {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_USER: secret/app/db#username
-            DB_PASSWORD: secret/app/db#password
-          %s
-          outputs:
-            socket:
-              path: %s
-            files:
-              - path: %s
-                format: dotenv
-          """
-              .formatted(bao.address(), moreSecrets, sock, t.resolve("app.env")));
+          TokenConfig.yaml(
+              bao.address(),
+              """
+                DB_USER: secret/app/db#username
+                DB_PASSWORD: secret/app/db#password
+              %s
+              outputs:
+                socket:
+                  path: %s
+                files:
+                  - path: %s
+                    format: dotenv
+              """
+                  .formatted(moreSecrets, sock, t.resolve("app.env"))));
       try (SidecarProcess p =
           SidecarProcess.start(
               work,

@@ -57,7 +57,7 @@ class RaftFailoverIT {
             }
             int now =
                 old == leaderBefore || fault.equals("stepdown")
-                    ? awaitNewLeader(cluster, old)
+                    ? cluster.awaitNewLeader(old)
                     : cluster.awaitLeader(Duration.ofSeconds(60));
             double election = (System.nanoTime() - t0) / 1e9;
             int v = writeWithRetry(rig, cluster);
@@ -106,18 +106,6 @@ class RaftFailoverIT {
       throw new AssertionError("the sidecar has no connection to any node");
     }
     return any;
-  }
-
-  static int awaitNewLeader(RaftCluster c, int old) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      int l = c.awaitLeader(Duration.ofSeconds(60));
-      if (l != old) {
-        return l;
-      }
-      FaultRig.pace(100);
-    }
-    throw new AssertionError("leadership never moved from node " + old + "\n" + c.logs());
   }
 
   /** The new leader may still refuse writes for a moment after it reports active. */

@@ -47,23 +47,20 @@ class RateLimitQuotaIT {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            S0: secret/app/s0#value
-            S1: secret/app/s1#value
-            S2: secret/app/s2#value
-            S3: secret/app/s3#value
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(bao.address(), sock));
+          TokenConfig.yaml(
+              bao.address(),
+              """
+                S0: secret/app/s0#value
+                S1: secret/app/s1#value
+                S2: secret/app/s2#value
+                S3: secret/app/s3#value
+              refresh:
+                interval: 1s
+              outputs:
+                socket:
+                  path: %s
+              """
+                  .formatted(sock)));
       try (SidecarProcess p =
           SidecarProcess.start(
               work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {

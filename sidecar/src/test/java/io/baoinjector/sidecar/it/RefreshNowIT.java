@@ -62,15 +62,13 @@ class RefreshNowIT {
       DatabaseEngine.mount(bao, pg, PG_ROOT, 3600, 7200, List.of());
       Path sock = t.resolve("agent.sock");
       Files.setPosixFilePermissions(t.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path cfg =
-          config(
+      try (SidecarProcess p =
+          started(
+              bao,
               work,
               proxy,
               sock,
-              "  PG_USER: database/creds/app#username\n  PG_PASSWORD: database/creds/app#password\n");
-      try (SidecarProcess p =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
+              "  PG_USER: database/creds/app#username\n  PG_PASSWORD: database/creds/app#password\n")) {
         p.awaitReady(sock);
         long rev = revision(sock);
         String pgUser = value(sock, "PG_USER");
@@ -152,10 +150,7 @@ class RefreshNowIT {
     try (FaultProxy proxy = FaultProxy.to(bao.port());
         TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
-      Path cfg = config(work, proxy, sock, "");
-      try (SidecarProcess p =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
+      try (SidecarProcess p = started(bao, work, proxy, sock, "")) {
         p.awaitReady(sock);
         long rev = revision(sock);
         bao.put("app/db", Map.of("password", NEW));
@@ -215,10 +210,7 @@ class RefreshNowIT {
         TmpfsDir t = new TmpfsDir()) {
       Path sock = t.resolve("agent.sock");
       Files.setPosixFilePermissions(t.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path cfg = config(work, proxy, sock, "");
-      try (SidecarProcess p =
-          SidecarProcess.start(
-              work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
+      try (SidecarProcess p = started(bao, work, proxy, sock, "")) {
         p.awaitReady(sock);
         long threads = threads(p.pid());
         long metadata = proxy.forwarded("/v1/secret/metadata/");
@@ -253,8 +245,12 @@ class RefreshNowIT {
         .orElseThrow();
   }
 
-  private static Path config(Path work, FaultProxy proxy, Path sock, String extra)
-      throws IOException {
+  /**
+   * {@code run} reading DB_PASSWORD, API_KEY and the {@code extra} secret lines through {@code
+   * proxy} with the root token, serving on {@code sock}.
+   */
+  private static SidecarProcess started(
+      OpenBao bao, Path work, FaultProxy proxy, Path sock, String extra) throws Exception {
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(
         cfg,
@@ -273,7 +269,8 @@ class RefreshNowIT {
             allow-uids: [0]
         """
             .formatted(proxy.address(), extra, sock));
-    return cfg;
+    return SidecarProcess.start(
+        work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString());
   }
 
   private static long revision(Path sock) throws IOException {

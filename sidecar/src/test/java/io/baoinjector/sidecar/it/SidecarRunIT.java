@@ -48,12 +48,9 @@ class SidecarRunIT {
   static final String PASSWORD = "canary-p'w\"$HOME\\n\nline2";
 
   static String config(OpenBao bao, TmpfsDir t, Path template, String extra) {
-    return """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
+    return TokenConfig.yaml(
+        bao.address(),
+        """
           DB_USER: secret/app/db#username
           DB_PASSWORD: secret/app/db#password
           STRIPE_KEY: secret/app/stripe#api_key
@@ -81,45 +78,33 @@ class SidecarRunIT {
               template: %s
         %s
         """
-        .formatted(
-            bao.address(),
-            t.resolve("agent.sock"),
-            freePort(),
-            t.resolve("app.env"),
-            t.resolve("app.json"),
-            t.resolve("db-password"),
-            t.resolve("app.properties"),
-            t.resolve("config.txt"),
-            template,
-            extra);
+            .formatted(
+                t.resolve("agent.sock"),
+                OpenBao.freePort(),
+                t.resolve("app.env"),
+                t.resolve("app.json"),
+                t.resolve("db-password"),
+                t.resolve("app.properties"),
+                t.resolve("config.txt"),
+                template,
+                extra));
   }
 
   /** DB_PASSWORD, refreshed every second, served on {@code t}'s socket only. */
   static Path socketOnlyConfig(OpenBao bao, TmpfsDir t, Path work) throws Exception {
     return Files.writeString(
         work.resolve("sidecar.yaml"),
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-        refresh:
-          interval: 1s
-        outputs:
-          socket:
-            path: %s
-        """
-            .formatted(bao.address(), t.resolve("agent.sock")));
-  }
-
-  static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        TokenConfig.yaml(
+            bao.address(),
+            """
+              DB_PASSWORD: secret/app/db#password
+            refresh:
+              interval: 1s
+            outputs:
+              socket:
+                path: %s
+            """
+                .formatted(t.resolve("agent.sock"))));
   }
 
   static Map<String, String> env(OpenBao bao) {
@@ -334,22 +319,19 @@ class SidecarRunIT {
   @Test
   void theHealthListenerServesNoSecrets(OpenBao bao, @TempDir Path work) throws Exception {
     bao.put("app/db", Map.of("password", "pw"));
-    int port = freePort();
+    int port = OpenBao.freePort();
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(
         cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_PASSWORD: secret/app/db#password
-        outputs:
-          http:
-            address: 127.0.0.1:%d
-        """
-            .formatted(bao.address(), port));
+        TokenConfig.yaml(
+            bao.address(),
+            """
+              DB_PASSWORD: secret/app/db#password
+            outputs:
+              http:
+                address: 127.0.0.1:%d
+            """
+                .formatted(port)));
     try (SidecarProcess p = SidecarProcess.start(work, env(bao), "run", "-c", cfg.toString())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       HttpResponse<String> health = null;

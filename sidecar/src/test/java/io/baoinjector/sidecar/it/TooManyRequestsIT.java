@@ -51,18 +51,15 @@ class TooManyRequestsIT {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: [%s, %s]
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(busy.url("/").toString(), bao.address(), sock));
+          TokenConfig.yaml(
+              "[%s, %s]".formatted(busy.url("/"), bao.address()),
+              """
+                DB_PASSWORD: secret/app/db#password
+              outputs:
+                socket:
+                  path: %s
+              """
+                  .formatted(sock)));
       try (SidecarProcess p =
           SidecarProcess.start(
               work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ class OpenBaoClientRealServerTest {
   private static OpenBaoClient client(OpenBao bao, String namespace, URI... more) {
     List<URI> addresses = new java.util.ArrayList<>(List.of(more));
     addresses.add(URI.create(bao.address()));
-    return OpenBaoClient.builder(new OpenBaoSettings(addresses, namespace, null, false))
+    return OpenBaoClient.builder(TestSettings.openbao(addresses, namespace, null, false))
         .sleeper(new RecordingSleeper())
         .build();
   }
@@ -35,7 +33,7 @@ class OpenBaoClientRealServerTest {
   @Test
   void readsWritesAndMapsErrors(OpenBao bao) throws Exception {
     SecretValue root = SecretValue.of(bao.rootToken());
-    URI dead = URI.create("http://127.0.0.1:" + closedPort());
+    URI dead = URI.create("http://127.0.0.1:" + OpenBao.freePort());
     OpenBaoClient c = client(bao, "", dead);
     c.post("secret/data/app/db", Map.of("data", Map.of("password", "pw")), root);
     JsonNode r = c.get("secret/data/app/db", root);
@@ -83,11 +81,5 @@ class OpenBaoClientRealServerTest {
     SealedException e = assertThrows(SealedException.class, () -> c.get("secret/data/x", root));
     assertEquals(503, e.status());
     assertTrue(c.health().path("sealed").asBoolean());
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Backoff;
 import io.baoinjector.sidecar.SecretValue;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
+import io.baoinjector.testkit.OpenBao;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +60,7 @@ class OpenBaoClientTest {
   }
 
   private OpenBaoClient.Builder builder(String namespace, URI... addresses) {
-    return OpenBaoClient.builder(new OpenBaoSettings(List.of(addresses), namespace, null, false))
+    return OpenBaoClient.builder(TestSettings.openbao(List.of(addresses), namespace, null, false))
         .sleeper(sleeper)
         .backoff(OpenBaoClientTest::fixedBackoff)
         .observer(events::add);
@@ -336,7 +336,7 @@ class OpenBaoClientTest {
               .setHeader("Location", server.url("/v1/a").toString()));
       OpenBaoClient c =
           OpenBaoClient.builder(
-                  new OpenBaoSettings(List.of(https.url("/").uri()), "", tls.pem, false))
+                  TestSettings.openbao(List.of(https.url("/").uri()), "", tls.pem, false))
               .sleeper(sleeper)
               .build();
       OpenBaoException e = assertThrows(OpenBaoException.class, () -> c.get("a", TOKEN));
@@ -355,17 +355,14 @@ class OpenBaoClientTest {
       https.enqueue(json(200, "{\"ok\":true}"));
       URI addr = https.url("/").uri();
       OpenBaoClient trusting =
-          OpenBaoClient.builder(new OpenBaoSettings(List.of(addr), "", tls.pem, false)).build();
+          OpenBaoClient.builder(TestSettings.openbao(List.of(addr), "", tls.pem, false)).build();
       assertTrue(trusting.get("a", TOKEN).path("ok").asBoolean());
       https.enqueue(json(200, "{\"ok\":true}"));
       OpenBaoClient skipping =
-          OpenBaoClient.builder(new OpenBaoSettings(List.of(addr), "", null, true)).build();
+          OpenBaoClient.builder(TestSettings.openbao(List.of(addr), "", null, true)).build();
       assertTrue(skipping.get("a", TOKEN).path("ok").asBoolean());
       OpenBaoClient jdkRoots =
-          OpenBaoClient.builder(new OpenBaoSettings(List.of(addr), "", null, false))
-              .sleeper(sleeper)
-              .maxAttempts(1)
-              .build();
+          OpenBaoClient.builder(TestSettings.openbao(addr)).sleeper(sleeper).maxAttempts(1).build();
       assertThrows(OpenBaoException.class, () -> jdkRoots.get("a", TOKEN));
     }
   }
@@ -377,20 +374,20 @@ class OpenBaoClientTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new OpenBaoClient(new OpenBaoSettings(List.of(addr), "", bad, false)));
+            () -> new OpenBaoClient(TestSettings.openbao(List.of(addr), "", bad, false)));
     assertTrue(e.getMessage().startsWith("openbao.ca-cert: "), e.getMessage());
     assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
     Path missing = dir.resolve("missing.pem");
     IllegalArgumentException m =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new OpenBaoClient(new OpenBaoSettings(List.of(addr), "", missing, false)));
+            () -> new OpenBaoClient(TestSettings.openbao(List.of(addr), "", missing, false)));
     assertTrue(m.getMessage().startsWith("openbao.ca-cert: cannot read "), m.getMessage());
   }
 
   @Test
   void failsOverToTheNextAddressAndRemembersIt() throws Exception {
-    URI dead = URI.create("http://127.0.0.1:" + closedPort());
+    URI dead = URI.create("http://127.0.0.1:" + OpenBao.freePort());
     OpenBaoClient c = builder("", dead, server.url("/").uri()).build();
     server.enqueue(json(200, "{\"n\":1}"));
     server.enqueue(json(200, "{\"n\":2}"));
@@ -421,7 +418,7 @@ class OpenBaoClientTest {
 
   @Test
   void allAddressesDownIsUnavailableAfterRetries() throws Exception {
-    URI dead = URI.create("http://127.0.0.1:" + closedPort());
+    URI dead = URI.create("http://127.0.0.1:" + OpenBao.freePort());
     OpenBaoClient c = builder("", dead).maxAttempts(2).build();
     UnavailableException e = assertThrows(UnavailableException.class, () -> c.get("a", TOKEN));
     assertEquals(0, e.status());
@@ -566,11 +563,5 @@ class OpenBaoClientTest {
     assertEquals(404, e.status());
     assertEquals(RequestObserver.Outcome.ERROR, e.outcome());
     assertInstanceOf(Duration.class, e.duration());
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

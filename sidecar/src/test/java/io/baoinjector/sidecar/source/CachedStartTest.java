@@ -13,7 +13,6 @@ import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.source.CachedValues.Cached;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +47,7 @@ class CachedStartTest {
 
   /** A loopback port nothing listens on: every request is refused, as with OpenBao down. */
   private static OpenBaoSettings unreachable() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    return Fixtures.settings(URI.create("http://127.0.0.1:" + port));
+    return Fixtures.settings(URI.create("http://127.0.0.1:" + OpenBao.freePort()));
   }
 
   private static CachedValues cached(Instant leaseExpiry) {

@@ -5,8 +5,8 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.OpenBaoSettings;
 import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.config.RefreshSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.token.ForbiddenVerdict;
@@ -47,8 +47,8 @@ final class Fixtures {
         refs(secrets),
         envFrom,
         refs(properties),
-        new RefreshSettings(interval),
-        new OutputSettings(null, null, List.of()));
+        TestSettings.refresh(interval),
+        OutputSettings.NONE);
   }
 
   static SidecarConfig config(OpenBao bao, Map<String, String> secrets) {
@@ -70,7 +70,7 @@ final class Fixtures {
   }
 
   static OpenBaoSettings settings(URI address) {
-    return new OpenBaoSettings(List.of(address), "", null, false);
+    return TestSettings.openbao(address);
   }
 
   /** A client that gives up fast, so outage rounds are quick in tests. */

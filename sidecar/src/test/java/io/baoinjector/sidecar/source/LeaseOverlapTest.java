@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baoinjector.sidecar.config.LeaseSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import java.time.Duration;
@@ -146,14 +147,14 @@ class LeaseOverlapTest {
   @Test
   void anOverlapLongerThanHalfTheLeaseIsCutAndLeasesNeverStack() {
     // 10s/40s with a 60s overlap: cut to 20s, successor every 20s
-    Run r = run(10, 40, new LeaseSettings(Duration.ofSeconds(60), true), 90);
+    Run r = run(10, 40, TestSettings.leases(Duration.ofSeconds(60), true), 90);
     assertEquals(2, r.maxLive());
     assertEquals(5, r.usernames().size(), "leases at 0, 20, 40, 60, 80 s: " + r.usernames());
   }
 
   @Test
   void withRevokeReplacedFalseTheOldLeaseIsLeftToExpire() {
-    Run r = run(30, 120, new LeaseSettings(Duration.ofSeconds(60), false), 200);
+    Run r = run(30, 120, TestSettings.leases(Duration.ofSeconds(60), false), 200);
     assertEquals(List.of(), r.engine().revoked);
     assertEquals(2, r.maxLive());
     assertEquals(4, r.usernames().size(), r.usernames().toString());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.TokenAuth;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.TokenInvalidException;
 import io.baoinjector.sidecar.token.TokenManager;
@@ -36,8 +36,7 @@ class RevokedTokenTest {
   void revokedTokenIsReportedAsNoLongerValid(OpenBao bao) throws Exception {
     bao.put("app/db", Map.of("password", "pw-revoked"));
     String t = bao.createToken(Map.of("policies", List.of("root")));
-    OpenBaoClient client =
-        new OpenBaoClient(new OpenBaoSettings(List.of(URI.create(bao.address())), "", null, false));
+    OpenBaoClient client = new OpenBaoClient(TestSettings.openbao(URI.create(bao.address())));
     List<Exception> loginFailures = new CopyOnWriteArrayList<>();
     CountDownLatch failed = new CountDownLatch(1);
     TokenObserver observer =

@@ -9,7 +9,7 @@ import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.auth.Fixtures;
 import io.baoinjector.sidecar.auth.TokenAuth;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
@@ -147,8 +147,7 @@ class SecretLeakCanaryTest {
     try (MockWebServer server = new MockWebServer()) {
       server.start(InetAddress.getLoopbackAddress(), 0);
       OpenBaoClient client =
-          OpenBaoClient.builder(
-                  new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false))
+          OpenBaoClient.builder(TestSettings.openbao(server.url("/").uri()))
               .maxAttempts(2)
               .sleeper(d -> {})
               .build();

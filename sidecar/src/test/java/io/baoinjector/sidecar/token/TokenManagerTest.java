@@ -12,7 +12,7 @@ import io.baoinjector.sidecar.auth.AuthException;
 import io.baoinjector.sidecar.auth.AuthMethod;
 import io.baoinjector.sidecar.auth.Token;
 import io.baoinjector.sidecar.auth.TokenAuth;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
+import io.baoinjector.sidecar.config.TestSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.SealedException;
 import java.net.InetAddress;
@@ -42,9 +42,7 @@ class TokenManagerTest {
   void start() throws Exception {
     server.start(InetAddress.getLoopbackAddress(), 0);
     client =
-        OpenBaoClient.builder(new OpenBaoSettings(List.of(server.url("/").uri()), "", null, false))
-            .maxAttempts(1)
-            .build();
+        OpenBaoClient.builder(TestSettings.openbao(server.url("/").uri())).maxAttempts(1).build();
   }
 
   @AfterEach

@@ -136,12 +136,7 @@ final class UniversalAuth {
     if (bytes.length > MAX_CREDENTIAL) {
       throw new BackendException(Kind.INVALID, where + ": larger than 4 KiB, not a credential");
     }
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    if (text.endsWith("\r\n")) {
-      text = text.substring(0, text.length() - 2);
-    } else if (text.endsWith("\n")) {
-      text = text.substring(0, text.length() - 1);
-    }
+    String text = new String(bytes, StandardCharsets.UTF_8).replaceFirst("\r?\n\\z", "");
     if (text.isEmpty()) {
       throw new BackendException(Kind.INVALID, where + ": the file is empty");
     }

@@ -42,17 +42,7 @@ final class AdminSession implements AutoCloseable {
         t = v;
       }
     }
-    return new AuthSettings(
-        AuthSettings.Method.TOKEN,
-        "token",
-        t == null ? null : SecretValue.of(t),
-        null,
-        null,
-        null,
-        false,
-        false,
-        null,
-        null);
+    return AuthSettings.token(t == null ? null : SecretValue.of(t));
   }
 
   /**

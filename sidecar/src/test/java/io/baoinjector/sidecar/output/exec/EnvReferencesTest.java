@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.shared.Reference;
-import io.baoinjector.sidecar.config.LeaseSettings;
-import io.baoinjector.sidecar.config.MaskSettings;
-import io.baoinjector.sidecar.config.OpenBaoSettings;
-import io.baoinjector.sidecar.config.OutputSettings;
-import io.baoinjector.sidecar.config.RefreshSettings;
+import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import java.net.URI;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +18,15 @@ import org.junit.jupiter.api.Test;
 class EnvReferencesTest {
   static final String CANARY = "canary-literal-Zq7";
 
+  /** A config with only {@code secrets} (the {@code secrets:} a file gives is replaced). */
   static SidecarConfig config(boolean on, Map<String, Reference> secrets) {
-    return new SidecarConfig(
-        null,
-        new OpenBaoSettings(List.of(URI.create("http://127.0.0.1:8200")), "", null, false),
-        null,
-        false,
-        secrets,
-        List.of(),
-        Map.of(),
-        new RefreshSettings(Duration.ofSeconds(30)),
-        new OutputSettings(null, null, List.of()),
-        LeaseSettings.DEFAULTS,
-        on,
-        null,
-        MaskSettings.OFF,
-        Map.of(),
-        null);
+    String yaml =
+        "openbao:\n  address: http://127.0.0.1:8200\nsecrets:\n  A: secret/a#b\n"
+            + "env-references: "
+            + on
+            + "\n";
+    return ConfigLoader.load(yaml, Path.of("sidecar.yaml"), Map.of("BAO_TOKEN", "t"))
+        .withSecrets(secrets);
   }
 
   static final Map<String, String> ENV =
