@@ -3,6 +3,7 @@ package io.baoinjector.shared;
 import static io.baoinjector.shared.Reference.BAO;
 import static io.baoinjector.shared.Reference.MAX_PATH;
 import static io.baoinjector.shared.Reference.VAULT;
+import static io.baoinjector.shared.Reference.stripSlashes;
 
 /**
  * OpenBao's forms of a {@link Reference} ({@code PATH#KEY[@VERSION]}, {@code bao:}, {@code vault:},
@@ -120,19 +121,6 @@ final class OpenBaoGrammar {
 
   static boolean hasControl(String s) {
     return s.chars().anyMatch(Character::isISOControl);
-  }
-
-  static String stripSlashes(String s) {
-    // a loop, not replaceAll("^/+|/+$"): that regex is quadratic in a long inner run of slashes
-    int b = 0;
-    int e = s.length();
-    while (b < e && s.charAt(b) == '/') {
-      b++;
-    }
-    while (e > b && s.charAt(e - 1) == '/') {
-      e--;
-    }
-    return s.substring(b, e);
   }
 
   /** The message {@code show(shown) + rest}: every message about a reference starts so. */

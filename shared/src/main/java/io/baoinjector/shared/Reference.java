@@ -116,6 +116,22 @@ public final class Reference {
     return OpenBaoGrammar.wholeSecret(path);
   }
 
+  /**
+   * {@code s} without its leading and trailing slashes, as a PATH is kept. By index, not {@code
+   * replaceAll("^/+|/+$", "")}: that regex takes seconds on a long inner run of slashes.
+   */
+  public static String stripSlashes(String s) {
+    int b = 0;
+    int e = s.length();
+    while (b < e && s.charAt(b) == '/') {
+      b++;
+    }
+    while (e > b && s.charAt(e - 1) == '/') {
+      e--;
+    }
+    return s.substring(b, e);
+  }
+
   /** True when {@code value} is meant as a whole-value reference: it starts with a prefix. */
   public static boolean isPrefixed(String value) {
     return value != null && (value.startsWith(VAULT) || value.startsWith(BAO));

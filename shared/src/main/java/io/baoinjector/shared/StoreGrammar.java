@@ -5,7 +5,7 @@ import static io.baoinjector.shared.OpenBaoGrammar.checkPath;
 import static io.baoinjector.shared.OpenBaoGrammar.hasControl;
 import static io.baoinjector.shared.OpenBaoGrammar.hasDotSegment;
 import static io.baoinjector.shared.OpenBaoGrammar.show;
-import static io.baoinjector.shared.OpenBaoGrammar.stripSlashes;
+import static io.baoinjector.shared.Reference.stripSlashes;
 
 import io.baoinjector.shared.Reference.Store;
 import java.util.function.Function;

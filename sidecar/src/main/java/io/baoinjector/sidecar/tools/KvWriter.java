@@ -210,17 +210,8 @@ final class KvWriter {
     return v.isTextual() ? v.asText() : v.toString();
   }
 
-  /** As typed, less surrounding blanks and slashes (by index: a regex backtracks on long runs). */
+  /** As typed, less surrounding blanks and slashes. */
   private static String strip(String path) {
-    String p = path.strip();
-    int from = 0;
-    int to = p.length();
-    while (from < to && p.charAt(from) == '/') {
-      from++;
-    }
-    while (to > from && p.charAt(to - 1) == '/') {
-      to--;
-    }
-    return p.substring(from, to);
+    return Reference.stripSlashes(path.strip());
   }
 }
