@@ -9,6 +9,7 @@ import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.snapshot.SnapshotListener;
 import io.baoinjector.sidecar.source.CachedValues;
 import io.baoinjector.sidecar.source.CachedValues.Cached;
+import io.baoinjector.sidecar.util.Daemons;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,13 +61,7 @@ public final class LastKnownGood implements SnapshotListener, AutoCloseable {
     this.destination = destination;
     this.hub = hub;
     this.clock = clock;
-    this.writer =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-cache");
-              t.setDaemon(true);
-              return t;
-            });
+    this.writer = Executors.newSingleThreadExecutor(Daemons.named("bao-injector-cache"));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.sidecar.token.TokenProvider;
+import io.baoinjector.sidecar.util.Daemons;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -188,13 +189,7 @@ public final class Refresher implements AutoCloseable {
     if (loop != null) {
       return;
     }
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bao-injector-refresh");
-              t.setDaemon(true);
-              return t;
-            });
+    loop = Executors.newSingleThreadScheduledExecutor(Daemons.named("bao-injector-refresh"));
     schedule(nextDelay());
     if (forced.hasPending()) {
       scheduleForced();

@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.token;
 
+import io.baoinjector.sidecar.util.Daemons;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,13 +26,7 @@ public interface Scheduler {
 
   /** One daemon thread named {@code name}. */
   static Scheduler daemon(String name) {
-    ScheduledExecutorService ex =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, name);
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(Daemons.named(name));
     return new Scheduler() {
       @Override
       public Cancellable schedule(Duration delay, Runnable task) {
