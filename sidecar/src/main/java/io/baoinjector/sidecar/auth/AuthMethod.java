@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.auth;
 
+import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import java.util.Objects;
@@ -58,7 +59,7 @@ public interface AuthMethod {
   }
 
   private static String trimSlashes(String mount) {
-    String m = mount.trim().replaceAll("^/+|/+$", "");
+    String m = Reference.stripSlashes(mount.trim());
     return m.startsWith("auth/") ? m.substring("auth/".length()) : m;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.OptBoolean;
+import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
 import java.nio.file.Path;
 
@@ -38,7 +39,7 @@ public record AuthSettings(
 
   public AuthSettings {
     method = method == null ? Method.TOKEN : method;
-    mount = mount == null ? method.configName() : mount.trim().replaceAll("^/+|/+$", "");
+    mount = mount == null ? method.configName() : Reference.stripSlashes(mount.trim());
     token = method == Method.TOKEN && tokenFile == null ? token : null;
     jwtFile = jwtFile == null && method == Method.KUBERNETES ? KUBERNETES_DEFAULT_JWT : jwtFile;
   }

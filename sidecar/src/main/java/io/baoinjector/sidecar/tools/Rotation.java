@@ -1,5 +1,6 @@
 package io.baoinjector.sidecar.tools;
 
+import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -58,7 +59,7 @@ final class Rotation {
           "%s has no key %s (its keys: %s); rotate changes an existing key"
               .formatted(p, key, String.join(", ", c.data().keySet())));
     }
-    String base = archiveTo == null ? p.mount() + "archive" : archiveTo.replaceAll("^/+|/+$", "");
+    String base = archiveTo == null ? p.mount() + "archive" : Reference.stripSlashes(archiveTo);
     KvPath archive = kv.resolve(base + "/" + p.relative() + "/" + STAMP.format(now));
     KvWriter.requireKvV2(archive, "the archive");
     if (dryRun) {
