@@ -23,9 +23,12 @@ final class Scripts {
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
+      boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+      if (!ended || p.exitValue() != 0 || out.isEmpty()) {
         p.destroyForcibly();
-        throw new IllegalStateException(failure.apply(script));
+        String how =
+            !ended ? "timed out" : out.isEmpty() ? "printed nothing" : "exit " + p.exitValue();
+        throw new IllegalStateException(failure.apply(script) + " [" + how + "]");
       }
       return out;
     } catch (IOException e) {
