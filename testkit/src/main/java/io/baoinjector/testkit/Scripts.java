@@ -27,7 +27,7 @@ final class Scripts {
       if (!ended || p.exitValue() != 0 || out.isEmpty()) {
         p.destroyForcibly();
         String how =
-            !ended ? "timed out" : out.isEmpty() ? "printed nothing" : "exit " + p.exitValue();
+            !ended ? "timed out" : p.exitValue() != 0 ? "exit " + p.exitValue() : "printed nothing";
         throw new IllegalStateException(failure.apply(script) + " [" + how + "]");
       }
       return out;
