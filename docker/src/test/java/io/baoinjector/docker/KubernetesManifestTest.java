@@ -33,12 +33,17 @@ class KubernetesManifestTest {
   }
 
   static JsonNode container(JsonNode deployment, String list, String name) {
-    for (JsonNode c : deployment.at("/spec/template/spec/" + list)) {
-      if (c.path("name").asText().equals(name)) {
-        return c;
+    return named(deployment.at("/spec/template/spec/" + list), name, list);
+  }
+
+  /** The element of {@code list} whose {@code name} is name, or fail. */
+  private static JsonNode named(JsonNode list, String name, String what) {
+    for (JsonNode n : list) {
+      if (n.path("name").asText().equals(name)) {
+        return n;
       }
     }
-    throw new AssertionError("no " + list + " named " + name);
+    throw new AssertionError("no " + what + " named " + name);
   }
 
   static Map<String, JsonNode> volumes(JsonNode deployment) {
@@ -85,13 +90,10 @@ class KubernetesManifestTest {
     JsonNode probe = sidecar.at("/startupProbe/httpGet");
     assertEquals("/v1/health", probe.path("path").asText());
     // The probe's port is the health listener the config opens, on every interface.
-    String portName = probe.path("port").asText();
-    int port = -1;
-    for (JsonNode p : sidecar.path("ports")) {
-      if (p.path("name").asText().equals(portName)) {
-        port = p.path("containerPort").asInt();
-      }
-    }
+    int port =
+        named(sidecar.path("ports"), probe.path("port").asText(), "port")
+            .path("containerPort")
+            .asInt();
     String address = config("sidecar.yaml").at("/outputs/http/address").asText();
     assertEquals("0.0.0.0:" + port, address, "the kubelet probes the pod IP");
     assertTrue(
@@ -121,7 +123,9 @@ class KubernetesManifestTest {
       assertEquals("Memory", volumes.get(volume).at("/emptyDir/medium").asText(), volume);
     }
     assertEquals(
-        cfg.at("/outputs/socket/path").asText(), env(app, "BAO_INJECTOR_SOCKET"), "agent socket");
+        cfg.at("/outputs/socket/path").asText(),
+        named(app.path("env"), "BAO_INJECTOR_SOCKET", "env").path("value").asText(),
+        "agent socket");
   }
 
   @Test
@@ -207,14 +211,5 @@ class KubernetesManifestTest {
     assertTrue(inApp.path("readOnly").asBoolean());
     assertEquals(
         "Memory", volumes(RENDER).get(inApp.path("name").asText()).at("/emptyDir/medium").asText());
-  }
-
-  private static String env(JsonNode container, String name) {
-    for (JsonNode e : container.path("env")) {
-      if (e.path("name").asText().equals(name)) {
-        return e.path("value").asText();
-      }
-    }
-    throw new AssertionError("no env " + name);
   }
 }

@@ -70,17 +70,7 @@ class OpenBaoSetupScriptTest {
     }
     String token = login(bao, approle);
 
-    ComposeTest.SIDECAR_CONFIG
-        .path("secrets")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              String ref = e.getValue().asText();
-              String[] pathKey = ref.split("#", 2);
-              String path = pathKey[0].replaceFirst("^secret/", "");
-              JsonNode data = bao.api(token, "GET", "secret/data/" + path, null).at("/data/data");
-              assertTrue(data.hasNonNull(pathKey[1]), e.getKey() + ": " + ref + " not seeded");
-            });
+    SetupScripts.assertReadsEverySecret(bao, token, ComposeTest.SIDECAR_CONFIG);
     assertEquals(
         "initial-db-password",
         bao.api(token, "GET", "secret/data/app/db", null).at("/data/data/password").asText());
