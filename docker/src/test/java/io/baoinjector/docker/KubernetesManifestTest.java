@@ -54,16 +54,10 @@ class KubernetesManifestTest {
 
   /** The volumeMount whose mountPath contains path (longest match), or fail. */
   static JsonNode mountFor(JsonNode container, String path) {
-    JsonNode best = null;
-    for (JsonNode m : container.path("volumeMounts")) {
-      String mp = m.path("mountPath").asText();
-      if ((path + "/").startsWith(mp + "/")
-          && (best == null || mp.length() > best.path("mountPath").asText().length())) {
-        best = m;
-      }
-    }
-    assertNotNull(best, container.path("name").asText() + ": " + path + " is on no mount");
-    return best;
+    JsonNode m =
+        Repo.mountFor(container.path("volumeMounts"), v -> v.path("mountPath").asText(), path);
+    assertNotNull(m, container.path("name").asText() + ": " + path + " is on no mount");
+    return m;
   }
 
   @Test
@@ -85,8 +79,7 @@ class KubernetesManifestTest {
     JsonNode sidecar = container(NATIVE, "initContainers", "bao-injector");
     assertEquals("Always", sidecar.path("restartPolicy").asText(), "native sidecar (1.29+)");
     assertEquals(
-        List.of("run", "-c", "/etc/bao-injector/sidecar.yaml"),
-        ComposeTest.texts(sidecar.path("args")));
+        List.of("run", "-c", "/etc/bao-injector/sidecar.yaml"), Repo.texts(sidecar.path("args")));
     JsonNode probe = sidecar.at("/startupProbe/httpGet");
     assertEquals("/v1/health", probe.path("path").asText());
     // The probe's port is the health listener the config opens, on every interface.
@@ -109,10 +102,7 @@ class KubernetesManifestTest {
     JsonNode sidecar = container(NATIVE, "initContainers", "bao-injector");
     JsonNode app = container(NATIVE, "containers", "app");
     Map<String, JsonNode> volumes = volumes(NATIVE);
-    List<String> paths = new ArrayList<>();
-    paths.add(cfg.at("/outputs/socket/path").asText());
-    cfg.at("/outputs/files").forEach(f -> paths.add(f.path("path").asText()));
-    for (String path : paths) {
+    for (String path : SidecarConfigs.outputPaths(cfg)) {
       JsonNode inSidecar = mountFor(sidecar, path);
       JsonNode inApp = mountFor(app, path);
       String volume = inSidecar.path("name").asText();
@@ -144,7 +134,7 @@ class KubernetesManifestTest {
       }
     }
     assertTrue(
-        ComposeTest.texts(config("sidecar.yaml").at("/outputs/socket/allow-uids"))
+        Repo.texts(config("sidecar.yaml").at("/outputs/socket/allow-uids"))
             .contains(DockerfileTest.UID));
   }
 
@@ -191,8 +181,7 @@ class KubernetesManifestTest {
     assertTrue(
         init.path("restartPolicy").isMissingNode(), "a plain init container: runs to completion");
     assertEquals(
-        List.of("render", "-c", "/etc/bao-injector/sidecar.yaml"),
-        ComposeTest.texts(init.path("args")));
+        List.of("render", "-c", "/etc/bao-injector/sidecar.yaml"), Repo.texts(init.path("args")));
     assertEquals(
         "render.yaml",
         volumes(RENDER).get("bao-injector-config").at("/configMap/items/0/key").asText());
@@ -202,7 +191,7 @@ class KubernetesManifestTest {
     assertEquals("dotenv", cfg.at("/outputs/files/0/format").asText());
     JsonNode app = container(RENDER, "containers", "app");
     assertTrue(
-        ComposeTest.texts(app.path("command"))
+        Repo.texts(app.path("command"))
             .contains("-javaagent:/opt/bao-injector/bao-injector-agent.jar=file=" + file),
         "the agent reads the rendered file");
     JsonNode inInit = mountFor(init, file);

@@ -61,10 +61,9 @@ class KubernetesSetupScriptTest {
       assertEquals(0, r.exit(), r.output());
 
       JsonNode role = bao.api("GET", "auth/kubernetes/role/legacy-app", null).path("data");
-      assertEquals(List.of(sa), ComposeTest.texts(role.path("bound_service_account_names")));
-      assertEquals(
-          List.of("shop"), ComposeTest.texts(role.path("bound_service_account_namespaces")));
-      assertEquals(List.of("legacy-app-read"), ComposeTest.texts(role.path("token_policies")));
+      assertEquals(List.of(sa), Repo.texts(role.path("bound_service_account_names")));
+      assertEquals(List.of("shop"), Repo.texts(role.path("bound_service_account_namespaces")));
+      assertEquals(List.of("legacy-app-read"), Repo.texts(role.path("token_policies")));
 
       String role0 = KubernetesManifestTest.config("sidecar.yaml").at("/auth/role").asText();
       HttpResponse<String> ok = login(bao, role0, serviceAccountJwt("shop", sa));

@@ -48,9 +48,7 @@ class OpenBaoSetupScriptTest {
                     "secret_id", Files.readString(approleDir.resolve("secret-id")).strip()))
             .path("auth");
     assertEquals(
-        List.of("default", "legacy-app-read"),
-        ComposeTest.texts(auth.path("policies")),
-        "policies");
+        List.of("default", "legacy-app-read"), Repo.texts(auth.path("policies")), "policies");
     return auth.path("client_token").asText();
   }
 
