@@ -4,6 +4,7 @@
 # addgroup and wget are BusyBox): they run the Dockerfiles' RUN steps in a chroot built from it and
 # the HEALTHCHECK commands with its wget. Idempotent; safe from parallel builds (flock).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/apt-install.sh"
 
 if [ -n "${BUSYBOX_STATIC:-}" ]; then
   [ -x "$BUSYBOX_STATIC" ] || { echo "ensure-busybox: BUSYBOX_STATIC=$BUSYBOX_STATIC is not executable" >&2; exit 1; }
@@ -15,28 +16,12 @@ if is_static "$static"; then
   echo "$static"; exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || {
-  echo "ensure-busybox: no static busybox and no apt-get: install busybox-static or set BUSYBOX_STATIC" >&2
-  exit 1
-}
-[ "$(id -u)" = 0 ] || {
-  echo "ensure-busybox: installing busybox-static needs root (apt-get): run as root or set BUSYBOX_STATIC" >&2
-  exit 1
-}
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
-mkdir -p "$cache"
-exec 9>"$cache/.apt.lock"
-flock 9
+apt_lock ensure-busybox .apt.lock \
+  "no static busybox and no apt-get: install busybox-static or set BUSYBOX_STATIC" \
+  "installing busybox-static needs root (apt-get): run as root or set BUSYBOX_STATIC"
 if ! is_static "$static"; then
-  echo "ensure-busybox: apt-get install busybox-static" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q --no-install-recommends busybox-static >&2; then
-    apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends busybox-static >&2 || {
-      echo "ensure-busybox: apt-get install busybox-static failed; install it by hand or set BUSYBOX_STATIC" >&2
-      exit 1
-    }
-  fi
+  apt_install ensure-busybox busybox-static \
+    "apt-get install busybox-static failed; install it by hand or set BUSYBOX_STATIC"
 fi
 is_static "$static" || { echo "ensure-busybox: $static is not a static busybox" >&2; exit 1; }
 echo "$static"

@@ -7,6 +7,7 @@
 # `apt-get install docker-compose` (Debian's v1.29, needs root; --no-install-recommends keeps the
 # docker.io engine out). Idempotent; safe from parallel builds (flock). Messages go to stderr.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/apt-install.sh"
 
 if [ -n "${COMPOSE_CMD:-}" ]; then
   echo "$COMPOSE_CMD"; exit 0
@@ -18,27 +19,11 @@ if command -v docker-compose >/dev/null 2>&1; then
   command -v docker-compose; exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || {
-  echo "ensure-compose: no docker compose and no apt-get: install Docker Compose (v2 plugin or docker-compose) or set COMPOSE_CMD" >&2
-  exit 1
-}
-[ "$(id -u)" = 0 ] || {
-  echo "ensure-compose: installing docker-compose needs root (apt-get): run as root, install it by hand, or set COMPOSE_CMD" >&2
-  exit 1
-}
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
-mkdir -p "$cache"
-exec 9>"$cache/.apt.lock"
-flock 9
+apt_lock ensure-compose .apt.lock \
+  "no docker compose and no apt-get: install Docker Compose (v2 plugin or docker-compose) or set COMPOSE_CMD" \
+  "installing docker-compose needs root (apt-get): run as root, install it by hand, or set COMPOSE_CMD"
 if ! command -v docker-compose >/dev/null 2>&1; then
-  echo "ensure-compose: apt-get install docker-compose" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q --no-install-recommends docker-compose >&2; then
-    apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends docker-compose >&2 || {
-      echo "ensure-compose: apt-get install docker-compose failed; install Docker Compose by hand or set COMPOSE_CMD" >&2
-      exit 1
-    }
-  fi
+  apt_install ensure-compose docker-compose \
+    "apt-get install docker-compose failed; install Docker Compose by hand or set COMPOSE_CMD"
 fi
 command -v docker-compose

@@ -7,6 +7,7 @@
 # Idempotent and fast once installed; safe to run from parallel builds (flock). Everything else
 # goes to stderr so callers can do bin=$(...).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 find_bin() {
   local d found=
@@ -27,19 +28,9 @@ if bin=$(find_bin) && have_user; then
   echo "$bin"; exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || {
-  echo "ensure-postgres: no PostgreSQL server in /usr/lib/postgresql/*/bin and no apt-get to install one; install the postgresql package (initdb, pg_ctl and the postgres user)" >&2
-  exit 1
-}
-[ "$(id -u)" = 0 ] || {
-  echo "ensure-postgres: no PostgreSQL server in /usr/lib/postgresql/*/bin; install it as root: apt-get install -y postgresql" >&2
-  exit 1
-}
-
-cache="${BAO_INJECTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bao-injector}"
-mkdir -p "$cache"
-exec 9>"$cache/.postgres.lock"
-flock 9
+apt_lock ensure-postgres .postgres.lock \
+  "no PostgreSQL server in /usr/lib/postgresql/*/bin and no apt-get to install one; install the postgresql package (initdb, pg_ctl and the postgres user)" \
+  "no PostgreSQL server in /usr/lib/postgresql/*/bin; install it as root: apt-get install -y postgresql"
 if ! { bin=$(find_bin) && have_user; }; then
   echo "ensure-postgres: installing PostgreSQL with apt-get" >&2
   if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&

@@ -40,11 +40,10 @@ final class AlpineRoot {
       Files.copy(Path.of(busybox), dir.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(
           dir.resolve("bin/busybox"), PosixFilePermissions.fromString("rwxr-xr-x"));
-      for (String stub : List.of("adduser", "addgroup", "java")) {
-        Path target =
-            dir.resolve(stub.equals("adduser") || stub.equals("addgroup") ? "usr/sbin" : "usr/bin")
-                .resolve(stub);
-        try (InputStream in = AlpineRoot.class.getResourceAsStream("/busybox-stubs/" + stub)) {
+      for (String stub : List.of("usr/sbin/adduser", "usr/sbin/addgroup", "usr/bin/java")) {
+        Path target = dir.resolve(stub);
+        try (InputStream in =
+            AlpineRoot.class.getResourceAsStream("/busybox-stubs/" + target.getFileName())) {
           Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));

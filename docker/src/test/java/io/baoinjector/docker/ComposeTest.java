@@ -44,7 +44,7 @@ class ComposeTest {
     JsonNode bao = COMPOSE.at("/services/openbao");
     String image = bao.path("image").asText();
     assertTrue(image.matches("(quay\\.io|ghcr\\.io)/openbao/openbao:\\d+\\.\\d+\\.\\d+"), image);
-    List<String> command = texts(bao.path("command"));
+    List<String> command = Repo.texts(bao.path("command"));
     assertEquals("server", command.get(0));
     assertTrue(command.contains("-dev"), command.toString());
     assertTrue(command.contains("-dev-listen-address=0.0.0.0:8200"), "reachable from the others");
@@ -58,7 +58,8 @@ class ComposeTest {
     assertEquals(
         "service_healthy", setup.at("/depends_on/openbao/condition").asText(), "depends_on");
     assertEquals("no", setup.path("restart").asText());
-    assertEquals(List.of("/bin/sh", "/setup/openbao-setup.sh"), texts(setup.path("entrypoint")));
+    assertEquals(
+        List.of("/bin/sh", "/setup/openbao-setup.sh"), Repo.texts(setup.path("entrypoint")));
     Map<String, Mount> mounts = mounts("setup");
     assertEquals("./openbao-setup.sh", mounts.get("/setup/openbao-setup.sh").source());
     assertEquals("http://openbao:8200", setup.at("/environment/BAO_ADDR").asText());
@@ -89,7 +90,7 @@ class ComposeTest {
   @Test
   void sidecarHealthcheckProbesTheConfiguredHealthListener() {
     JsonNode hc = COMPOSE.at("/services/sidecar/healthcheck");
-    List<String> test = texts(hc.path("test"));
+    List<String> test = Repo.texts(hc.path("test"));
     String address = SIDECAR_CONFIG.at("/outputs/http/address").asText();
     String port = address.substring(address.lastIndexOf(':') + 1);
     assertEquals("CMD", test.get(0));
@@ -111,7 +112,7 @@ class ComposeTest {
     assertEquals(DockerfileTest.UID + ":" + DockerfileTest.UID, sidecarUser);
     String uid = sidecarUser.split(":")[0];
     assertTrue(
-        texts(SIDECAR_CONFIG.at("/outputs/socket/allow-uids")).contains(uid),
+        Repo.texts(SIDECAR_CONFIG.at("/outputs/socket/allow-uids")).contains(uid),
         "outputs.socket.allow-uids must admit the app's uid " + uid);
   }
 
@@ -119,9 +120,7 @@ class ComposeTest {
   void socketAndFilesLiveOnSharedTmpfsVolumesTheAppMountsReadOnly() {
     Map<String, Mount> sidecar = mounts("sidecar");
     Map<String, Mount> app = mounts("app");
-    List<String> paths = new ArrayList<>();
-    paths.add(SIDECAR_CONFIG.at("/outputs/socket/path").asText());
-    SIDECAR_CONFIG.at("/outputs/files").forEach(f -> paths.add(f.path("path").asText()));
+    List<String> paths = SidecarConfigs.outputPaths(SIDECAR_CONFIG);
     assertTrue(paths.size() >= 2);
     for (String path : paths) {
       Mount inSidecar = mountFor(sidecar, path);
@@ -175,24 +174,12 @@ class ComposeTest {
 
   /** The mount whose target contains path (longest match), or fail. */
   static Mount mountFor(Map<String, Mount> mounts, String path) {
-    Mount best = null;
-    for (Mount m : mounts.values()) {
-      if ((path + "/").startsWith(m.target() + "/")
-          && (best == null || m.target().length() > best.target().length())) {
-        best = m;
-      }
-    }
-    assertNotNull(best, path + " is on no mounted volume: " + mounts.keySet());
-    return best;
+    Mount m = Repo.mountFor(mounts.values(), Mount::target, path);
+    assertNotNull(m, path + " is on no mounted volume: " + mounts.keySet());
+    return m;
   }
 
   static String parent(String path) {
     return path.substring(0, path.lastIndexOf('/'));
-  }
-
-  static List<String> texts(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(n -> out.add(n.asText()));
-    return out;
   }
 }

@@ -93,9 +93,7 @@ final class Dockerfile {
       if (node == null || !node.isArray()) {
         throw new IllegalArgumentException("not exec form (a JSON array): " + args);
       }
-      List<String> out = new ArrayList<>();
-      node.forEach(n -> out.add(n.asText()));
-      return out;
+      return Repo.texts(node);
     } catch (IOException e) {
       throw new IllegalArgumentException("not exec form (a JSON array): " + args, e);
     }

@@ -89,10 +89,7 @@ class DockerfileRunTest {
     AlpineRoot root = AlpineRoot.create(tmp.resolve("compose-hc"));
     JsonNode test = Repo.yaml(Repo.docker("compose.yaml")).at("/services/sidecar/healthcheck/test");
     assertEquals("CMD", test.get(0).asText(), "exec form: no shell needed in the image");
-    List<String> argv = new ArrayList<>();
-    for (int i = 1; i < test.size(); i++) {
-      argv.add(test.get(i).asText());
-    }
+    List<String> argv = new ArrayList<>(Repo.texts(test).subList(1, test.size()));
     assertTrue(argv.remove("http://127.0.0.1:9102/v1/health"), argv.toString());
     assertHealthcheck(
         port -> {

@@ -33,12 +33,17 @@ class KubernetesManifestTest {
   }
 
   static JsonNode container(JsonNode deployment, String list, String name) {
-    for (JsonNode c : deployment.at("/spec/template/spec/" + list)) {
-      if (c.path("name").asText().equals(name)) {
-        return c;
+    return named(deployment.at("/spec/template/spec/" + list), name, list);
+  }
+
+  /** The element of {@code list} whose {@code name} is name, or fail. */
+  private static JsonNode named(JsonNode list, String name, String what) {
+    for (JsonNode n : list) {
+      if (n.path("name").asText().equals(name)) {
+        return n;
       }
     }
-    throw new AssertionError("no " + list + " named " + name);
+    throw new AssertionError("no " + what + " named " + name);
   }
 
   static Map<String, JsonNode> volumes(JsonNode deployment) {
@@ -49,16 +54,10 @@ class KubernetesManifestTest {
 
   /** The volumeMount whose mountPath contains path (longest match), or fail. */
   static JsonNode mountFor(JsonNode container, String path) {
-    JsonNode best = null;
-    for (JsonNode m : container.path("volumeMounts")) {
-      String mp = m.path("mountPath").asText();
-      if ((path + "/").startsWith(mp + "/")
-          && (best == null || mp.length() > best.path("mountPath").asText().length())) {
-        best = m;
-      }
-    }
-    assertNotNull(best, container.path("name").asText() + ": " + path + " is on no mount");
-    return best;
+    JsonNode m =
+        Repo.mountFor(container.path("volumeMounts"), v -> v.path("mountPath").asText(), path);
+    assertNotNull(m, container.path("name").asText() + ": " + path + " is on no mount");
+    return m;
   }
 
   @Test
@@ -80,18 +79,14 @@ class KubernetesManifestTest {
     JsonNode sidecar = container(NATIVE, "initContainers", "bao-injector");
     assertEquals("Always", sidecar.path("restartPolicy").asText(), "native sidecar (1.29+)");
     assertEquals(
-        List.of("run", "-c", "/etc/bao-injector/sidecar.yaml"),
-        ComposeTest.texts(sidecar.path("args")));
+        List.of("run", "-c", "/etc/bao-injector/sidecar.yaml"), Repo.texts(sidecar.path("args")));
     JsonNode probe = sidecar.at("/startupProbe/httpGet");
     assertEquals("/v1/health", probe.path("path").asText());
     // The probe's port is the health listener the config opens, on every interface.
-    String portName = probe.path("port").asText();
-    int port = -1;
-    for (JsonNode p : sidecar.path("ports")) {
-      if (p.path("name").asText().equals(portName)) {
-        port = p.path("containerPort").asInt();
-      }
-    }
+    int port =
+        named(sidecar.path("ports"), probe.path("port").asText(), "port")
+            .path("containerPort")
+            .asInt();
     String address = config("sidecar.yaml").at("/outputs/http/address").asText();
     assertEquals("0.0.0.0:" + port, address, "the kubelet probes the pod IP");
     assertTrue(
@@ -107,10 +102,7 @@ class KubernetesManifestTest {
     JsonNode sidecar = container(NATIVE, "initContainers", "bao-injector");
     JsonNode app = container(NATIVE, "containers", "app");
     Map<String, JsonNode> volumes = volumes(NATIVE);
-    List<String> paths = new ArrayList<>();
-    paths.add(cfg.at("/outputs/socket/path").asText());
-    cfg.at("/outputs/files").forEach(f -> paths.add(f.path("path").asText()));
-    for (String path : paths) {
+    for (String path : SidecarConfigs.outputPaths(cfg)) {
       JsonNode inSidecar = mountFor(sidecar, path);
       JsonNode inApp = mountFor(app, path);
       String volume = inSidecar.path("name").asText();
@@ -121,7 +113,9 @@ class KubernetesManifestTest {
       assertEquals("Memory", volumes.get(volume).at("/emptyDir/medium").asText(), volume);
     }
     assertEquals(
-        cfg.at("/outputs/socket/path").asText(), env(app, "BAO_INJECTOR_SOCKET"), "agent socket");
+        cfg.at("/outputs/socket/path").asText(),
+        named(app.path("env"), "BAO_INJECTOR_SOCKET", "env").path("value").asText(),
+        "agent socket");
   }
 
   @Test
@@ -140,7 +134,7 @@ class KubernetesManifestTest {
       }
     }
     assertTrue(
-        ComposeTest.texts(config("sidecar.yaml").at("/outputs/socket/allow-uids"))
+        Repo.texts(config("sidecar.yaml").at("/outputs/socket/allow-uids"))
             .contains(DockerfileTest.UID));
   }
 
@@ -187,8 +181,7 @@ class KubernetesManifestTest {
     assertTrue(
         init.path("restartPolicy").isMissingNode(), "a plain init container: runs to completion");
     assertEquals(
-        List.of("render", "-c", "/etc/bao-injector/sidecar.yaml"),
-        ComposeTest.texts(init.path("args")));
+        List.of("render", "-c", "/etc/bao-injector/sidecar.yaml"), Repo.texts(init.path("args")));
     assertEquals(
         "render.yaml",
         volumes(RENDER).get("bao-injector-config").at("/configMap/items/0/key").asText());
@@ -198,7 +191,7 @@ class KubernetesManifestTest {
     assertEquals("dotenv", cfg.at("/outputs/files/0/format").asText());
     JsonNode app = container(RENDER, "containers", "app");
     assertTrue(
-        ComposeTest.texts(app.path("command"))
+        Repo.texts(app.path("command"))
             .contains("-javaagent:/opt/bao-injector/bao-injector-agent.jar=file=" + file),
         "the agent reads the rendered file");
     JsonNode inInit = mountFor(init, file);
@@ -207,14 +200,5 @@ class KubernetesManifestTest {
     assertTrue(inApp.path("readOnly").asBoolean());
     assertEquals(
         "Memory", volumes(RENDER).get(inApp.path("name").asText()).at("/emptyDir/medium").asText());
-  }
-
-  private static String env(JsonNode container, String name) {
-    for (JsonNode e : container.path("env")) {
-      if (e.path("name").asText().equals(name)) {
-        return e.path("value").asText();
-      }
-    }
-    throw new AssertionError("no env " + name);
   }
 }

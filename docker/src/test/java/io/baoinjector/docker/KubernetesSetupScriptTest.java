@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baoinjector.testkit.Jwt;
 import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +61,9 @@ class KubernetesSetupScriptTest {
       assertEquals(0, r.exit(), r.output());
 
       JsonNode role = bao.api("GET", "auth/kubernetes/role/legacy-app", null).path("data");
-      assertEquals(List.of(sa), ComposeTest.texts(role.path("bound_service_account_names")));
-      assertEquals(
-          List.of("shop"), ComposeTest.texts(role.path("bound_service_account_namespaces")));
-      assertEquals(List.of("legacy-app-read"), ComposeTest.texts(role.path("token_policies")));
+      assertEquals(List.of(sa), Repo.texts(role.path("bound_service_account_names")));
+      assertEquals(List.of("shop"), Repo.texts(role.path("bound_service_account_namespaces")));
+      assertEquals(List.of("legacy-app-read"), Repo.texts(role.path("token_policies")));
 
       String role0 = KubernetesManifestTest.config("sidecar.yaml").at("/auth/role").asText();
       HttpResponse<String> ok = login(bao, role0, serviceAccountJwt("shop", sa));
@@ -75,17 +72,8 @@ class KubernetesSetupScriptTest {
           apiServer.takeRequest().getHeader("Authorization").equals("Bearer reviewer-token"),
           "OpenBao reviews with the configured reviewer token");
       String token = JSON.readTree(ok.body()).at("/auth/client_token").asText();
-      KubernetesManifestTest.config("sidecar.yaml")
-          .path("secrets")
-          .fields()
-          .forEachRemaining(
-              e -> {
-                String[] pathKey = e.getValue().asText().split("#", 2);
-                JsonNode data =
-                    bao.api(token, "GET", pathKey[0].replaceFirst("^secret/", "secret/data/"), null)
-                        .at("/data/data");
-                assertTrue(data.hasNonNull(pathKey[1]), e.getKey());
-              });
+      SetupScripts.assertReadsEverySecret(
+          bao, token, KubernetesManifestTest.config("sidecar.yaml"));
       assertEquals(
           403,
           bao.raw(token, "POST", "secret/data/app/db", Map.of("data", Map.of("password", "x")))
@@ -157,7 +145,7 @@ class KubernetesSetupScriptTest {
   }
 
   /** A projected service-account token's shape, RS256-signed with a throw-away key. */
-  private static String serviceAccountJwt(String namespace, String name) throws Exception {
+  private static String serviceAccountJwt(String namespace, String name) {
     long now = Instant.now().getEpochSecond();
     Map<String, Object> claims =
         Map.of(
@@ -179,64 +167,31 @@ class KubernetesSetupScriptTest {
                 namespace,
                 "serviceaccount",
                 Map.of("name", name, "uid", "uid-" + namespace + "-" + name)));
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String signingInput =
-        b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-            + "."
-            + b64.encodeToString(JSON.writeValueAsBytes(claims));
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-    gen.initialize(2048);
-    KeyPair keys = gen.generateKeyPair();
-    Signature sig = Signature.getInstance("SHA256withRSA");
-    sig.initSign(keys.getPrivate());
-    sig.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-    return signingInput + "." + b64.encodeToString(sig.sign());
+    return Jwt.generate().sign(claims);
   }
 
   /** A CA certificate PEM made with the JDK's keytool (OpenBao only parses it here). */
   private Path caCertPem() {
     Path keystore = tmp.resolve("ca.p12");
     Path pem = tmp.resolve("ca.pem");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Proc.Result gen =
-        Proc.run(
-            List.of(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=test-ca",
-                "-validity",
-                "2",
-                "-ext",
-                "bc:c",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit"));
-    assertEquals(0, gen.exit(), gen.output());
-    Proc.Result export =
-        Proc.run(
-            List.of(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "ca",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-file",
-                pem.toString()));
-    assertEquals(0, export.exit(), export.output());
+    keytool(
+        keystore,
+        "-genkeypair -alias ca -keyalg RSA -keysize 2048 -dname CN=test-ca -validity 2 -ext bc:c"
+            + " -storetype PKCS12");
+    keytool(keystore, "-exportcert -rfc -alias ca", "-file", pem.toString());
     return pem;
+  }
+
+  /**
+   * Runs keytool with {@code options} (split at spaces), then {@code more}, on {@code keystore}.
+   */
+  private static void keytool(Path keystore, String options, String... more) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(options.split(" ")));
+    command.addAll(List.of(more));
+    command.addAll(List.of("-keystore", keystore.toString(), "-storepass", "changeit"));
+    Proc.Result r = Proc.run(command);
+    assertEquals(0, r.exit(), r.output());
   }
 }

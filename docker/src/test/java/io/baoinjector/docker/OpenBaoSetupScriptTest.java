@@ -48,9 +48,7 @@ class OpenBaoSetupScriptTest {
                     "secret_id", Files.readString(approleDir.resolve("secret-id")).strip()))
             .path("auth");
     assertEquals(
-        List.of("default", "legacy-app-read"),
-        ComposeTest.texts(auth.path("policies")),
-        "policies");
+        List.of("default", "legacy-app-read"), Repo.texts(auth.path("policies")), "policies");
     return auth.path("client_token").asText();
   }
 
@@ -70,17 +68,7 @@ class OpenBaoSetupScriptTest {
     }
     String token = login(bao, approle);
 
-    ComposeTest.SIDECAR_CONFIG
-        .path("secrets")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              String ref = e.getValue().asText();
-              String[] pathKey = ref.split("#", 2);
-              String path = pathKey[0].replaceFirst("^secret/", "");
-              JsonNode data = bao.api(token, "GET", "secret/data/" + path, null).at("/data/data");
-              assertTrue(data.hasNonNull(pathKey[1]), e.getKey() + ": " + ref + " not seeded");
-            });
+    SetupScripts.assertReadsEverySecret(bao, token, ComposeTest.SIDECAR_CONFIG);
     assertEquals(
         "initial-db-password",
         bao.api(token, "GET", "secret/data/app/db", null).at("/data/data/password").asText());

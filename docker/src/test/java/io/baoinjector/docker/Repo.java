@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /** Paths into the repository and YAML reading for the tests of {@code docker/}. */
 final class Repo {
@@ -52,6 +53,29 @@ final class Repo {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot parse YAML", e);
     }
+  }
+
+  /** The elements of a YAML list as text. */
+  static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /**
+   * The one of {@code mounts} whose mount point ({@code mountPoint}) contains {@code path}, the
+   * longest when several do; null when none does.
+   */
+  static <M> M mountFor(Iterable<M> mounts, Function<M, String> mountPoint, String path) {
+    M best = null;
+    for (M m : mounts) {
+      String at = mountPoint.apply(m);
+      if ((path + "/").startsWith(at + "/")
+          && (best == null || at.length() > mountPoint.apply(best).length())) {
+        best = m;
+      }
+    }
+    return best;
   }
 
   /** Every document of a multi-document YAML file ({@code ---} separated), empty ones skipped. */

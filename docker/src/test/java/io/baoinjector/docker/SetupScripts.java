@@ -1,5 +1,8 @@
 package io.baoinjector.docker;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.testkit.OpenBao;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,5 +22,20 @@ final class SetupScripts {
     env.put("HOME", home.toString());
     env.putAll(extraEnv);
     return Proc.run(List.of("sh", Repo.docker(script).toString()), env, home, true);
+  }
+
+  /** {@code token} reads a value at every reference of {@code config}'s secrets. */
+  static void assertReadsEverySecret(OpenBao bao, String token, JsonNode config) {
+    config
+        .path("secrets")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String ref = e.getValue().asText();
+              String[] pathKey = ref.split("#", 2);
+              String path = pathKey[0].replaceFirst("^secret/", "secret/data/");
+              JsonNode data = bao.api(token, "GET", path, null).at("/data/data");
+              assertTrue(data.hasNonNull(pathKey[1]), e.getKey() + ": " + ref + " not seeded");
+            });
   }
 }

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -52,6 +54,14 @@ final class SidecarConfigs {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** The paths a config's outputs write: the socket's, then every file's. */
+  static List<String> outputPaths(JsonNode config) {
+    List<String> paths = new ArrayList<>();
+    paths.add(config.at("/outputs/socket/path").asText());
+    config.at("/outputs/files").forEach(f -> paths.add(f.path("path").asText()));
+    return paths;
   }
 
   private static boolean isSidecarConfig(JsonNode doc) {

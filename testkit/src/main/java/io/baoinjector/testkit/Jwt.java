@@ -22,7 +22,8 @@ public final class Jwt {
     this.keys = keys;
   }
 
-  static Jwt generate() {
+  /** A fresh key pair, for a test that checks the tokens' signatures itself or not at all. */
+  public static Jwt generate() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);

@@ -12,6 +12,7 @@ import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import io.baoinjector.testkit.TokenConfig;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,25 +40,22 @@ class RealSidecarIT {
     Path cfg = work.resolve("sidecar.yaml");
     Files.writeString(
         cfg,
-        """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-          DB_USER: secret/app/db#username
-          DB_PASSWORD: secret/app/db#password
-        env-from:
-          - path: secret/app/extra
-        properties:
-          db.password: secret/app/db#password
-        refresh:
-          interval: 1s
-        outputs:
-          socket:
-            path: %s
-        """
-            .formatted(bao.address(), t.resolve("agent.sock")));
+        TokenConfig.yaml(
+            bao.address(),
+            """
+              DB_USER: secret/app/db#username
+              DB_PASSWORD: secret/app/db#password
+            env-from:
+              - path: secret/app/extra
+            properties:
+              db.password: secret/app/db#password
+            refresh:
+              interval: 1s
+            outputs:
+              socket:
+                path: %s
+            """
+                .formatted(t.resolve("agent.sock"))));
     return cfg;
   }
 
@@ -136,19 +134,16 @@ class RealSidecarIT {
       Path sock = t.resolve("agent.sock");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          outputs:
-            socket:
-              path: %s
-              allow-uids: [65534]
-          """
-              .formatted(bao.address(), sock));
+          TokenConfig.yaml(
+              bao.address(),
+              """
+                DB_PASSWORD: secret/app/db#password
+              outputs:
+                socket:
+                  path: %s
+                  allow-uids: [65534]
+              """
+                  .formatted(sock)));
       try (SidecarProcess sidecar =
           SidecarProcess.start(
               work, Map.of("BAO_TOKEN", bao.rootToken()), "run", "-c", cfg.toString())) {
@@ -183,18 +178,15 @@ class RealSidecarIT {
       Path sock = t.resolve("agent.sock");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: http://127.0.0.1:%d
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          outputs:
-            socket:
-              path: %s
-          """
-              .formatted(closedPort, sock));
+          TokenConfig.yaml(
+              "http://127.0.0.1:" + closedPort,
+              """
+                DB_PASSWORD: secret/app/db#password
+              outputs:
+                socket:
+                  path: %s
+              """
+                  .formatted(sock)));
       try (SidecarProcess sidecar =
           SidecarProcess.start(
               work, Map.of("BAO_TOKEN", "canary-token-unused"), "run", "-c", cfg.toString())) {

@@ -12,6 +12,7 @@ import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import io.baoinjector.testkit.TokenConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,23 +46,20 @@ class RealSidecarPlaceholdersIT {
       Path cfg = work.resolve("sidecar.yaml");
       Files.writeString(
           cfg,
-          """
-          openbao:
-            address: %s
-          auth:
-            method: token
-          secrets:
-            DB_PASSWORD: secret/app/db#password
-          refresh:
-            interval: 1s
-          outputs:
-            socket:
-              path: %s
-            files:
-              - path: %s
-                format: dotenv
-          """
-              .formatted(bao.address(), sock, dotenv));
+          TokenConfig.yaml(
+              bao.address(),
+              """
+                DB_PASSWORD: secret/app/db#password
+              refresh:
+                interval: 1s
+              outputs:
+                socket:
+                  path: %s
+                files:
+                  - path: %s
+                    format: dotenv
+              """
+                  .formatted(sock, dotenv)));
       try (SidecarProcess sidecar =
           SidecarProcess.startReady(work, Map.of("BAO_TOKEN", bao.rootToken()), cfg, sock)) {
         try (AppJvm app =

@@ -10,6 +10,7 @@ import io.baoinjector.testkit.OpenBao;
 import io.baoinjector.testkit.OpenBaoExtension;
 import io.baoinjector.testkit.SidecarProcess;
 import io.baoinjector.testkit.TmpfsDir;
+import io.baoinjector.testkit.TokenConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,9 @@ class NonJavaExamplesIT {
   static final String DIR = "examples/non-java/";
 
   static String config(OpenBao bao, TmpfsDir t, String socketExtra) {
-    return """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
+    return TokenConfig.yaml(
+        bao.address(),
+        """
           DB_USER: secret/app/db#username
           DB_PASSWORD: secret/app/db#password
         refresh:
@@ -58,12 +56,8 @@ class NonJavaExamplesIT {
             - path: %s
               format: json
         """
-        .formatted(
-            bao.address(),
-            t.resolve("agent.sock"),
-            socketExtra,
-            t.resolve("app.env"),
-            t.resolve("app.json"));
+            .formatted(
+                t.resolve("agent.sock"), socketExtra, t.resolve("app.env"), t.resolve("app.json")));
   }
 
   @Test

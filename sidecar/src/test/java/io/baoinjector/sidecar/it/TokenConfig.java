@@ -1,22 +1,10 @@
 package io.baoinjector.sidecar.it;
 
-/** The configuration most ITs start from: one OpenBao and token auth (the token in BAO_TOKEN). */
+/** The package's ITs' name for testkit's {@link io.baoinjector.testkit.TokenConfig}. */
 final class TokenConfig {
   private TokenConfig() {}
 
-  /**
-   * {@code openbao.address} and {@code auth.method: token}, then {@code secrets:} followed by
-   * {@code rest}: the secret lines (indented two spaces), then any other top-level keys.
-   */
   static String yaml(String address, String rest) {
-    return """
-        openbao:
-          address: %s
-        auth:
-          method: token
-        secrets:
-        """
-            .formatted(address)
-        + rest;
+    return io.baoinjector.testkit.TokenConfig.yaml(address, rest);
   }
 }
