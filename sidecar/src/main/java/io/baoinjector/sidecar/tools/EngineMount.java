@@ -17,7 +17,6 @@ import java.util.Optional;
  */
 public record EngineMount(String path, String type, int kvVersion) {
 
-  /** The API path of the lookup for {@code path}. */
   public static String lookupPath(String path) {
     return "sys/internal/ui/mounts/" + path;
   }
@@ -35,15 +34,12 @@ public record EngineMount(String path, String type, int kvVersion) {
       return Optional.empty();
     }
     String mount = d.path("path").asText("");
-    if (mount.isEmpty()) {
-      return Optional.empty();
-    }
     String type = d.path("type").asText("");
     int version = 0;
     if (type.equals("kv") || type.equals("generic")) {
       version = "2".equals(d.path("options").path("version").asText("1")) ? 2 : 1;
     }
-    return Optional.of(new EngineMount(mount, type, version));
+    return mount.isEmpty() ? Optional.empty() : Optional.of(new EngineMount(mount, type, version));
   }
 
   /** The path relative to the mount: {@code secret/app/db} on {@code secret/} is {@code app/db}. */

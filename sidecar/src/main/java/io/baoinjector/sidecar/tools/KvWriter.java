@@ -99,13 +99,11 @@ final class KvWriter {
               + p
               + " (its policy must grant \"read\", \"create\" or \"update\" on a path there)");
     }
-    EngineMount m =
-        found
-            .filter(f -> p.startsWith(f.path()))
-            .orElseThrow(
-                () ->
-                    ToolFailure.usage(p + ": no secrets engine is mounted there (check the path)"));
-    return new KvPath(m.path(), m.relative(p), m.kvVersion());
+    String none = p + ": no secrets engine is mounted there (check the path)";
+    return found
+        .filter(m -> p.startsWith(m.path()))
+        .map(m -> new KvPath(m.path(), m.relative(p), m.kvVersion()))
+        .orElseThrow(() -> ToolFailure.usage(none));
   }
 
   /**
