@@ -58,6 +58,12 @@ public record Snapshot(
     }
   }
 
+  /** The entry {@code name} maps to: its value, else its property; null when it is neither. */
+  public Entry entry(String name) {
+    Entry e = values.get(name);
+    return e != null ? e : properties.get(name);
+  }
+
   /** This snapshot marked stale (same revision and content). */
   Snapshot asStale() {
     return stale

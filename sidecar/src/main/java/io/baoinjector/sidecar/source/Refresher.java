@@ -55,16 +55,6 @@ public final class Refresher implements AutoCloseable {
   private ScheduledFuture<?> nextTick;
   private Instant lastFullRound = Instant.EPOCH;
 
-  public Refresher(
-      SidecarConfig config,
-      OpenBaoClient client,
-      TokenProvider tokens,
-      SnapshotHub hub,
-      Clock clock,
-      RefreshObserver observer) {
-    this(config, client, tokens, hub, clock, observer, Backends.none());
-  }
-
   /** {@code backends}: the stores other than OpenBao that {@code config} names, already open. */
   public Refresher(
       SidecarConfig config,

@@ -10,6 +10,7 @@ import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -89,27 +90,20 @@ final class KvWriter {
   KvPath resolve(String path) {
     checkPath("", path);
     String p = strip(path);
-    JsonNode data;
+    Optional<EngineMount> found;
     try {
-      data = client.get("sys/internal/ui/mounts/" + p, token.get()).path("data");
+      found = EngineMount.lookup(client, token.get(), p);
     } catch (PermissionDeniedException e) {
       throw ToolFailure.runtime(
           "permission denied: the token may use nothing under "
               + p
               + " (its policy must grant \"read\", \"create\" or \"update\" on a path there)");
-    } catch (NotFoundException e) {
-      throw ToolFailure.usage(p + ": no secrets engine is mounted there (check the path)");
     }
-    String mount = data.path("path").asText("");
-    String type = data.path("type").asText("");
-    if (mount.isEmpty() || !p.startsWith(mount)) {
-      throw ToolFailure.usage(p + ": no secrets engine is mounted there (check the path)");
-    }
-    int version = 0;
-    if (type.equals("kv") || type.equals("generic")) {
-      version = "2".equals(data.path("options").path("version").asText("1")) ? 2 : 1;
-    }
-    return new KvPath(mount, p.substring(mount.length()), version);
+    String none = p + ": no secrets engine is mounted there (check the path)";
+    return found
+        .filter(m -> p.startsWith(m.path()))
+        .map(m -> new KvPath(m.path(), m.relative(p), m.kvVersion()))
+        .orElseThrow(() -> ToolFailure.usage(none));
   }
 
   /**

@@ -97,7 +97,8 @@ final class Fixtures {
 
   private static Refresher refresher(
       OpenBao bao, SnapshotHub hub, SidecarConfig cfg, TokenProvider token) {
-    return new Refresher(cfg, client(bao), token, hub, Clock.systemUTC(), RefreshObserver.NOOP);
+    return new Refresher(
+        cfg, client(bao), token, hub, Clock.systemUTC(), RefreshObserver.NOOP, Backends.none());
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import io.baoinjector.sidecar.snapshot.SnapshotHub;
 import io.baoinjector.testkit.Await;
@@ -58,7 +59,8 @@ class LeasedSourceTest {
             new Fixtures.FixedToken(bao.rootToken()),
             hub,
             Clock.systemUTC(),
-            counting)) {
+            counting,
+            Backends.none())) {
       Snapshot first = r.loadAll();
       assertEquals("p1", first.values().get("PG_PASSWORD").value().reveal());
       DirectSource src = (DirectSource) r.source("leased/creds/app");

@@ -63,10 +63,7 @@ final class Renderers {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (String n : names) {
-      Snapshot.Entry e = s.values().get(n);
-      if (e == null) {
-        e = s.properties().get(n);
-      }
+      Snapshot.Entry e = s.entry(n);
       if (e == null) {
         throw new IOException(
             key + ".names: '" + n + "' is not a mapped name (add it to secrets: or properties:)");

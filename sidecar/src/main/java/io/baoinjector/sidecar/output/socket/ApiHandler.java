@@ -251,10 +251,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private boolean secret(String name, Response response, Callback done, PeerCredentials peer) {
     String route = SECRETS + "{name}";
     Snapshot s = hub.current();
-    Snapshot.Entry e = s.values().get(name);
-    if (e == null) {
-      e = s.properties().get(name);
-    }
+    Snapshot.Entry e = s.entry(name);
     if (e == null && !s.ready()) {
       return health(route, s, response, done); // may be a name still resolving
     }

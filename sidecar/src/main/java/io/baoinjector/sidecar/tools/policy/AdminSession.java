@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.OpenBaoRequest;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.tools.Connection;
+import io.baoinjector.sidecar.tools.EngineMount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.List;
 import java.util.Map;
@@ -51,29 +51,16 @@ final class AdminSession implements AutoCloseable {
    * @throws ToolFailure when nothing is mounted there or the token may use nothing on it
    */
   EngineMount mount(String path) {
-    String api = "sys/internal/ui/mounts/" + path;
-    JsonNode d;
     try {
-      d = session.client().get(api, session.token()).path("data");
+      return EngineMount.lookup(session.client(), session.token(), path)
+          .orElseThrow(() -> noMount(path));
     } catch (PermissionDeniedException e) {
       throw new ToolFailure(
           1,
           ("cannot tell which engine serves %s: the token may use nothing on its mount (GET %s"
                   + " denied); run with an admin token in BAO_TOKEN")
-              .formatted(path, api));
-    } catch (NotFoundException e) {
-      throw noMount(path);
+              .formatted(path, EngineMount.lookupPath(path)));
     }
-    String mountPath = d.path("path").asText("");
-    if (mountPath.isEmpty()) {
-      throw noMount(path);
-    }
-    String type = d.path("type").asText("");
-    int version = 0;
-    if (type.equals("kv") || type.equals("generic")) {
-      version = "2".equals(d.path("options").path("version").asText("1")) ? 2 : 1;
-    }
-    return new EngineMount(mountPath, type, version);
   }
 
   private static ToolFailure noMount(String path) {

@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.tools.policy;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.tools.EngineMount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

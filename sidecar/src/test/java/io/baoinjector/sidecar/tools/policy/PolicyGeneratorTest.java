@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.tools.EngineMount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.nio.file.Path;
 import java.util.List;
