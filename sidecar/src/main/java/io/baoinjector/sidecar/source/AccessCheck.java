@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.token.TokenProvider;
 import java.util.ArrayList;

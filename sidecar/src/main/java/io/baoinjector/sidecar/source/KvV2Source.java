@@ -1,6 +1,7 @@
 package io.baoinjector.sidecar.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import java.time.Duration;

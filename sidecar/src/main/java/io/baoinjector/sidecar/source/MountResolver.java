@@ -1,6 +1,6 @@
 package io.baoinjector.sidecar.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import java.util.Map;
@@ -35,24 +35,17 @@ final class MountResolver {
     if (cached != null) {
       return cached;
     }
-    JsonNode data;
+    Mount m;
     try {
-      data = reader.get("sys/internal/ui/mounts/" + path).path("data");
+      m = Mount.of(reader.get(Mount.lookupPath(path)).path("data"));
     } catch (PermissionDeniedException | NotFoundException e) {
       log.debug("mount lookup for {} refused ({}); reading it directly", path, e.getMessage());
       return Mount.GUESSED;
     }
-    String mountPath = data.path("path").asText("");
-    String type = data.path("type").asText("");
-    int version = 0;
-    if (type.equals("kv") || type.equals("generic")) {
-      version = "2".equals(data.path("options").path("version").asText("1")) ? 2 : 1;
+    if (m.guessed()) {
+      return m;
     }
-    if (mountPath.isEmpty()) {
-      return Mount.GUESSED;
-    }
-    Mount m = new Mount(mountPath, type, version);
-    byMount.put(mountPath, m);
+    byMount.put(m.path(), m);
     return m;
   }
 

@@ -4,6 +4,7 @@ import io.baoinjector.shared.EnvNames;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.snapshot.BackendStatus;
 import io.baoinjector.sidecar.snapshot.Snapshot;
 import java.util.ArrayList;

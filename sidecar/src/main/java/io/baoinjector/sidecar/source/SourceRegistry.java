@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.source;
 import io.baoinjector.sidecar.backend.Backend;
 import io.baoinjector.sidecar.backend.Backends;
 import io.baoinjector.sidecar.config.LeaseSettings;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
 import io.baoinjector.sidecar.openbao.UnavailableException;
 import io.baoinjector.sidecar.snapshot.LeaseStatus;

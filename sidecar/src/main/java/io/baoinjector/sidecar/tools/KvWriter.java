@@ -3,6 +3,7 @@ package io.baoinjector.sidecar.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.SecretValue;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.NotFoundException;
 import io.baoinjector.sidecar.openbao.OpenBaoClient;
 import io.baoinjector.sidecar.openbao.OpenBaoException;
@@ -90,9 +91,9 @@ final class KvWriter {
   KvPath resolve(String path) {
     checkPath("", path);
     String p = strip(path);
-    Optional<EngineMount> found;
+    Optional<Mount> found;
     try {
-      found = EngineMount.lookup(client, token.get(), p);
+      found = Mount.lookup(client, token.get(), p);
     } catch (PermissionDeniedException e) {
       throw ToolFailure.runtime(
           "permission denied: the token may use nothing under "

@@ -2,6 +2,7 @@ package io.baoinjector.sidecar.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.baoinjector.sidecar.openbao.Mount;
 import org.junit.jupiter.api.Test;
 
 /** bank-vaults' {@code vault:} API path against the mount it lives on. */

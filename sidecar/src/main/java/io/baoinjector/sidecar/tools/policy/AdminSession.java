@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baoinjector.sidecar.SecretValue;
 import io.baoinjector.sidecar.config.AuthSettings;
 import io.baoinjector.sidecar.config.SidecarConfig;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.openbao.OpenBaoRequest;
 import io.baoinjector.sidecar.openbao.PermissionDeniedException;
 import io.baoinjector.sidecar.tools.Connection;
-import io.baoinjector.sidecar.tools.EngineMount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +50,15 @@ final class AdminSession implements AutoCloseable {
    *
    * @throws ToolFailure when nothing is mounted there or the token may use nothing on it
    */
-  EngineMount mount(String path) {
+  Mount mount(String path) {
     try {
-      return EngineMount.lookup(session.client(), session.token(), path)
-          .orElseThrow(() -> noMount(path));
+      return Mount.lookup(session.client(), session.token(), path).orElseThrow(() -> noMount(path));
     } catch (PermissionDeniedException e) {
       throw new ToolFailure(
           1,
           ("cannot tell which engine serves %s: the token may use nothing on its mount (GET %s"
                   + " denied); run with an admin token in BAO_TOKEN")
-              .formatted(path, EngineMount.lookupPath(path)));
+              .formatted(path, Mount.lookupPath(path)));
     }
   }
 

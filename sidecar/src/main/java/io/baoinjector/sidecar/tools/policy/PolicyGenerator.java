@@ -2,7 +2,7 @@ package io.baoinjector.sidecar.tools.policy;
 
 import io.baoinjector.shared.Reference;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.tools.EngineMount;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +48,7 @@ final class PolicyGenerator {
    * @param mounts the engine serving a path (OpenBao's answer; the config does not say it)
    * @throws ToolFailure when a path would be a wildcard in a policy
    */
-  static List<Stanza> stanzas(SidecarConfig config, Function<String, EngineMount> mounts) {
+  static List<Stanza> stanzas(SidecarConfig config, Function<String, Mount> mounts) {
     Map<String, Use> uses = new LinkedHashMap<>();
     config.secrets().forEach((name, ref) -> use(uses, ref, name));
     for (int i = 0; i < config.envFrom().size(); i++) {
@@ -61,7 +61,7 @@ final class PolicyGenerator {
     for (Map.Entry<String, Use> e : uses.entrySet()) {
       String path = e.getKey();
       String names = String.join(", ", e.getValue().names);
-      EngineMount m = mounts.apply(path);
+      Mount m = mounts.apply(path);
       if (m.kvVersion() == 2) {
         String rel = m.relative(path);
         out.add(read(m.path() + "data/" + rel, names + ": the value (KV v2 " + m.path() + ")"));

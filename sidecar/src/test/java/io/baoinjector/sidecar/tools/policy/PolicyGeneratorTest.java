@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baoinjector.sidecar.config.ConfigLoader;
 import io.baoinjector.sidecar.config.SidecarConfig;
-import io.baoinjector.sidecar.tools.EngineMount;
+import io.baoinjector.sidecar.openbao.Mount;
 import io.baoinjector.sidecar.tools.ToolFailure;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /** What the generator emits for which config, with the engines given (no OpenBao needed). */
 class PolicyGeneratorTest {
-  static final Function<String, EngineMount> MOUNTS =
+  static final Function<String, Mount> MOUNTS =
       p ->
           p.startsWith("secret/")
-              ? new EngineMount("secret/", "kv", 2)
+              ? new Mount("secret/", "kv", 2)
               : p.startsWith("kv1/")
-                  ? new EngineMount("kv1/", "kv", 1)
-                  : new EngineMount("database/", "database", 0);
+                  ? new Mount("kv1/", "kv", 1)
+                  : new Mount("database/", "database", 0);
 
   static SidecarConfig load(String yaml) {
     return ConfigLoader.load(
