@@ -23,6 +23,7 @@ class DidYouMeanTest {
     assertEquals(java.time.Duration.ofMillis(500), Scalars.duration("500ms", null));
     assertEquals(java.time.Duration.ofSeconds(3723), Scalars.duration(" 1h2m3s", null));
     assertEquals("90s", io.baoinjector.shared.Durations.format(90_000));
+    assertEquals("1h", io.baoinjector.shared.Durations.format(3_600_000));
     assertEquals("87600h", io.baoinjector.shared.Durations.format(Scalars.MAX_DURATION.toMillis()));
     for (String bad : List.of("", "30", "s", "1d", "-5s", "5 s", "1.5s", "0s", "87601h")) {
       org.junit.jupiter.api.Assertions.assertThrows(
